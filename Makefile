@@ -1,0 +1,37 @@
+# Targets named in the README. Each bootstraps .venv when it is missing or stale.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint bench schemas clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+# Check every bundled example against the CCAI baseline. Exit 1 (findings) is the
+# expected outcome for the non-compliant examples; only exit 2 (could not evaluate) fails.
+demo: $(STAMP)
+	@rc=0; $(BIN)/ccai-policy check examples/ || rc=$$?; \
+	echo "ccai-policy exited $$rc (0: compliant, 1: findings, 2: could not evaluate)"; \
+	test $$rc -le 1
+
+test: $(STAMP) lint
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/mypy src
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py
+
+schemas: $(STAMP)
+	$(BIN)/python -m ccai_policy.schemas
+
+clean:
+	rm -rf $(VENV) dist build out .pytest_cache .mypy_cache .ruff_cache

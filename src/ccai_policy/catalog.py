@@ -1,0 +1,234 @@
+"""Find and load rules and policies, bundled or user-supplied, and resolve policy composition."""
+
+from __future__ import annotations
+
+import fnmatch
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import CcaiError, Location, RuleError, UsageProblem, ValidationErrors
+from .loader import Document, load_file
+from .model.policy import Policy
+from .model.rule import Rule, Severity
+from .validation import validate_model
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def data_dir(name: str) -> Path:
+    """A bundled data directory: inside the installed wheel, or at the source tree's top."""
+    installed = _PACKAGE / "_data" / name
+    if installed.is_dir():
+        return installed
+    source_tree = {"templates": Path("reports") / "templates"}.get(name, Path(name))
+    return _PACKAGE.parent.parent / source_tree
+
+
+def display_path(path: Path) -> str:
+    """A path as shown to users: relative to the working directory when below it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+@dataclass(frozen=True)
+class LoadedRule:
+    """A validated rule and the located document it came from."""
+
+    rule: Rule
+    document: Document
+
+
+def _yaml_files(directory: Path) -> list[Path]:
+    return sorted(p for p in directory.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+
+
+def load_rule_file(path: Path) -> LoadedRule:
+    document = load_file(path, display=display_path(path), record_scalars=True)
+    return LoadedRule(validate_model(Rule, document, what="rule"), document)
+
+
+def load_rules(directory: Path) -> list[LoadedRule]:
+    """Every rule below a directory; all problems of all files raised together."""
+    if not directory.is_dir():
+        raise UsageProblem(f"rules directory {display_path(directory)} does not exist")
+    rules: list[LoadedRule] = []
+    problems: list[CcaiError] = []
+    seen: dict[str, LoadedRule] = {}
+    for path in _yaml_files(directory):
+        if path.name.startswith("_") or path.stem.upper() == "README":
+            continue
+        try:
+            loaded = load_rule_file(path)
+        except ValidationErrors as exc:
+            problems.extend(exc.problems)
+            continue
+        except CcaiError as exc:
+            problems.append(exc)
+            continue
+        previous = seen.get(loaded.rule.id)
+        if previous is not None:
+            problems.append(
+                RuleError(
+                    f"duplicate rule id {loaded.rule.id!r} "
+                    f"(also in {previous.document.locate('/id')})",
+                    loaded.document.locate("/id"),
+                    "give every rule its own id",
+                )
+            )
+            continue
+        seen[loaded.rule.id] = loaded
+        rules.append(loaded)
+    if problems:
+        raise ValidationErrors(problems)
+    return sorted(rules, key=lambda r: r.rule.id)
+
+
+@dataclass(frozen=True)
+class ResolvedPolicy:
+    """A policy with `extends` resolved: the rules it selects and their effective settings."""
+
+    policy: Policy
+    document: Document
+    rules: list[LoadedRule]
+    severity: dict[str, Severity]
+    params: dict[str, Any]
+    mandatory: frozenset[str]
+    fail_on: Severity
+    chain: list[str] = field(default_factory=list)
+
+    @property
+    def digest(self) -> str:
+        """SHA-256 over the resolved rules, effective severities and parameters."""
+        payload = {
+            "rules": [
+                {
+                    **r.rule.model_dump(mode="json", by_alias=True),
+                    "severity": self.severity[r.rule.id],
+                }
+                for r in self.rules
+            ],
+            "params": self.params,
+            "mandatory": sorted(self.mandatory),
+        }
+        canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def bundled_policies() -> dict[str, Path]:
+    """Bundled policy ids and their files."""
+    return {p.stem: p for p in _yaml_files(data_dir("policies"))}
+
+
+def _find_policy(ref: str, relative_to: Path | None) -> Path:
+    candidate = Path(ref)
+    if relative_to is not None and not candidate.is_absolute():
+        near = relative_to.parent / ref
+        if near.suffix in (".yaml", ".yml") and near.is_file():
+            return near
+    if candidate.suffix in (".yaml", ".yml") or "/" in ref:
+        if candidate.is_file():
+            return candidate
+        raise UsageProblem(f"policy file {ref} does not exist")
+    bundled = bundled_policies()
+    if ref in bundled:
+        return bundled[ref]
+    raise UsageProblem(
+        f"unknown policy {ref!r}",
+        hint=f"bundled policies: {', '.join(sorted(bundled)) or 'none'}; or give a policy file",
+    )
+
+
+def load_policy(ref: str, rules_dir: Path | None = None) -> ResolvedPolicy:
+    """Load a policy by bundled id or file path and resolve what it extends."""
+    all_rules = load_rules(rules_dir or data_dir("rules"))
+    by_id = {r.rule.id: r for r in all_rules}
+    return _resolve(_find_policy(ref, None), by_id, [])
+
+
+def _load_policy_file(path: Path) -> tuple[Policy, Document]:
+    document = load_file(path, display=display_path(path))
+    return validate_model(Policy, document, what="policy"), document
+
+
+def _resolve(path: Path, by_id: dict[str, LoadedRule], stack: list[str]) -> ResolvedPolicy:
+    policy, document = _load_policy_file(path)
+    if policy.id in stack:
+        raise RuleError(
+            f"policy {policy.id!r} extends itself: {' -> '.join([*stack, policy.id])}",
+            document.locate("/extends"),
+            "remove the cycle",
+        )
+    parents = [
+        _resolve(_find_policy(ref, path), by_id, [*stack, policy.id]) for ref in policy.extends
+    ]
+    selected: set[str] = set()
+    severity: dict[str, Severity] = {}
+    params: dict[str, Any] = {}
+    mandatory: set[str] = set()
+    fail_on: Severity | None = None
+    for parent in parents:
+        selected.update(r.rule.id for r in parent.rules)
+        severity.update(parent.severity)
+        params.update(parent.params)
+        mandatory.update(parent.mandatory)
+        fail_on = parent.fail_on
+    include_given = "include" in policy.rules.model_fields_set or not parents
+    problems: list[CcaiError] = []
+    for index, pattern in enumerate(policy.rules.include if include_given else []):
+        matched = fnmatch.filter(by_id, pattern)
+        if not matched:
+            problems.append(
+                RuleError(
+                    f"include pattern {pattern!r} matches no rule",
+                    document.locate(f"/rules/include/{index}"),
+                    "check the rule id",
+                )
+            )
+        selected.update(matched)
+    for pattern in policy.rules.exclude:
+        selected.difference_update(fnmatch.filter(selected, pattern))
+    for key, where in (("severity", policy.severity), ("mandatory", policy.mandatory)):
+        for rule_id in where:
+            if rule_id not in by_id:
+                problems.append(
+                    RuleError(
+                        f"{key} names unknown rule {rule_id!r}",
+                        document.locate(f"/{key}"),
+                        "check the rule id",
+                    )
+                )
+    if problems:
+        raise ValidationErrors(problems)
+    rules = [by_id[rule_id] for rule_id in sorted(selected)]
+    for loaded in rules:
+        severity.setdefault(loaded.rule.id, loaded.rule.severity)
+    severity.update(policy.severity)
+    for loaded in rules:
+        for name, default in loaded.rule.params.items():
+            params.setdefault(name, default)
+    params.update(policy.params)
+    mandatory.update(policy.mandatory)
+    return ResolvedPolicy(
+        policy=policy,
+        document=document,
+        rules=rules,
+        severity={r.rule.id: severity[r.rule.id] for r in rules},
+        params=params,
+        mandatory=frozenset(m for m in mandatory if m in selected),
+        fail_on=policy.fail_on or fail_on or "high",
+        chain=[*stack, policy.id],
+    )
+
+
+def rule_location(loaded: LoadedRule, key: str) -> tuple[Location, str]:
+    """Where a rule field's value starts in its file, and its YAML scalar style."""
+    pointer = f"/{key}"
+    start = loaded.document.scalar_starts.get(pointer)
+    if start is None:
+        return loaded.document.locate(pointer), ""
+    return Location(loaded.document.path, start[0], start[1]), start[2]

@@ -1,0 +1,151 @@
+"""The check pipeline: find files, load, validate and evaluate each, and gather one Result."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import __version__
+from .catalog import ResolvedPolicy, display_path
+from .engine import RuleSet, evaluate
+from .errors import CcaiError, Location, ValidationErrors
+from .loader import DEFAULT_MAX_BYTES, load_file
+from .model.result import (
+    DeclarationResult,
+    InputFile,
+    PolicyInfo,
+    Problem,
+    Result,
+    RuleInfo,
+    SourceLocation,
+)
+from .model.rule import Severity
+from .validation import validate_declaration
+
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(frozen=True)
+class Target:
+    """A file to check, or a problem found while looking for files."""
+
+    path: Path | None
+    problem: CcaiError | None = None
+
+
+def find_declarations(paths: Iterable[Path]) -> list[Target]:
+    """Expand files and directories into declaration files, in a stable order."""
+    targets: list[Target] = []
+    for path in paths:
+        shown = display_path(path)
+        if path.is_dir():
+            found: list[Path] = []
+            for root, dirs, files in os.walk(path, followlinks=False):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                found.extend(Path(root) / f for f in files if f.endswith(YAML_SUFFIXES))
+            if not found:
+                targets.append(
+                    Target(
+                        None,
+                        CcaiError(
+                            "no declarations (*.yaml, *.yml) in this directory",
+                            Location(shown),
+                            "give a declaration file or a directory that holds some",
+                        ),
+                    )
+                )
+            targets.extend(Target(p) for p in sorted(found))
+        elif path.exists() or path.is_symlink():
+            targets.append(Target(path))
+        else:
+            targets.append(Target(None, CcaiError("no such file or directory", Location(shown))))
+    return targets
+
+
+def _problems(exc: CcaiError) -> list[Problem]:
+    errors = exc.problems if isinstance(exc, ValidationErrors) else [exc]
+    out = []
+    for error in errors:
+        loc = error.location or Location("")
+        out.append(
+            Problem(
+                kind=error.kind,
+                message=error.message,
+                hint=error.hint,
+                location=SourceLocation(file=loc.file, line=loc.line, column=loc.column),
+            )
+        )
+    return out
+
+
+def check_one(
+    path: Path, ruleset: RuleSet, as_of: dt.date, max_bytes: int = DEFAULT_MAX_BYTES
+) -> DeclarationResult | list[Problem]:
+    """Load, validate and evaluate one declaration file; problems instead of a result."""
+    try:
+        document = load_file(path, display=display_path(path), max_bytes=max_bytes)
+        declaration = validate_declaration(document)
+    except CcaiError as exc:
+        return _problems(exc)
+    return evaluate(declaration, document, ruleset, as_of)
+
+
+def rule_infos(policy: ResolvedPolicy) -> list[RuleInfo]:
+    return [
+        RuleInfo(
+            id=r.rule.id,
+            title=r.rule.title,
+            criterion=r.rule.criterion,
+            severity=policy.severity[r.rule.id],
+            tags=r.rule.tags,
+            description=r.rule.description,
+            remediation=r.rule.remediation,
+            references=r.rule.references,
+            mandatory=r.rule.id in policy.mandatory,
+            applicability=r.rule.applicability,
+        )
+        for r in policy.rules
+    ]
+
+
+def check_paths(
+    paths: Iterable[Path],
+    ruleset: RuleSet,
+    *,
+    as_of: dt.date,
+    fail_on: Severity | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> Result:
+    """Check every declaration under the paths; a bad file never hides the others' results."""
+    declarations: list[DeclarationResult] = []
+    problems: list[Problem] = []
+    for target in find_declarations(paths):
+        if target.problem is not None:
+            problems.extend(_problems(target.problem))
+            continue
+        assert target.path is not None
+        outcome = check_one(target.path, ruleset, as_of, max_bytes)
+        if isinstance(outcome, DeclarationResult):
+            declarations.append(outcome)
+        else:
+            problems.extend(outcome)
+    policy = ruleset.policy
+    return Result(
+        tool_version=__version__,
+        as_of=as_of,
+        policy=PolicyInfo(
+            id=policy.policy.id,
+            version=policy.policy.version,
+            title=policy.policy.title,
+            rules_digest=policy.digest,
+            fail_on=policy.fail_on,
+        ),
+        fail_on=fail_on or policy.fail_on,
+        rules=rule_infos(policy),
+        inputs=[InputFile(file=d.file, sha256=d.sha256) for d in declarations],
+        declarations=declarations,
+        problems=problems,
+    )

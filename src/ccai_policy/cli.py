@@ -1,0 +1,320 @@
+"""The command line: parse options, build the pieces, run, write outputs, choose the exit code."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, NoReturn, TypeVar
+
+import click
+
+from . import __version__
+from .errors import CcaiError, ValidationErrors
+
+F = TypeVar("F", bound=Callable[..., Any])
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+SEVERITY_CHOICE = click.Choice(["critical", "high", "medium", "low", "info"])
+
+
+def _fail(message: str, hint: str = "") -> NoReturn:
+    click.echo(f"error: {message}", err=True)
+    if hint:
+        click.echo(f"  hint: {hint}", err=True)
+    sys.exit(EXIT_ERROR)
+
+
+def _report(exc: CcaiError) -> NoReturn:
+    problems = exc.problems if isinstance(exc, ValidationErrors) else [exc]
+    for problem in problems:
+        where = f"{problem.location}: " if problem.location else ""
+        click.echo(f"{where}error: {problem.message}", err=True)
+        if problem.hint:
+            click.echo(f"  hint: {problem.hint}", err=True)
+    sys.exit(EXIT_ERROR)
+
+
+def handle_errors(func: F) -> F:
+    """Turn every error into a message and exit 2; a traceback only with --debug."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        ctx = click.get_current_context()
+        debug = bool(kwargs.get("debug")) or bool((ctx.obj or {}).get("debug"))
+        try:
+            return func(*args, **kwargs)
+        except CcaiError as exc:
+            if debug:
+                raise
+            _report(exc)
+        except (click.ClickException, click.exceptions.Exit, SystemExit, KeyboardInterrupt):
+            raise
+        except Exception as exc:
+            if debug:
+                raise
+            _fail(
+                f"internal error: {type(exc).__name__}: {exc}",
+                "this is a bug in ccai-policy; run again with --debug and report the traceback",
+            )
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _as_of(value: str | None) -> dt.date:
+    if value:
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from None
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        try:
+            return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
+        except (ValueError, OverflowError, OSError):
+            raise click.BadParameter(
+                f"SOURCE_DATE_EPOCH={epoch!r} is not a Unix timestamp"
+            ) from None
+    return dt.datetime.now(dt.UTC).date()
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write a file so that readers see either the old content or all of the new."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _outputs(values: tuple[str, ...], formats: dict[str, Any]) -> list[tuple[str, Path]]:
+    outputs = []
+    for value in values:
+        name, sep, file = value.partition(":")
+        if not sep or not file:
+            raise click.BadParameter(f"{value!r} is not FORMAT:FILE", param_hint="-o/--output")
+        if name not in formats:
+            raise click.BadParameter(
+                f"unknown format {name!r}; choose from {', '.join(formats)}",
+                param_hint="-o/--output",
+            )
+        outputs.append((name, Path(file)))
+    return outputs
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="ccai-policy")
+@click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
+@click.pass_context
+def main(ctx: click.Context, debug: bool) -> None:
+    """Check declarations of AI use in productions against Creators Coalition on AI policies.
+
+    Exit codes: 0 no finding at or above the threshold; 1 findings at or above it;
+    2 something could not be evaluated (bad input, broken rule or policy, bad option).
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["debug"] = debug
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--policy",
+    "policy_ref",
+    default="ccai-baseline",
+    show_default=True,
+    help="Bundled policy id or policy file.",
+)
+@click.option(
+    "--rules",
+    "rules_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Rules directory (default: the bundled rules).",
+)
+@click.option(
+    "--fail-on",
+    type=SEVERITY_CHOICE,
+    help="Lowest severity that fails the run (default: the policy's, else high).",
+)
+@click.option(
+    "--format", "fmt", default="text", show_default=True, help="Format written to standard output."
+)
+@click.option(
+    "-o",
+    "--output",
+    "outputs",
+    multiple=True,
+    metavar="FORMAT:FILE",
+    help="Also write FORMAT to FILE; repeatable.",
+)
+@click.option(
+    "--as-of",
+    help="The date rules treat as today (YYYY-MM-DD); default SOURCE_DATE_EPOCH, else today.",
+)
+@click.option(
+    "--max-file-size",
+    type=click.IntRange(min=1),
+    default=10 * 1024 * 1024,
+    show_default=True,
+    help="Largest declaration file accepted, in bytes.",
+)
+@click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
+@handle_errors
+def check(
+    paths: tuple[Path, ...],
+    policy_ref: str,
+    rules_dir: Path | None,
+    fail_on: str | None,
+    fmt: str,
+    outputs: tuple[str, ...],
+    as_of: str | None,
+    max_file_size: int,
+    debug: bool,
+) -> None:
+    """Evaluate declaration files (or directories of them) against a policy."""
+    from .catalog import load_policy
+    from .check import check_paths
+    from .engine import compile_policy
+    from .formats import FORMATS
+    from .model.result import exit_code
+
+    if fmt not in FORMATS:
+        raise click.BadParameter(
+            f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}", param_hint="--format"
+        )
+    targets = _outputs(outputs, FORMATS)
+    today = _as_of(as_of)
+    ruleset = compile_policy(load_policy(policy_ref, rules_dir))
+    result = check_paths(
+        paths,
+        ruleset,
+        as_of=today,
+        fail_on=fail_on,  # type: ignore[arg-type]
+        max_bytes=max_file_size,
+    )
+    for name, file in targets:
+        try:
+            write_atomic(file, FORMATS[name](result))
+        except OSError as exc:
+            _fail(f"cannot write {file}: {exc.strerror or exc}", "choose a writable path")
+    click.echo(FORMATS[fmt](result), nl=False)
+    sys.exit(exit_code(result))
+
+
+@main.group()
+def rules() -> None:
+    """List and show the rules."""
+
+
+@rules.command("list")
+@click.option("--rules", "rules_dir", type=click.Path(path_type=Path, file_okay=False))
+@handle_errors
+def rules_list(rules_dir: Path | None) -> None:
+    """One line per rule: id, criterion, severity, title."""
+    from .catalog import data_dir, load_rules
+
+    for loaded in load_rules(rules_dir or data_dir("rules")):
+        r = loaded.rule
+        click.echo(f"{r.id:<28} {r.criterion:<13} {r.severity:<9} {r.title}")
+
+
+@rules.command("show")
+@click.argument("rule_id")
+@click.option("--rules", "rules_dir", type=click.Path(path_type=Path, file_okay=False))
+@handle_errors
+def rules_show(rule_id: str, rules_dir: Path | None) -> None:
+    """The rule file of one rule."""
+    from .catalog import data_dir, load_rules
+
+    for loaded in load_rules(rules_dir or data_dir("rules")):
+        if loaded.rule.id == rule_id:
+            click.echo(f"# {loaded.document.path}")
+            click.echo(Path(loaded.document.path).read_text(encoding="utf-8"), nl=False)
+            return
+    _fail(f"no rule {rule_id!r}", "see 'ccai-policy rules list'")
+
+
+@rules.command("test")
+@click.argument("rules_dir", required=False, type=click.Path(path_type=Path, file_okay=False))
+@click.option(
+    "--require-tests", is_flag=True, help="Fail rules that lack a passing and a failing case."
+)
+@click.option(
+    "--root",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Where test 'base' paths start (default: the rules directory's parent).",
+)
+@handle_errors
+def rules_test(rules_dir: Path | None, require_tests: bool, root: Path | None) -> None:
+    """Run the test cases the rules carry; exit 1 when any case fails."""
+    from .catalog import data_dir, load_rules
+    from .ruletests import missing_tests, run_rule_tests
+
+    directory = rules_dir or data_dir("rules")
+    loaded = load_rules(directory)
+    results = run_rule_tests(loaded, root or directory.resolve().parent)
+    for case in results:
+        click.echo(f"{'PASSED' if case.passed else 'FAILED'} {case.label}")
+        if not case.passed:
+            click.echo(f"    {case.detail}".replace("\n", "\n    "))
+    lacking = missing_tests(loaded) if require_tests else []
+    for line in lacking:
+        click.echo(f"MISSING {line}")
+    failed = sum(not c.passed for c in results)
+    click.echo(
+        f"{len(results) - failed} passed, {failed} failed"
+        + (f", {len(lacking)} rules lack tests" if lacking else "")
+        + f" ({len(loaded)} rules)"
+    )
+    sys.exit(EXIT_FINDINGS if failed or lacking else EXIT_OK)
+
+
+@main.group()
+def policies() -> None:
+    """List and show the policies."""
+
+
+@policies.command("list")
+@handle_errors
+def policies_list() -> None:
+    """Bundled policy ids, versions and titles."""
+    from .catalog import bundled_policies, load_policy
+
+    for policy_id in sorted(bundled_policies()):
+        resolved = load_policy(policy_id)
+        p = resolved.policy
+        click.echo(f"{p.id:<20} {p.version:<10} {len(resolved.rules):>3} rules  {p.title}")
+
+
+@policies.command("show")
+@click.argument("policy_ref")
+@click.option("--rules", "rules_dir", type=click.Path(path_type=Path, file_okay=False))
+@handle_errors
+def policies_show(policy_ref: str, rules_dir: Path | None) -> None:
+    """The resolved rule set of a policy, with effective severities."""
+    from .catalog import load_policy
+
+    resolved = load_policy(policy_ref, rules_dir)
+    p = resolved.policy
+    click.echo(f"{p.id} {p.version}: {p.title}")
+    click.echo(f"fail on: {resolved.fail_on} and above; rule set digest {resolved.digest}")
+    for loaded in resolved.rules:
+        rid = loaded.rule.id
+        mark = " (mandatory)" if rid in resolved.mandatory else ""
+        click.echo(f"  {rid:<28} {resolved.severity[rid]:<9} {loaded.rule.title}{mark}")
+
+
+@main.command()
+@click.argument("name", type=click.Choice(["declaration", "rule", "policy", "result"]))
+def schema(name: str) -> None:
+    """Print the JSON Schema of a file format."""
+    from .schemas import generate
+
+    click.echo(generate(name), nl=False)

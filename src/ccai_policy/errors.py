@@ -1,0 +1,72 @@
+"""One base exception for every layer, each subclass carrying where the problem is."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Location:
+    """A place in an input file; line and column are 1-based, 0 when unknown."""
+
+    file: str
+    line: int = 0
+    column: int = 0
+
+    def __str__(self) -> str:
+        if self.line:
+            return f"{self.file}:{self.line}:{self.column or 1}"
+        return self.file
+
+
+class CcaiError(Exception):
+    """Base of every error ccai-policy reports to a user instead of a traceback."""
+
+    kind = "error"
+
+    def __init__(self, message: str, location: Location | None = None, hint: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.location = location
+        self.hint = hint
+
+    def __str__(self) -> str:
+        where = f"{self.location}: " if self.location else ""
+        hint = f" ({self.hint})" if self.hint else ""
+        return f"{where}{self.message}{hint}"
+
+
+class LoadError(CcaiError):
+    """A file could not be read or is not acceptable YAML."""
+
+    kind = "load"
+
+
+class ValidationProblem(CcaiError):
+    """A document does not match its model, or a reference does not resolve."""
+
+    kind = "validation"
+
+
+class ValidationErrors(CcaiError):
+    """Every problem found in one pass over a file or a rule set, reported together."""
+
+    kind = "validation"
+
+    def __init__(self, problems: Sequence[CcaiError]) -> None:
+        first = problems[0]
+        super().__init__(first.message, first.location, first.hint)
+        self.problems: list[CcaiError] = list(problems)
+
+
+class RuleError(CcaiError):
+    """A rule or policy file is broken: the run refuses to evaluate with it."""
+
+    kind = "rule"
+
+
+class UsageProblem(CcaiError):
+    """A command-line argument names something that does not exist."""
+
+    kind = "usage"

@@ -1,0 +1,226 @@
+"""The only module that touches the CEL library: compile with checks, evaluate with bindings."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import Location, RuleError
+
+MAX_LENGTH = 2000
+MAX_COMPREHENSION_NESTING = 3
+
+_MACROS = ("all", "exists", "exists_one", "map", "filter")
+_BOUND = re.compile(r"\.(?:all|exists_one|exists|map|filter)\(\s*([A-Za-z_][A-Za-z0-9_]*)\s*,")
+_MACRO_CALL = re.compile(r"\.(?:all|exists_one|exists|map|filter)\(")
+_POSITION = re.compile(r"<input>:(\d+):(\d+):")
+
+#: Named functions a rule may call (operators are always allowed).
+ALLOWED_FUNCTIONS = frozenset(
+    {
+        "size",
+        "contains",
+        "startsWith",
+        "endsWith",
+        "matches",
+        "int",
+        "uint",
+        "double",
+        "string",
+        "bool",
+        "timestamp",
+        "duration",
+        "has",
+        "dyn",
+        "type",
+        "getFullYear",
+        "getMonth",
+        "getDate",
+        "getDayOfMonth",
+        "getDayOfWeek",
+        "getDayOfYear",
+        "getHours",
+        "getMinutes",
+        "getSeconds",
+        *_MACROS,
+    }
+)
+
+
+class ExpressionError(Exception):
+    """An expression failed while evaluating; carries the library's message."""
+
+
+def _cel() -> Any:
+    import cel  # imported here: it costs ~0.2 s and only evaluation needs it
+
+    return cel
+
+
+def bound_names(source: str) -> set[str]:
+    """Names that comprehension macros bind inside an expression."""
+    return set(_BOUND.findall(source))
+
+
+def comprehension_nesting(source: str) -> int:
+    """How deeply comprehension macros nest in an expression (0 for none)."""
+    depth_stack: list[int] = []  # paren depth at which each open macro started
+    paren = 0
+    deepest = 0
+    i = 0
+    in_string: str | None = None
+    while i < len(source):
+        ch = source[i]
+        if in_string:
+            if ch == "\\":
+                i += 2
+                continue
+            if ch == in_string:
+                in_string = None
+        elif ch in "'\"":
+            in_string = ch
+        elif ch == "." and _MACRO_CALL.match(source, i):
+            match = _MACRO_CALL.match(source, i)
+            assert match is not None
+            paren += 1
+            depth_stack.append(paren)
+            deepest = max(deepest, len(depth_stack))
+            i = match.end()
+            continue
+        elif ch == "(":
+            paren += 1
+        elif ch == ")":
+            if depth_stack and depth_stack[-1] == paren:
+                depth_stack.pop()
+            paren -= 1
+        i += 1
+    return deepest
+
+
+def _map_position(message: str, origin: Location, style: str) -> Location:
+    match = _POSITION.search(message)
+    if not match or not origin.line:
+        return origin
+    line, column = int(match.group(1)), int(match.group(2))
+    if style in ("|", ">"):
+        return Location(origin.file, origin.line + line, column)
+    if line == 1:
+        return Location(origin.file, origin.line, origin.column + column - 1 + (1 if style else 0))
+    return Location(origin.file, origin.line + line - 1, column)
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """A compiled CEL program and the source it came from."""
+
+    source: str
+    program: Any
+
+
+def compile_expression(
+    source: str,
+    *,
+    what: str,
+    origin: Location,
+    style: str = "",
+    known: Iterable[str] = (),
+) -> Compiled:
+    """Compile one expression, checking length, nesting, functions and variable names."""
+    if len(source) > MAX_LENGTH:
+        raise RuleError(f"{what} is {len(source)} characters, over {MAX_LENGTH}", origin)
+    nesting = comprehension_nesting(source)
+    if nesting > MAX_COMPREHENSION_NESTING:
+        raise RuleError(
+            f"{what} nests comprehensions {nesting} deep, over {MAX_COMPREHENSION_NESTING}",
+            origin,
+            "use an index such as people_by_id or consents_by_use instead of nested loops",
+        )
+    try:
+        program = _cel().compile(source)
+    except BaseException as exc:  # the library raises ValueError, or a panic (BaseException)
+        if isinstance(exc, KeyboardInterrupt | SystemExit):
+            raise
+        text = str(exc).replace("Failed to parse expression", "cannot parse").strip()
+        raise RuleError(
+            f"{what} does not compile: {text}",
+            _map_position(text, origin, style),
+            "check the CEL syntax",
+        ) from None
+    functions = {f for f in program.functions() if f[:1].isalpha()}
+    unknown_functions = sorted(functions - ALLOWED_FUNCTIONS)
+    if unknown_functions:
+        raise RuleError(
+            f"{what} calls {', '.join(unknown_functions)}, which rules may not use",
+            origin,
+            f"allowed: {', '.join(sorted(ALLOWED_FUNCTIONS))}",
+        )
+    known_names = set(known)
+    if known_names:
+        unknown = sorted(set(program.variables()) - known_names - bound_names(source))
+        if unknown:
+            raise RuleError(
+                f"{what} uses unknown name{'s' if len(unknown) > 1 else ''} "
+                f"{', '.join(repr(u) for u in unknown)}",
+                origin,
+                f"known names: {', '.join(sorted(known_names))}",
+            )
+    return Compiled(source, program)
+
+
+class Scope:
+    """The variables of one declaration, converted once, with one rebindable item name."""
+
+    def __init__(self, variables: dict[str, Any]) -> None:
+        self._context = _cel().Context(variables=variables)
+        self._name: str | None = None
+        self._item: Any = None
+        self._context.set_variable_resolver(self._resolve)
+
+    def _resolve(self, name: str) -> Any:
+        return self._item if name == self._name else None
+
+    def run(self, compiled: Compiled) -> Any:
+        """Evaluate with no item bound."""
+        self._name = None
+        return self._call(compiled)
+
+    def run_with(self, compiled: Compiled, name: str, item: Any) -> Any:
+        """Evaluate with `name` bound to one item."""
+        self._name, self._item = name, item
+        try:
+            return self._call(compiled)
+        finally:
+            self._name, self._item = None, None
+
+    def _call(self, compiled: Compiled) -> Any:
+        try:
+            return compiled.program.execute(self._context)
+        except BaseException as exc:  # includes pyo3_runtime.PanicException
+            if isinstance(exc, KeyboardInterrupt | SystemExit | GeneratorExit | MemoryError):
+                raise
+            raise ExpressionError(_describe(exc)) from None
+
+
+def _describe(exc: BaseException) -> str:
+    text = str(exc).split(". Check that", 1)[0].split(" CEL does not coerce", 1)[0]
+    if isinstance(exc, KeyError):
+        return f"no field {text} in the item (check the field name)"
+    return text or type(exc).__name__
+
+
+def render_value(value: Any) -> str:
+    """How a CEL value appears inside a finding message."""
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | tuple):
+        return ", ".join(render_value(v) for v in value) if value else "(none)"
+    if hasattr(value, "isoformat"):
+        text: str = value.isoformat()
+        return text[:10] if text.endswith("T00:00:00+00:00") else text.replace("+00:00", "Z")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)

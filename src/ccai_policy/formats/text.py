@@ -1,0 +1,114 @@
+"""Plain text for people and CI logs: per declaration and criterion, what needs action first."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from ..model.result import (
+    STATUS_ORDER,
+    DeclarationResult,
+    Finding,
+    Problem,
+    Result,
+    counts_toward_exit,
+    rule_outcomes,
+)
+from ..model.rule import CRITERIA, CRITERION_TITLES
+
+_LABEL = {"fail": "FAIL", "error": "ERROR", "waived": "WAIVED", "pass": "pass"}
+_SHOWN = ("error", "fail", "waived")
+
+
+def _where(finding: Finding) -> str:
+    loc = finding.location
+    return f"{loc.file}:{loc.line}:{loc.column}" if loc.line else loc.file
+
+
+def verdict(declaration: DeclarationResult, result: Result) -> str:
+    if any(counts_toward_exit(f, result.fail_on) for f in declaration.findings):
+        return "NOT COMPLIANT"
+    if any(f.status in ("fail", "error") for f in declaration.findings):
+        return "COMPLIANT (findings below the --fail-on threshold)"
+    if any(f.status == "waived" for f in declaration.findings):
+        return "COMPLIANT WITH WAIVERS"
+    return "COMPLIANT"
+
+
+def summary_line(declaration: DeclarationResult) -> str:
+    counts: Counter[str] = Counter(rule_outcomes(declaration).values())
+    parts = [
+        f"{counts[s]} {label}"
+        for s, label in (
+            ("pass", "passed"),
+            ("fail", "failed"),
+            ("error", "errors"),
+            ("waived", "waived"),
+            ("not_applicable", "not applicable"),
+        )
+        if counts[s] or s in ("pass", "fail")
+    ]
+    total = sum(counts.values())
+    return f"{total} rule{'s' if total != 1 else ''}: {', '.join(parts)}"
+
+
+def _declaration(declaration: DeclarationResult, result: Result) -> list[str]:
+    p = declaration.production
+    lines = [
+        f"{declaration.file}: {p.title} ({p.type}, {p.studio}) — {verdict(declaration, result)}"
+    ]
+    for criterion in CRITERIA:
+        findings = sorted(
+            (f for f in declaration.findings if f.criterion == criterion and f.status in _SHOWN),
+            key=lambda f: (STATUS_ORDER[f.status], f.location.line, f.rule_id),
+        )
+        if not findings:
+            continue
+        lines.append(f"  {CRITERION_TITLES[criterion]}")
+        for f in findings:
+            lines.append(
+                f"    {_where(f)}: {_LABEL[f.status]} {f.rule_id} [{f.severity}] {f.message}"
+            )
+            if f.waiver is not None:
+                lines.append(
+                    f"      waived by {f.waiver.approver} until {f.waiver.expires}: "
+                    f"{f.waiver.justification}"
+                )
+    lines.append(f"  {summary_line(declaration)}")
+    return lines
+
+
+def _problem(problem: Problem) -> str:
+    loc = problem.location
+    where = f"{loc.file}:{loc.line}:{loc.column}" if loc.line else loc.file
+    hint = f"\n    hint: {problem.hint}" if problem.hint else ""
+    return f"{where}: error: {problem.message}{hint}"
+
+
+def render(result: Result) -> str:
+    lines: list[str] = []
+    for declaration in result.declarations:
+        lines.extend(_declaration(declaration, result))
+        lines.append("")
+    if result.problems:
+        lines.append("Could not evaluate:")
+        lines.extend(f"  {_problem(p)}" for p in result.problems)
+        lines.append("")
+    failing = sum(
+        1
+        for d in result.declarations
+        if any(counts_toward_exit(f, result.fail_on) for f in d.findings)
+    )
+    files_with_problems = len({p.location.file for p in result.problems})
+    n = len(result.declarations)
+    total = (
+        f"{n} declaration{'s' if n != 1 else ''} checked against "
+        f"{result.policy.id} {result.policy.version} (fail on {result.fail_on} and above): "
+        f"{n - failing} compliant, {failing} not compliant"
+    )
+    if files_with_problems:
+        total += (
+            f"; {files_with_problems} file{'s' if files_with_problems != 1 else ''} "
+            "could not be evaluated"
+        )
+    lines.append(total)
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,98 @@
+"""The rule file format: one YAML file per rule, readable by people who do not program."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import AnyUrl, BaseModel, ConfigDict, Field, StringConstraints
+
+Criterion = Literal["consent", "controls", "compensation", "transparency"]
+Severity = Literal["critical", "high", "medium", "low", "info"]
+Confidence = Literal["primary", "secondary", "unconfirmed"]
+
+CRITERIA: tuple[Criterion, ...] = ("consent", "controls", "compensation", "transparency")
+CRITERION_TITLES: dict[str, str] = {
+    "consent": "Consent",
+    "controls": "Controls",
+    "compensation": "Compensation",
+    "transparency": "Transparency & Enforcement",
+}
+SEVERITIES: tuple[Severity, ...] = ("critical", "high", "medium", "low", "info")
+SEVERITY_RANK: dict[str, int] = {s: len(SEVERITIES) - i for i, s in enumerate(SEVERITIES)}
+
+#: What `for_each` may name: a list section, or `declaration` for a rule about the whole file.
+FOR_EACH = (
+    "people",
+    "tools",
+    "uses",
+    "consents",
+    "compensation",
+    "notices",
+    "assets",
+    "declaration",
+)
+
+RuleId = Annotated[str, StringConstraints(pattern=r"^[A-Z]+(-[A-Z0-9]+)*-[0-9]{3}$")]
+Expression = Annotated[str, StringConstraints(min_length=1, max_length=2000)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Reference(_Strict):
+    title: str = Field(min_length=1, description="The agreement, law or standard, and clause.")
+    url: AnyUrl = Field(description="Where a reader can check it.")
+    confidence: Confidence = Field(
+        default="primary",
+        description="primary: text read; secondary: from a summary; unconfirmed: inferred.",
+    )
+
+
+class RuleTest(_Strict):
+    name: str = Field(min_length=1)
+    base: str = Field(description="Declaration file, relative to the project root.")
+    patch: dict[str, Any] | None = Field(
+        default=None, description="RFC 7396 JSON merge patch applied to the base."
+    )
+    expect: Literal["pass", "fail", "not_applicable", "error"]
+    failures: int | None = Field(default=None, ge=0, description="Number of failing items.")
+    message_contains: str | None = None
+
+
+class Rule(_Strict):
+    """One check, evaluated over the items of a section of the declaration."""
+
+    id: RuleId = Field(description="<CRITERION>-<TOPIC>-<NNN>, e.g. CONSENT-REPLICA-001.")
+    title: str = Field(min_length=1, max_length=200)
+    criterion: Criterion
+    severity: Severity
+    tags: list[str] = Field(default_factory=list)
+    references: list[Reference] = Field(min_length=1)
+    description: str = Field(min_length=1, description="Why the rule exists, in plain words.")
+    remediation: str = Field(min_length=1, description="What the production must do to pass.")
+    applies_when: Expression | None = Field(
+        default=None, description="CEL: the rule applies to a declaration only when true."
+    )
+    applicability: str | None = Field(
+        default=None, description="Plain words for applies_when, shown when not applicable."
+    )
+    for_each: Literal[
+        "people", "tools", "uses", "consents", "compensation", "notices", "assets", "declaration"
+    ] = Field(description="The section whose items the rule checks.")
+    as_: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,30}$")] = Field(
+        alias="as", description="The name an item has in the expressions."
+    )
+    where: Expression | None = Field(default=None, description="CEL: which items to check.")
+    assert_: Expression = Field(alias="assert", description="CEL: what must hold for each item.")
+    message: str = Field(
+        min_length=1, max_length=1000, description="Shown for a failing item; {{ cel }} inserts."
+    )
+    params: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Parameters the rule reads as params.<name>, with their default values.",
+    )
+    at: str | None = Field(
+        default=None, description="Field of the item to point findings at, e.g. 'subjects'."
+    )
+    tests: list[RuleTest] = Field(default_factory=list)

@@ -1,0 +1,106 @@
+"""Run the test cases each rule carries: a base declaration, a merge patch, an expectation."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .catalog import LoadedRule, ResolvedPolicy
+from .engine import RuleSet, compile_rule, evaluate
+from .errors import CcaiError, ValidationErrors
+from .loader import Document, load_file
+from .model.policy import Policy
+from .model.result import Finding, rule_outcomes
+from .model.rule import RuleTest
+from .validation import validate_declaration
+
+#: Rule tests evaluate on a fixed date so that they give the same answer every day.
+TEST_AS_OF = dt.date(2026, 11, 1)
+
+
+def merge_patch(target: Any, patch: Any) -> Any:
+    """Apply an RFC 7396 JSON merge patch; returns a new value."""
+    if not isinstance(patch, dict):
+        return copy.deepcopy(patch)
+    result = copy.deepcopy(target) if isinstance(target, dict) else {}
+    for key, value in patch.items():
+        if value is None:
+            result.pop(key, None)
+        else:
+            result[key] = merge_patch(result.get(key), value)
+    return result
+
+
+@dataclass(frozen=True)
+class CaseResult:
+    rule_id: str
+    case: RuleTest
+    passed: bool
+    actual: str
+    detail: str = ""
+
+    @property
+    def label(self) -> str:
+        return f"{self.rule_id}::{self.case.name}"
+
+
+def _check(case: RuleTest, status: str, fails: list[Finding]) -> str:
+    """Why the case failed, or '' when it passed."""
+    if status != case.expect:
+        return f"expected {case.expect}, got {status}"
+    if case.failures is not None and len(fails) != case.failures:
+        return f"expected {case.failures} failing item(s), got {len(fails)}"
+    if case.message_contains and not any(case.message_contains in f.message for f in fails):
+        shown = "; ".join(f.message for f in fails) or "(no messages)"
+        return f"no message contains {case.message_contains!r}; messages: {shown}"
+    return ""
+
+
+def run_case(loaded: LoadedRule, case: RuleTest, root: Path) -> CaseResult:
+    rule = loaded.rule
+    try:
+        base = load_file(root / case.base, display=case.base)
+        data = merge_patch(base.data, case.patch) if case.patch else base.data
+        document = Document(base.path, data, base.sha256, base.positions)
+        declaration = validate_declaration(document)
+        compiled = compile_rule(loaded, rule.severity)
+    except CcaiError as exc:
+        problems = exc.problems if isinstance(exc, ValidationErrors) else [exc]
+        detail = "; ".join(str(p) for p in problems[:5])
+        return CaseResult(rule.id, case, False, "invalid", f"cannot run the case: {detail}")
+    policy = ResolvedPolicy(
+        policy=Policy(id="rule-test", version="0", title="rule test"),
+        document=loaded.document,
+        rules=[loaded],
+        severity={rule.id: rule.severity},
+        params=dict(rule.params),
+        mandatory=frozenset(),
+        fail_on="info",
+    )
+    result = evaluate(declaration, document, RuleSet(policy, [compiled]), TEST_AS_OF)
+    status = rule_outcomes(result).get(rule.id, "not_applicable")
+    fails = [f for f in result.findings if f.status in ("fail", "error")]
+    detail = _check(case, status, fails)
+    if detail and fails:
+        detail += "\n" + "\n".join(f"  {f.location.line}: {f.message}" for f in fails[:5])
+    return CaseResult(rule.id, case, not detail, status, detail)
+
+
+def run_rule_tests(rules: list[LoadedRule], root: Path) -> list[CaseResult]:
+    """Every case of every rule; `root` is where `base` paths are relative to."""
+    return [run_case(loaded, case, root) for loaded in rules for case in loaded.rule.tests]
+
+
+def missing_tests(rules: list[LoadedRule]) -> list[str]:
+    """Rules that lack at least one passing and one failing case."""
+    missing = []
+    for loaded in rules:
+        expects = {case.expect for case in loaded.rule.tests}
+        lacking = [e for e in ("pass", "fail") if e not in expects]
+        if lacking:
+            wanted = "' or '".join(lacking)
+            missing.append(f"{loaded.rule.id} has no '{wanted}' test case")
+    return missing
