@@ -43,8 +43,13 @@ class LoadedRule:
     document: Document
 
 
-def _yaml_files(directory: Path) -> list[Path]:
+def yaml_files(directory: Path) -> list[Path]:
+    """YAML files below a directory, in a stable order."""
     return sorted(p for p in directory.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+
+
+def is_rule_file(path: Path) -> bool:
+    return not path.name.startswith("_") and path.stem.upper() != "README"
 
 
 def load_rule_file(path: Path) -> LoadedRule:
@@ -59,8 +64,8 @@ def load_rules(directory: Path) -> list[LoadedRule]:
     rules: list[LoadedRule] = []
     problems: list[CcaiError] = []
     seen: dict[str, LoadedRule] = {}
-    for path in _yaml_files(directory):
-        if path.name.startswith("_") or path.stem.upper() == "README":
+    for path in yaml_files(directory):
+        if not is_rule_file(path):
             continue
         try:
             loaded = load_rule_file(path)
@@ -121,7 +126,7 @@ class ResolvedPolicy:
 
 def bundled_policies() -> dict[str, Path]:
     """Bundled policy ids and their files."""
-    return {p.stem: p for p in _yaml_files(data_dir("policies"))}
+    return {p.stem: p for p in yaml_files(data_dir("policies"))}
 
 
 def _find_policy(ref: str, relative_to: Path | None) -> Path:
@@ -147,7 +152,12 @@ def load_policy(ref: str, rules_dir: Path | None = None) -> ResolvedPolicy:
     """Load a policy by bundled id or file path and resolve what it extends."""
     all_rules = load_rules(rules_dir or data_dir("rules"))
     by_id = {r.rule.id: r for r in all_rules}
-    return _resolve(_find_policy(ref, None), by_id, [])
+    return resolve_policy_file(_find_policy(ref, None), by_id)
+
+
+def resolve_policy_file(path: Path, by_id: dict[str, LoadedRule]) -> ResolvedPolicy:
+    """Resolve one policy file against a set of rules by id."""
+    return _resolve(path, by_id, [])
 
 
 def _load_policy_file(path: Path) -> tuple[Policy, Document]:

@@ -171,6 +171,8 @@ def check(
     paths: tuple[Path, ...],
     policy_ref: str,
     rules_dir: Path | None,
+    waiver_files: tuple[Path, ...],
+    baseline_file: Path | None,
     fail_on: str | None,
     fmt: str,
     outputs: tuple[str, ...],
@@ -184,6 +186,7 @@ def check(
     from .engine import compile_policy
     from .formats import FORMATS
     from .model.result import exit_code
+    from .waivers import apply_waivers, load_waivers
 
     if fmt not in FORMATS:
         raise click.BadParameter(
@@ -191,7 +194,14 @@ def check(
         )
     targets = _outputs(outputs, FORMATS)
     today = _as_of(as_of)
-    ruleset = compile_policy(load_policy(policy_ref, rules_dir))
+    policy = load_policy(policy_ref, rules_dir)
+    ruleset = compile_policy(policy)
+    waivers = load_waivers(waiver_files, policy)
+    baseline = None
+    if baseline_file is not None:
+        from .baseline import load_baseline
+
+        baseline = load_baseline(baseline_file)
     result = check_paths(
         paths,
         ruleset,
@@ -199,6 +209,11 @@ def check(
         fail_on=fail_on,  # type: ignore[arg-type]
         max_bytes=max_file_size,
     )
+    result = apply_waivers(result, waivers)
+    if baseline is not None:
+        from .baseline import apply_baseline
+
+        result = apply_baseline(result, baseline, str(baseline_file))
     for name, file in targets:
         try:
             write_atomic(file, FORMATS[name](result))
@@ -276,6 +291,86 @@ def rules_test(rules_dir: Path | None, require_tests: bool, root: Path | None) -
     sys.exit(EXIT_FINDINGS if failed or lacking else EXIT_OK)
 
 
+@rules.command("lint")
+@click.argument("rules_dir", required=False, type=click.Path(path_type=Path, file_okay=False))
+@click.option(
+    "--policies",
+    "policies_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Policies to resolve against the rules (default: policies/ beside the rules).",
+)
+@handle_errors
+def rules_lint(rules_dir: Path | None, policies_dir: Path | None) -> None:
+    """Every problem in every rule and policy file; exit 2 on any."""
+    from .catalog import data_dir
+    from .lint import lint
+
+    directory = rules_dir or data_dir("rules")
+    if not directory.is_dir():
+        _fail(f"rules directory {directory} does not exist")
+    if policies_dir is None:
+        beside = directory.resolve().parent / "policies"
+        policies_dir = beside if rules_dir is not None else data_dir("policies")
+    report = lint(directory, policies_dir)
+    for problem in report.problems:
+        where = f"{problem.location}: " if problem.location else ""
+        click.echo(f"{where}error: {problem.message}")
+        if problem.hint:
+            click.echo(f"  hint: {problem.hint}")
+    count = len(report.problems)
+    click.echo(
+        f"{report.rules} rules, {report.policies} policies: "
+        + (f"{count} problem{'s' if count != 1 else ''}" if count else "no problems")
+    )
+    sys.exit(EXIT_ERROR if count else EXIT_OK)
+
+
+@rules.command("docs")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default="docs",
+    show_default=True,
+    help="Directory for rules.md and index.html.",
+)
+@handle_errors
+def rules_docs(out_dir: Path) -> None:
+    """Write the bundled rule catalog as Markdown and browsable HTML."""
+    from .docs import bundled_catalog, outputs
+
+    for path, text in outputs(out_dir, bundled_catalog()).items():
+        try:
+            write_atomic(path, text)
+        except OSError as exc:
+            _fail(f"cannot write {path}: {exc.strerror or exc}", "choose a writable --out")
+        click.echo(f"wrote {path}")
+
+
+@main.command()
+@click.argument("rule_id")
+@handle_errors
+def explain(rule_id: str) -> None:
+    """Explain a rule in plain words: why it exists, what it checks, how to pass it."""
+    from .docs import bundled_catalog
+
+    for entries in bundled_catalog().values():
+        for entry in entries:
+            rule = entry.rule
+            if rule.id != rule_id:
+                continue
+            click.echo(f"{rule.id}: {rule.title}")
+            click.echo(f"criterion: {rule.criterion}; severity: {rule.severity}")
+            click.echo(f"policies: {', '.join(entry.policies)}")
+            click.echo(f"applies to: {rule.applicability or 'every declaration'}")
+            click.echo(f"\nWhy: {rule.description}\n\nWhat to do: {rule.remediation}\n")
+            click.echo("Sources:")
+            for ref in rule.references:
+                click.echo(f"  - {ref.title} ({ref.confidence}) {ref.url}")
+            return
+    _fail(f"no rule {rule_id!r}", "see 'ccai-policy rules list'")
+
+
 @main.group()
 def policies() -> None:
     """List and show the policies."""
@@ -312,7 +407,7 @@ def policies_show(policy_ref: str, rules_dir: Path | None) -> None:
 
 
 @main.command()
-@click.argument("name", type=click.Choice(["declaration", "rule", "policy", "result"]))
+@click.argument("name", type=click.Choice(["declaration", "rule", "policy", "waivers", "result"]))
 def schema(name: str) -> None:
     """Print the JSON Schema of a file format."""
     from .schemas import generate

@@ -12,11 +12,13 @@ from .model.declaration import Declaration
 from .model.policy import Policy
 from .model.result import Result
 from .model.rule import Rule
+from .model.waiver import WaiverFile
 
 MODELS: dict[str, type[BaseModel]] = {
     "declaration": Declaration,
     "rule": Rule,
     "policy": Policy,
+    "waivers": WaiverFile,
     "result": Result,
 }
 BASE_URI = "https://ccai-policy.dev/schemas/"

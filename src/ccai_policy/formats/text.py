@@ -65,10 +65,14 @@ def _declaration(declaration: DeclarationResult, result: Result) -> list[str]:
             continue
         lines.append(f"  {CRITERION_TITLES[criterion]}")
         for f in findings:
-            lines.append(
-                f"    {_where(f)}: {_LABEL[f.status]} {f.rule_id} [{f.severity}] {f.message}"
-            )
-            if f.waiver is not None:
+            label = _LABEL[f.status] + (" (in baseline)" if f.baselined else "")
+            lines.append(f"    {_where(f)}: {label} {f.rule_id} [{f.severity}] {f.message}")
+            if f.waiver is not None and f.waiver.expired:
+                lines.append(
+                    f"      waiver expired on {f.waiver.expires} "
+                    f"(approved by {f.waiver.approver}); it no longer applies"
+                )
+            elif f.waiver is not None:
                 lines.append(
                     f"      waived by {f.waiver.approver} until {f.waiver.expires}: "
                     f"{f.waiver.justification}"
@@ -88,6 +92,13 @@ def render(result: Result) -> str:
     lines: list[str] = []
     for declaration in result.declarations:
         lines.extend(_declaration(declaration, result))
+        lines.append("")
+    for unused in result.unused_waivers:
+        where = f"{unused.source.file}:{unused.source.line}:{unused.source.column}"
+        lines.append(
+            f"{where}: unused waiver: {unused.rule} for {unused.subject} matched no failing finding"
+        )
+    if result.unused_waivers:
         lines.append("")
     if result.problems:
         lines.append("Could not evaluate:")

@@ -30,10 +30,24 @@ class Subject(_Frozen):
 
 
 class AppliedWaiver(_Frozen):
+    """A waiver that matched a finding: applied, or shown as expired."""
+
     justification: str
     approver: str
     expires: dt.date
+    expired: bool = Field(default=False, description="True: it matched but no longer applies.")
     source: SourceLocation | None = None
+
+
+class UnusedWaiver(_Frozen):
+    """A waiver that matched no failing finding in the run."""
+
+    rule: str
+    subject: str
+    production: str | None = None
+    approver: str
+    expires: dt.date
+    source: SourceLocation
 
 
 class Finding(_Frozen):
@@ -49,6 +63,9 @@ class Finding(_Frozen):
     references: list[Reference] = Field(default_factory=list)
     tags: list[str] = Field(default_factory=list)
     waiver: AppliedWaiver | None = None
+    baselined: bool = Field(
+        default=False, description="Matched by the --baseline file: shown, but not counted."
+    )
 
 
 class Problem(_Frozen):
@@ -118,12 +135,16 @@ class Result(_Frozen):
     inputs: list[InputFile]
     declarations: list[DeclarationResult]
     problems: list[Problem]
+    unused_waivers: list[UnusedWaiver] = Field(default_factory=list)
+    baseline: str | None = Field(default=None, description="The --baseline file, if one.")
 
 
 def counts_toward_exit(finding: Finding, fail_on: Severity) -> bool:
     """A failing or erroring finding at or above the threshold fails the run."""
-    return finding.status in ("fail", "error") and (
-        SEVERITY_RANK[finding.severity] >= SEVERITY_RANK[fail_on]
+    return (
+        finding.status in ("fail", "error")
+        and not finding.baselined
+        and SEVERITY_RANK[finding.severity] >= SEVERITY_RANK[fail_on]
     )
 
 

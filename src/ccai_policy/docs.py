@@ -1,0 +1,85 @@
+"""The rule catalog as documents: Markdown for the repository, HTML to browse."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import yaml
+
+from .catalog import LoadedRule, ResolvedPolicy, bundled_policies, data_dir, load_policy
+from .model.rule import CRITERIA, CRITERION_TITLES
+
+
+@dataclass(frozen=True)
+class CatalogEntry:
+    loaded: LoadedRule
+    policies: list[str]
+    mandatory_in: list[str]
+
+    @property
+    def rule(self) -> Any:
+        return self.loaded.rule
+
+
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(data_dir("templates"))),
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2",), default=False),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def _patch_yaml(patch: Any) -> str:
+    return yaml.safe_dump(patch, sort_keys=False, allow_unicode=True, width=88).rstrip()
+
+
+def catalog(policies: list[ResolvedPolicy]) -> dict[str, list[CatalogEntry]]:
+    """Every rule of the given policies, by criterion, with the policies that include it."""
+    rules: dict[str, LoadedRule] = {}
+    for policy in policies:
+        for loaded in policy.rules:
+            rules[loaded.rule.id] = loaded
+    by_criterion: dict[str, list[CatalogEntry]] = {c: [] for c in CRITERIA}
+    for rule_id in sorted(rules):
+        loaded = rules[rule_id]
+        including = sorted(
+            p.policy.id for p in policies if any(r.rule.id == rule_id for r in p.rules)
+        )
+        mandatory = sorted(p.policy.id for p in policies if rule_id in p.mandatory)
+        by_criterion[loaded.rule.criterion].append(CatalogEntry(loaded, including, mandatory))
+    return by_criterion
+
+
+def bundled_catalog() -> dict[str, list[CatalogEntry]]:
+    return catalog([load_policy(policy_id) for policy_id in sorted(bundled_policies())])
+
+
+def render(by_criterion: dict[str, list[CatalogEntry]], template: str) -> str:
+    env = _environment()
+    env.filters["patch_yaml"] = _patch_yaml
+    count = sum(len(entries) for entries in by_criterion.values())
+    return env.get_template(template).render(
+        by_criterion=by_criterion, titles=CRITERION_TITLES, count=count
+    )
+
+
+def render_markdown(by_criterion: dict[str, list[CatalogEntry]]) -> str:
+    return render(by_criterion, "catalog.md.j2")
+
+
+def render_html(by_criterion: dict[str, list[CatalogEntry]]) -> str:
+    return render(by_criterion, "catalog.html.j2")
+
+
+def outputs(directory: Path, by_criterion: dict[str, list[CatalogEntry]]) -> dict[Path, str]:
+    """The files `rules docs --out DIR` writes."""
+    return {
+        directory / "rules.md": render_markdown(by_criterion),
+        directory / "index.html": render_html(by_criterion),
+    }

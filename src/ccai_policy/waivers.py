@@ -1,0 +1,136 @@
+"""Load waiver files and apply them to a Result: matching, unexpired waivers waive failures."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .catalog import ResolvedPolicy, display_path
+from .errors import CcaiError, Location, ValidationErrors, ValidationProblem
+from .loader import load_file
+from .model.result import (
+    AppliedWaiver,
+    DeclarationResult,
+    Finding,
+    Result,
+    SourceLocation,
+    UnusedWaiver,
+)
+from .model.waiver import Waiver, WaiverFile
+from .validation import validate_model
+
+
+@dataclass(frozen=True)
+class LoadedWaiver:
+    waiver: Waiver
+    location: Location
+
+    def matches(self, finding: Finding, production_id: str) -> bool:
+        w = self.waiver
+        return (
+            w.rule == finding.rule_id
+            and (w.subject == "*" or w.subject == finding.subject.id)
+            and (w.production is None or w.production == production_id)
+        )
+
+    def applied(self, as_of: dt.date) -> AppliedWaiver:
+        loc = self.location
+        return AppliedWaiver(
+            justification=self.waiver.justification,
+            approver=self.waiver.approver,
+            expires=self.waiver.expires,
+            expired=self.waiver.expires < as_of,
+            source=SourceLocation(file=loc.file, line=loc.line, column=loc.column),
+        )
+
+
+def load_waivers(paths: Iterable[Path], policy: ResolvedPolicy) -> list[LoadedWaiver]:
+    """Every waiver of every file; malformed files and waivers of mandatory rules are errors."""
+    loaded: list[LoadedWaiver] = []
+    problems: list[CcaiError] = []
+    rule_ids = sorted(r.rule.id for r in policy.rules)
+    for path in paths:
+        try:
+            document = load_file(path, display=display_path(path))
+            parsed = validate_model(WaiverFile, document, what="waiver file")
+        except ValidationErrors as exc:
+            problems.extend(exc.problems)
+            continue
+        except CcaiError as exc:
+            problems.append(exc)
+            continue
+        for index, waiver in enumerate(parsed.waivers):
+            location = document.locate(f"/waivers/{index}")
+            if waiver.rule in policy.mandatory:
+                problems.append(
+                    ValidationProblem(
+                        f"`waivers[{index}]`: rule {waiver.rule} is mandatory in policy "
+                        f"{policy.policy.id} and cannot be waived",
+                        document.locate(f"/waivers/{index}/rule"),
+                        "fix the finding instead of waiving it",
+                    )
+                )
+                continue
+            if waiver.rule not in rule_ids:
+                close = difflib.get_close_matches(waiver.rule, rule_ids, n=1)
+                problems.append(
+                    ValidationProblem(
+                        f"`waivers[{index}].rule`: no rule {waiver.rule!r} in policy "
+                        f"{policy.policy.id}",
+                        document.locate(f"/waivers/{index}/rule"),
+                        f"did you mean {close[0]!r}?" if close else "see 'ccai-policy rules list'",
+                    )
+                )
+                continue
+            loaded.append(LoadedWaiver(waiver, location))
+    if problems:
+        raise ValidationErrors(problems)
+    return loaded
+
+
+def _waive(
+    declaration: DeclarationResult, waivers: list[LoadedWaiver], as_of: dt.date, used: set[int]
+) -> DeclarationResult:
+    findings = []
+    for finding in declaration.findings:
+        if finding.status != "fail":
+            findings.append(finding)
+            continue
+        matching = [
+            (i, w) for i, w in enumerate(waivers) if w.matches(finding, declaration.production.id)
+        ]
+        if not matching:
+            findings.append(finding)
+            continue
+        # An unexpired waiver wins; otherwise show the one that expired last.
+        matching.sort(key=lambda pair: (pair[1].waiver.expires >= as_of, pair[1].waiver.expires))
+        waiver = matching[-1][1]
+        used.update(i for i, _ in matching)
+        applied = waiver.applied(as_of)
+        status = "fail" if applied.expired else "waived"
+        findings.append(finding.model_copy(update={"status": status, "waiver": applied}))
+    return declaration.model_copy(update={"findings": findings})
+
+
+def apply_waivers(result: Result, waivers: list[LoadedWaiver]) -> Result:
+    """Waive the failing findings that unexpired waivers match; list the waivers never used."""
+    used: set[int] = set()
+    declarations = [_waive(d, waivers, result.as_of, used) for d in result.declarations]
+    unused = [
+        UnusedWaiver(
+            rule=w.waiver.rule,
+            subject=w.waiver.subject,
+            production=w.waiver.production,
+            approver=w.waiver.approver,
+            expires=w.waiver.expires,
+            source=SourceLocation(
+                file=w.location.file, line=w.location.line, column=w.location.column
+            ),
+        )
+        for i, w in enumerate(waivers)
+        if i not in used
+    ]
+    return result.model_copy(update={"declarations": declarations, "unused_waivers": unused})
