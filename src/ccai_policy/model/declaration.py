@@ -192,6 +192,11 @@ class Scan(Strict):
     )
     starts_at: dt.datetime = Field(description="When the scan session starts.")
     business_reason: str | None = Field(default=None, description="Why the scan is needed.")
+    engaged_at: dt.datetime | None = Field(
+        default=None,
+        description="When the performer was engaged, if less than 48 hours before the session "
+        "(notice is then due at engagement).",
+    )
 
 
 class Use(Strict):
@@ -236,6 +241,50 @@ class Use(Strict):
     creative: bool = Field(
         default=False, description="Touches creative elements (DGA consultation applies)."
     )
+    recorded_on: dt.date | None = Field(
+        default=None,
+        description="When the performance the use draws on was recorded (fixed); "
+        "California Labor Code 927 covers performances fixed from 1 January 2025.",
+    )
+    justification: str | None = Field(
+        default=None,
+        description="For a synthetic performer in a role a human would play: the significant "
+        "additional value it brings (SAG-AFTRA 2026).",
+    )
+    during_strike: bool = Field(
+        default=False,
+        description="Generated or used while the performer's union was on strike against "
+        "the company.",
+    )
+    treated_as_literary_material: bool = Field(
+        default=False,
+        description="For GAI text: the company treats it as literary, source or assigned "
+        "material for a writer's credit or pay (WGA Art. 72 says it is none of these).",
+    )
+    expression_exception: (
+        Literal[
+            "caricature",
+            "satire",
+            "parody",
+            "pastiche",
+            "criticism",
+            "commentary",
+            "news",
+            "documentary",
+        ]
+        | None
+    ) = Field(
+        default=None,
+        description="Freedom-of-expression exception claimed for an imitation of a real "
+        "person (Danish draft §73a, NO FAKES Act exclusions).",
+    )
+    ad_disclosure_exemption: (
+        Literal["audio_only", "translation_only", "expressive_work_promo"] | None
+    ) = Field(
+        default=None,
+        description="For a synthetic performer in an advertisement: the New York GBL §396-b "
+        "exemption claimed, if any.",
+    )
 
 
 class Evidence(Strict):
@@ -271,7 +320,14 @@ class Consent(Strict):
         default=None, description="Whether the material may train AI models."
     )
     court_approved: bool = Field(default=False, description="For a minor: approved by a court.")
-    suspended_during_strike: bool = False
+    suspended_during_strike: bool = Field(
+        default=False,
+        description="The performer suspended this consent for new generation during a strike.",
+    )
+    rider: str | None = Field(
+        default=None,
+        description="Reference of the signed Digital Replica Rider (SAG-AFTRA Commercials).",
+    )
     evidence: Evidence | None = None
 
 
