@@ -126,15 +126,19 @@ class ResolvedPolicy:
 
 def bundled_policies() -> dict[str, Path]:
     """Bundled policy ids and their files."""
-    return {p.stem: p for p in yaml_files(data_dir("policies"))}
+    directory = data_dir("policies")
+    return {p.stem: p for p in sorted([*directory.glob("*.yaml"), *directory.glob("*.yml")])}
 
 
 def _find_policy(ref: str, relative_to: Path | None) -> Path:
     candidate = Path(ref)
     if relative_to is not None and not candidate.is_absolute():
         near = relative_to.parent / ref
-        if near.suffix in (".yaml", ".yml") and near.is_file():
-            return near
+        names = [near] if near.suffix in (".yaml", ".yml") else []
+        names += [near.parent / f"{near.name}.yaml", near.parent / f"{near.name}.yml"]
+        for name in names:
+            if name.is_file():
+                return name
     if candidate.suffix in (".yaml", ".yml") or "/" in ref:
         if candidate.is_file():
             return candidate

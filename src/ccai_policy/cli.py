@@ -139,6 +139,19 @@ def main(ctx: click.Context, debug: bool) -> None:
     help="Rules directory (default: the bundled rules).",
 )
 @click.option(
+    "--waivers",
+    "waiver_files",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Waiver file; repeatable.",
+)
+@click.option(
+    "--baseline",
+    "baseline_file",
+    type=click.Path(path_type=Path),
+    help="JSON result of an earlier run: fail only on findings not in it.",
+)
+@click.option(
     "--fail-on",
     type=SEVERITY_CHOICE,
     help="Lowest severity that fails the run (default: the policy's, else high).",

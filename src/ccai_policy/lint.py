@@ -61,7 +61,7 @@ def lint(rules_dir: Path, policies_dir: Path | None, root: Path | None = None) -
                 )
     policies = 0
     if policies_dir is not None and policies_dir.is_dir():
-        for path in yaml_files(policies_dir):
+        for path in sorted([*policies_dir.glob("*.yaml"), *policies_dir.glob("*.yml")]):
             policies += 1
             try:
                 resolve_policy_file(path, by_id)

@@ -1,0 +1,160 @@
+"""rules lint: every problem of every rule and policy file at once, with file:line:col."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import Result
+
+from .authoring import DATA, RULES
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    """A copy of the authoring rules and policies that a test may break."""
+    shutil.copytree(RULES, tmp_path / "rules")
+    shutil.copytree(DATA / "policies", tmp_path / "policies")
+    shutil.copy(DATA / "decl.yaml", tmp_path / "decl.yaml")
+    return tmp_path
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def lint(run_cli: Callable[..., Result], workspace: Path) -> Result:
+    return run_cli("rules", "lint", str(workspace / "rules"))
+
+
+def test_clean_rules_lint_clean(run_cli: Callable[..., Result], workspace: Path) -> None:
+    result = lint(run_cli, workspace)
+    assert result.exit_code == 0
+    assert result.output == "3 rules, 2 policies: no problems\n"
+
+
+def test_bundled_rules_lint_clean(run_cli: Callable[..., Result]) -> None:
+    result = run_cli("rules", "lint")
+    assert result.exit_code == 0, result.output
+    assert result.output.endswith("no problems\n")
+
+
+CASES = [
+    (
+        "TEST-PAY-001.yaml",
+        "assert: use.id in compensation_by_use",
+        "assert: use.id in compensation_by_use &&",
+        "TEST-PAY-001.yaml:12:41: error: TEST-PAY-001: 'assert' does not compile",
+    ),
+    (
+        "TEST-PAY-001.yaml",
+        "assert: use.id in compensation_by_use",
+        "assert: use.id in compensations_by_use",
+        "error: TEST-PAY-001: 'assert' uses unknown name 'compensations_by_use'",
+    ),
+    (
+        "TEST-PAY-001.yaml",
+        "assert: use.id in compensation_by_use",
+        "assert: use.id in compensation_by_use && use.subjects.size() > params.minimum",
+        "error: TEST-PAY-001: uses params.minimum, which the rule does not declare",
+    ),
+    (
+        "TEST-PAY-001.yaml",
+        "assert: use.id in compensation_by_use",
+        "assert: uses.all(a, uses.all(b, uses.all(c, uses.all(d, a == d))))",
+        "nests comprehensions 4 deep, over 3",
+    ),
+    (
+        "TEST-PAY-001.yaml",
+        "assert: use.id in compensation_by_use",
+        "assert: use.id.lowerAscii() == 'x'",
+        "calls lowerAscii, which rules may not use",
+    ),
+    (
+        "TEST-PAY-001.yaml",
+        'message: "{{use.id}} pays',
+        'message: "{{use.id +}} pays',
+        "error: TEST-PAY-001: 'message' does not compile",
+    ),
+    (
+        "TEST-PAY-001.yaml",
+        "severity: high",
+        "severity: high\nseverty: low",
+        "TEST-PAY-001.yaml:5:1: error: `severty`: unknown field 'severty'",
+    ),
+    (
+        "TEST-PAY-001.yaml",
+        '  - {title: Test source, url: "https://example.org/source"}',
+        "  - {title: Test source}",
+        "TEST-PAY-001.yaml:6:5: error: `references[0].url`: required field 'url' is missing",
+    ),
+    (
+        "TEST-PAY-001.yaml",
+        "id: TEST-PAY-001",
+        "id: TEST-CONSENT-001",
+        "error: duplicate rule id 'TEST-CONSENT-001'",
+    ),
+    (
+        "TEST-PAY-001.yaml",
+        "base: decl.yaml, expect: fail",
+        "base: missing.yaml, expect: fail",
+        "names base 'missing.yaml', which does not exist",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "expected"),
+    CASES,
+    ids=[
+        "syntax",
+        "unknown-name",
+        "undeclared-param",
+        "deep-nesting",
+        "function-not-allowed",
+        "message-syntax",
+        "unknown-key",
+        "reference-without-url",
+        "duplicate-id",
+        "missing-test-base",
+    ],
+)
+def test_each_problem_is_reported_with_location(
+    run_cli: Callable[..., Result], workspace: Path, file: str, old: str, new: str, expected: str
+) -> None:
+    edit(workspace / "rules" / file, old, new)
+    result = lint(run_cli, workspace)
+    assert result.exit_code == 2
+    assert expected in result.output
+    assert "Traceback" not in result.output
+
+
+def test_all_problems_of_all_files_at_once(run_cli: Callable[..., Result], workspace: Path) -> None:
+    edit(workspace / "rules" / "TEST-PAY-001.yaml", "severity: high", "severity: hihg")
+    edit(workspace / "rules" / "TEST-DISCLOSE-001.yaml", "!= null", "!= ")
+    edit(workspace / "policies" / "strict.yaml", "TEST-DISCLOSE-001", "TEST-NOPE-001")
+    result = lint(run_cli, workspace)
+    assert result.exit_code == 2
+    assert "TEST-PAY-001.yaml:4:1: error: `severity`: Input should be" in result.output
+    assert "TEST-DISCLOSE-001.yaml:11:37: error: TEST-DISCLOSE-001: 'assert'" in result.output
+    assert "strict.yaml:5:1: error: severity names unknown rule 'TEST-NOPE-001'" in result.output
+    assert result.output.endswith("2 rules, 2 policies: 3 problems\n")
+
+
+def test_check_refuses_a_broken_rule_set(run_cli: Callable[..., Result], workspace: Path) -> None:
+    edit(workspace / "rules" / "TEST-DISCLOSE-001.yaml", "!= null", "!= ")
+    result = run_cli(
+        "check",
+        str(workspace / "decl.yaml"),
+        "--rules",
+        str(workspace / "rules"),
+        "--policy",
+        str(workspace / "policies" / "test-policy.yaml"),
+    )
+    assert result.exit_code == 2
+    assert "TEST-DISCLOSE-001: 'assert' does not compile" in result.output
+    assert "FAIL" not in result.output
