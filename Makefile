@@ -20,6 +20,8 @@ demo: $(STAMP)
 	test $$rc -le 1
 
 test: $(STAMP) lint
+	$(BIN)/ccai-policy rules lint
+	$(BIN)/ccai-policy rules test --require-tests
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
