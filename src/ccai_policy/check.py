@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +24,7 @@ from .model.result import (
 )
 from .model.rule import Severity
 from .validation import validate_declaration
+from .workers import Killed, Limits, fork_available, run_all
 
 YAML_SUFFIXES = (".yaml", ".yml")
 
@@ -118,18 +119,45 @@ def check_paths(
     as_of: dt.date,
     fail_on: Severity | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    jobs: int = 0,
+    limits: Limits | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Result:
-    """Check every declaration under the paths; a bad file never hides the others' results."""
+    """Check every declaration under the paths; a bad file never hides the others' results.
+
+    With jobs > 0, declarations are evaluated in that many forked worker processes, each
+    under hard time and memory limits; with 0, in this process without hard limits.
+    """
     declarations: list[DeclarationResult] = []
     problems: list[Problem] = []
-    for target in find_declarations(paths):
+    targets = find_declarations(paths)
+    files = [t.path for t in targets if t.path is not None]
+
+    def job(path: Path) -> DeclarationResult | list[Problem]:
+        return check_one(path, ruleset, as_of, max_bytes)
+
+    if jobs > 0 and fork_available():
+        outcomes = run_all(job, files, jobs=jobs, limits=limits or Limits(), progress=progress)
+    else:
+        outcomes = [job(path) for path in files]
+    by_path = dict(zip(files, outcomes, strict=True))
+    for target in targets:
         if target.problem is not None:
             problems.extend(_problems(target.problem))
             continue
         assert target.path is not None
-        outcome = check_one(target.path, ruleset, as_of, max_bytes)
+        outcome = by_path[target.path]
         if isinstance(outcome, DeclarationResult):
             declarations.append(outcome)
+        elif isinstance(outcome, Killed):
+            problems.append(
+                Problem(
+                    kind="limit",
+                    message=f"could not evaluate: {outcome.reason}",
+                    hint="split the declaration, or check the rules for costly expressions",
+                    location=SourceLocation(file=display_path(target.path)),
+                )
+            )
         else:
             problems.extend(outcome)
     policy = ruleset.policy

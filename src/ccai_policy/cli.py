@@ -178,6 +178,29 @@ def main(ctx: click.Context, debug: bool) -> None:
     show_default=True,
     help="Largest declaration file accepted, in bytes.",
 )
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=0),
+    default=1,
+    show_default=True,
+    help="Worker processes evaluating declarations, each under the limits below; "
+    "0 evaluates in this process without hard limits.",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=10.0,
+    show_default=True,
+    help="Seconds one declaration may take to evaluate.",
+)
+@click.option(
+    "--memory-limit",
+    type=click.IntRange(min=64),
+    default=4096,
+    show_default=True,
+    help="Address space one worker may use, in MiB.",
+)
+@click.option("-q", "--quiet", is_flag=True, help="No progress indicator on a terminal.")
 @click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
 @handle_errors
 def check(
@@ -191,6 +214,10 @@ def check(
     outputs: tuple[str, ...],
     as_of: str | None,
     max_file_size: int,
+    jobs: int,
+    timeout: float,
+    memory_limit: int,
+    quiet: bool,
     debug: bool,
 ) -> None:
     """Evaluate declaration files (or directories of them) against a policy."""
@@ -200,6 +227,7 @@ def check(
     from .formats import FORMATS
     from .model.result import exit_code
     from .waivers import apply_waivers, load_waivers
+    from .workers import Limits
 
     if fmt not in FORMATS:
         raise click.BadParameter(
@@ -221,6 +249,9 @@ def check(
         as_of=today,
         fail_on=fail_on,  # type: ignore[arg-type]
         max_bytes=max_file_size,
+        jobs=0 if debug else jobs,
+        limits=Limits(seconds=timeout, memory_bytes=memory_limit * 1024 * 1024),
+        progress=None if quiet else Progress(),
     )
     result = apply_waivers(result, waivers)
     if baseline is not None:
@@ -234,6 +265,28 @@ def check(
             _fail(f"cannot write {file}: {exc.strerror or exc}", "choose a writable path")
     click.echo(FORMATS[fmt](result), nl=False)
     sys.exit(exit_code(result))
+
+
+class Progress:
+    """A progress line on stderr for runs longer than a few seconds, only on a terminal."""
+
+    def __init__(self, after: float = 3.0) -> None:
+        import time
+
+        self._clock = time.monotonic
+        self._start = self._clock()
+        self._after = after
+        self._shown = False
+        self._enabled = sys.stderr.isatty() and not os.environ.get("CI")
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self._enabled or self._clock() - self._start < self._after:
+            return
+        self._shown = True
+        end = "\n" if done == total else ""
+        click.echo(f"\rchecked {done}/{total} declarations", err=True, nl=False)
+        if end:
+            click.echo("", err=True)
 
 
 @main.group()

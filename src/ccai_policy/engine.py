@@ -121,8 +121,12 @@ def compile_rule(loaded: LoadedRule, severity: Severity) -> CompiledRule:
         raise ValidationErrors(problems)
     fast_source, item_source = _compose(loaded)
     origin, _ = rule_location(loaded, "assert")
-    fast = compile_expression(fast_source, what=rule.id, origin=origin) if fast_source else None
-    per_item = compile_expression(item_source, what=rule.id, origin=origin)
+    fast = (
+        compile_expression(fast_source, what=rule.id, origin=origin, checked=False)
+        if fast_source
+        else None
+    )
+    per_item = compile_expression(item_source, what=rule.id, origin=origin, checked=False)
     return CompiledRule(loaded, severity, compiled.get("applies_when"), fast, per_item, parts)
 
 

@@ -126,17 +126,14 @@ def compile_expression(
     origin: Location,
     style: str = "",
     known: Iterable[str] = (),
+    checked: bool = True,
 ) -> Compiled:
-    """Compile one expression, checking length, nesting, functions and variable names."""
-    if len(source) > MAX_LENGTH:
-        raise RuleError(f"{what} is {len(source)} characters, over {MAX_LENGTH}", origin)
-    nesting = comprehension_nesting(source)
-    if nesting > MAX_COMPREHENSION_NESTING:
-        raise RuleError(
-            f"{what} nests comprehensions {nesting} deep, over {MAX_COMPREHENSION_NESTING}",
-            origin,
-            "use an index such as people_by_id or consents_by_use instead of nested loops",
-        )
+    """Compile one expression, checking length, nesting, functions and variable names.
+
+    `checked=False` is for expressions the engine composes from already checked parts.
+    """
+    if checked:
+        _check_limits(source, what, origin)
     try:
         program = _cel().compile(source)
     except BaseException as exc:  # the library raises ValueError, or a panic (BaseException)
@@ -148,6 +145,24 @@ def compile_expression(
             _map_position(text, origin, style),
             "check the CEL syntax",
         ) from None
+    if checked:
+        _check_names(program, source, what, origin, set(known))
+    return Compiled(source, program)
+
+
+def _check_limits(source: str, what: str, origin: Location) -> None:
+    if len(source) > MAX_LENGTH:
+        raise RuleError(f"{what} is {len(source)} characters, over {MAX_LENGTH}", origin)
+    nesting = comprehension_nesting(source)
+    if nesting > MAX_COMPREHENSION_NESTING:
+        raise RuleError(
+            f"{what} nests comprehensions {nesting} deep, over {MAX_COMPREHENSION_NESTING}",
+            origin,
+            "use an index such as people_by_id or consents_by_use instead of nested loops",
+        )
+
+
+def _check_names(program: Any, source: str, what: str, origin: Location, known: set[str]) -> None:
     functions = {f for f in program.functions() if f[:1].isalpha()}
     unknown_functions = sorted(functions - ALLOWED_FUNCTIONS)
     if unknown_functions:
@@ -156,17 +171,15 @@ def compile_expression(
             origin,
             f"allowed: {', '.join(sorted(ALLOWED_FUNCTIONS))}",
         )
-    known_names = set(known)
-    if known_names:
-        unknown = sorted(set(program.variables()) - known_names - bound_names(source))
+    if known:
+        unknown = sorted(set(program.variables()) - known - bound_names(source))
         if unknown:
             raise RuleError(
                 f"{what} uses unknown name{'s' if len(unknown) > 1 else ''} "
                 f"{', '.join(repr(u) for u in unknown)}",
                 origin,
-                f"known names: {', '.join(sorted(known_names))}",
+                f"known names: {', '.join(sorted(known))}",
             )
-    return Compiled(source, program)
 
 
 class Scope:

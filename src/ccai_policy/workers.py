@@ -1,0 +1,143 @@
+"""Run one job per file in forked worker processes, each with a hard time and memory limit."""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+import resource
+import signal
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+@dataclass(frozen=True)
+class Limits:
+    seconds: float = 10.0
+    memory_bytes: int | None = None
+
+
+@dataclass(frozen=True)
+class Killed:
+    """A job the limits stopped, or whose worker died."""
+
+    reason: str
+
+
+def fork_available() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def _serve(conn: Connection, job: Callable[[T], R], limits: Limits) -> None:
+    if limits.memory_bytes:
+        resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    while True:
+        try:
+            item = conn.recv()
+        except EOFError:
+            break
+        if item is None:
+            break
+        try:
+            outcome: object = job(item)
+        except MemoryError:
+            outcome = Killed(f"ran out of memory (limit {limits.memory_bytes:,} bytes)")
+        conn.send(outcome)
+    conn.close()
+
+
+class _Worker(Generic[T, R]):
+    def __init__(self, job: Callable[[T], R], limits: Limits) -> None:
+        context = multiprocessing.get_context("fork")
+        self.conn, child = context.Pipe()
+        self.process = context.Process(target=_serve, args=(child, job, limits), daemon=True)
+        self.process.start()
+        child.close()
+        self.index: int | None = None
+        self.started = 0.0
+
+    def give(self, index: int, item: T) -> None:
+        self.index, self.started = index, time.monotonic()
+        self.conn.send(item)
+
+    def stop(self, kill: bool = False) -> None:
+        if kill:
+            self.process.kill()
+        else:
+            with contextlib.suppress(OSError):
+                self.conn.send(None)
+        self.process.join(timeout=5)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join()
+        self.conn.close()
+
+
+def run_all(
+    job: Callable[[T], R],
+    items: Sequence[T],
+    *,
+    jobs: int,
+    limits: Limits,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[R | Killed]:
+    """Results in the order of `items`; a job over its limits becomes Killed, the rest go on."""
+    results: dict[int, R | Killed] = {}
+    pending = list(enumerate(items))
+    pending.reverse()
+    workers: list[_Worker[T, R]] = []
+    try:
+        while pending or any(w.index is not None for w in workers):
+            while pending and len([w for w in workers if w.index is not None]) < jobs:
+                idle = next((w for w in workers if w.index is None), None)
+                if idle is None:
+                    idle = _Worker(job, limits)
+                    workers.append(idle)
+                idle.give(*pending.pop())
+            busy = [w for w in workers if w.index is not None]
+            deadline = min(w.started for w in busy) + limits.seconds
+            ready = wait([w.conn for w in busy], timeout=max(0.0, deadline - time.monotonic()))
+            now = time.monotonic()
+            for worker in busy:
+                assert worker.index is not None
+                if worker.conn in ready:
+                    try:
+                        results[worker.index] = worker.conn.recv()
+                    except (EOFError, OSError):
+                        results[worker.index] = Killed(_death(worker))
+                        worker.stop(kill=True)
+                        workers.remove(worker)
+                    worker.index = None
+                elif now - worker.started >= limits.seconds:
+                    results[worker.index] = Killed(
+                        f"evaluation took longer than the limit of {limits.seconds:g} s"
+                    )
+                    worker.stop(kill=True)
+                    workers.remove(worker)
+                    worker.index = None
+            if progress is not None:
+                progress(len(results), len(items))
+    finally:
+        for worker in workers:
+            worker.stop(kill=worker.index is not None)
+    return [results[i] for i in range(len(items))]
+
+
+def _death(worker: _Worker[T, R]) -> str:
+    worker.process.join(timeout=1)
+    code = worker.process.exitcode
+    if code is not None and code < 0:
+        name = signal.Signals(-code).name
+        return f"the worker process was killed by {name} (memory limit or a crash in a library)"
+    return f"the worker process exited unexpectedly (status {code})"
+
+
+def cpu_count() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1

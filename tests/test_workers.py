@@ -1,0 +1,131 @@
+"""Worker processes: hard time limits, crashes contained, output identical to in-process."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import Result
+
+from ccai_policy.workers import Killed, Limits, run_all
+
+from .authoring import DECL, RULES, check_args
+from .conftest import AS_OF, EXAMPLES
+
+
+def slow_rule(tmp_path: Path) -> Path:
+    """A rule set with one rule whose nested comprehensions take minutes on 400 uses."""
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    text = (RULES / "TEST-PAY-001.yaml").read_text(encoding="utf-8")
+    text = text.replace(
+        "assert: use.id in compensation_by_use",
+        "assert: uses.all(a, uses.all(b, uses.all(c, a.id != '' || b.id != c.id)))",
+    )
+    (rules / "TEST-PAY-001.yaml").write_text(text, encoding="utf-8")
+    (rules / "TEST-PAY-001.yaml").with_name("TEST-DISCLOSE-001.yaml").write_text(
+        (RULES / "TEST-DISCLOSE-001.yaml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    return rules
+
+
+def big_declaration(tmp_path: Path, uses: int) -> Path:
+    data = yaml.safe_load(DECL.read_text(encoding="utf-8"))
+    template = data["uses"][0]
+    data["uses"] = [{**template, "id": f"u-{i}"} for i in range(uses)]
+    data["consents"][0]["uses"] = [u["id"] for u in data["uses"]]
+    data["compensation"][0]["use"] = "u-0"
+    data["assets"][0]["uses"] = ["u-0"]
+    path = tmp_path / "big.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def test_runaway_rule_is_stopped_at_the_time_limit_and_others_still_run(
+    run_cli: Callable[..., Result], tmp_path: Path
+) -> None:
+    rules = slow_rule(tmp_path)
+    big = big_declaration(tmp_path, 400)
+    policy = tmp_path / "p.yaml"
+    policy.write_text('id: p\nversion: "1"\ntitle: P\n', encoding="utf-8")
+    small = tmp_path / "small.yaml"
+    small.write_text(DECL.read_text(encoding="utf-8"), encoding="utf-8")
+    started = time.monotonic()
+    result = run_cli(
+        "check",
+        str(big),
+        str(small),
+        "--rules",
+        str(rules),
+        "--policy",
+        str(policy),
+        "--timeout",
+        "1",
+        "--as-of",
+        AS_OF,
+    )
+    elapsed = time.monotonic() - started
+    assert result.exit_code == 2
+    assert f"{big}: error: could not evaluate: evaluation took longer than the limit of 1 s" in (
+        result.output
+    )
+    # The other file's findings are still there.
+    assert "small.yaml: Harbour Lights (series, Test Studio)" in result.output
+    assert elapsed < 30
+
+
+def test_jobs_output_is_byte_identical(run_cli: Callable[..., Result]) -> None:
+    outputs = {
+        jobs: run_cli("check", str(EXAMPLES), "--format", "json", "--as-of", AS_OF, "--jobs", jobs)
+        for jobs in ("0", "1", "2")
+    }
+    assert outputs["0"].exit_code in (0, 1)
+    assert outputs["0"].output == outputs["1"].output == outputs["2"].output
+
+
+def _crash(item: int) -> int:
+    if item == 1:
+        os._exit(3)
+    return item * 10
+
+
+def _hang(item: int) -> int:
+    if item == 0:
+        time.sleep(60)
+    return item
+
+
+def _hog(item: int) -> int:
+    if item == 0:
+        _ = bytearray(512 * 1024 * 1024)
+    return item
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_crashing_job_is_reported_and_the_rest_complete(jobs: int) -> None:
+    results = run_all(_crash, [0, 1, 2, 3], jobs=jobs, limits=Limits(seconds=10))
+    assert results[0] == 0 and results[2] == 20 and results[3] == 30
+    assert results[1] == Killed("the worker process exited unexpectedly (status 3)")
+
+
+def test_a_hanging_job_is_killed() -> None:
+    results = run_all(_hang, [0, 1], jobs=2, limits=Limits(seconds=0.5))
+    assert results == [Killed("evaluation took longer than the limit of 0.5 s"), 1]
+
+
+def test_memory_limit_stops_a_job() -> None:
+    results = run_all(_hog, [0, 1], jobs=1, limits=Limits(seconds=10, memory_bytes=256 << 20))
+    assert isinstance(results[0], Killed)
+    assert "memory" in results[0].reason
+    assert results[1] == 1
+
+
+def test_check_in_process_matches_default(run_cli: Callable[..., Result]) -> None:
+    a = run_cli(*check_args("--jobs", "0"))
+    b = run_cli(*check_args())
+    assert a.exit_code == b.exit_code == 1
+    assert a.output == b.output
