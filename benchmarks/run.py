@@ -1,0 +1,180 @@
+"""The benchmark: load, validate, evaluate and check against the bare PyYAML parse, in one run."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import json
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # `python benchmarks/run.py` puts benchmarks/, not the root, first
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks import report  # noqa: E402
+from benchmarks.generate import write_set  # noqa: E402
+from benchmarks.measure import Timing, best_child, best_of  # noqa: E402
+
+AS_OF = dt.date(2026, 11, 1)
+BIN = Path(sys.executable).parent
+#: name -> (declarations, uses each); `scale` and `big` differ tenfold in uses.
+FULL = {"slate": (200, 100), "scale": (1, 1_000), "big": (1, 10_000)}
+QUICK = {"slate": (4, 10), "scale": (1, 20), "big": (1, 200)}
+
+
+@dataclass
+class Figures:
+    """Everything measured in one run, keyed by (data set, phase)."""
+
+    sizes: dict[str, int] = field(default_factory=dict)
+    files: dict[str, int] = field(default_factory=dict)
+    times: dict[tuple[str, str], Timing] = field(default_factory=dict)
+    rss: dict[str, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    outcomes: Counter[str] = field(default_factory=Counter)
+
+
+def _generator_digest() -> str:
+    here = Path(__file__).resolve().parent
+    sources = [(here / name).read_bytes() for name in ("generate.py", "people.py")]
+    return hashlib.sha256(b"".join(sources)).hexdigest()[:16]
+
+
+def prepare(data: Path, seed: int, sets: dict[str, tuple[int, int]]) -> dict[str, list[Path]]:
+    """Generate each data set once per generator version and seed; reuse it afterwards."""
+    out: dict[str, list[Path]] = {}
+    digest = _generator_digest()
+    for name, (count, uses) in sets.items():
+        directory = data / f"{name}-{count}x{uses}-seed{seed}"
+        stamp = directory / "manifest.json"
+        expected = {"generator": digest, "seed": seed, "count": count, "uses": uses}
+        if stamp.is_file() and json.loads(stamp.read_text()) == expected:
+            out[name] = sorted(directory.glob("*.yaml"))
+            continue
+        for old in directory.glob("*.yaml"):
+            old.unlink()
+        start = time.perf_counter()
+        out[name] = write_set(directory, seed, count, uses)
+        stamp.write_text(json.dumps(expected))
+        took = time.perf_counter() - start
+        print(f"generated {name}: {count} x {uses} uses in {took:.1f} s", file=sys.stderr)
+    return out
+
+
+def floor(paths: list[Path]) -> list[Any]:
+    """The floor: the bare PyYAML C-loader parse of the same files."""
+    return [yaml.load(p.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader) for p in paths]
+
+
+def measure_phases(
+    figures: Figures, name: str, paths: list[Path], ruleset: Any, repeat: int
+) -> None:
+    """Time the floor, then load, validate and evaluate, each on the output of the one before."""
+    from ccai_policy.engine import evaluate
+    from ccai_policy.loader import load_file
+    from ccai_policy.validation import validate_declaration
+
+    t = figures.times
+    t[name, "floor"], _ = best_of(repeat, lambda: floor(paths))
+    t[name, "load"], docs = best_of(repeat, lambda: [load_file(p) for p in paths])
+    t[name, "validate"], decls = best_of(repeat, lambda: [validate_declaration(d) for d in docs])
+    pairs = list(zip(decls, docs, strict=True))
+    t[name, "evaluate"], _ = best_of(
+        repeat, lambda: [evaluate(d, doc, ruleset, AS_OF) for d, doc in pairs]
+    )
+
+
+def measure_check(
+    figures: Figures, name: str, paths: list[Path], ruleset: Any, repeat: int
+) -> None:
+    """Time the check pipeline in-process, then the text and JSON renderings of its result."""
+    from ccai_policy.check import check_paths
+    from ccai_policy.formats import FORMATS
+
+    t = figures.times
+    target = [paths[0].parent] if len(paths) > 1 else paths
+    t[name, "check_paths"], result = best_of(
+        repeat, lambda: check_paths(target, ruleset, as_of=AS_OF)
+    )
+    t[name, "render text"], _ = best_of(repeat, lambda: FORMATS["text"](result))
+    t[name, "render json"], _ = best_of(repeat, lambda: FORMATS["json"](result))
+    t[name, "check in-process"] = Timing(
+        sum(t[name, p].best for p in ("check_paths", "render text", "render json")), ()
+    )
+    for problem in result.problems:
+        figures.notes.append(
+            f"{name}: could not evaluate {problem.location.file}: {problem.message}"
+        )
+    if name == "slate":
+        for declaration in result.declarations:
+            figures.outcomes.update(f.status for f in declaration.findings)
+
+
+def measure_cold(figures: Figures, sets: dict[str, list[Path]], repeat: int) -> None:
+    """The console script from a cold process: --version, one example, and each data set."""
+    exe = str(BIN / "ccai-policy")
+    example = ROOT / "examples" / "feature-film-compliant.yaml"
+    runs = {
+        "--version": [exe, "--version"],
+        "one example": [exe, "check", str(example), "--as-of", AS_OF.isoformat()],
+    }
+    for name, paths in sets.items():
+        target = paths[0].parent if len(paths) > 1 else paths[0]
+        runs[name] = [exe, "check", str(target), "--format", "json", "--as-of", AS_OF.isoformat()]
+    for label, argv in runs.items():
+        timing, child = best_child(repeat, argv, ROOT)
+        figures.times[label, "cold process"] = timing
+        figures.rss[label] = child.max_rss_bytes
+        if child.exit_code not in (0, 1):
+            figures.notes.append(f"cold {label}: exit {child.exit_code}: {child.stderr[-500:]}")
+    help_text = best_child(1, [exe, "check", "--help"], ROOT)[1]
+    if "--jobs" in help_text.stderr + help_text.stdout:
+        slate = str(sets["slate"][0].parent)
+        for jobs in ("1", "2"):
+            argv = [exe, "check", slate, "--format", "json", "--as-of", AS_OF.isoformat()]
+            timing, _ = best_child(repeat, [*argv, "--jobs", jobs], ROOT)
+            figures.times["slate", f"--jobs {jobs}"] = timing
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="tiny data sets, one repetition")
+    parser.add_argument("--repeat", type=int, help="repetitions per figure (best is kept)")
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--data", type=Path, default=ROOT / "benchmarks" / "data")
+    parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
+    args = parser.parse_args(argv)
+    repeat = args.repeat or (1 if args.quick else 3)
+    started = time.perf_counter()
+    sets = prepare(args.data, args.seed, QUICK if args.quick else FULL)
+
+    from ccai_policy.catalog import load_policy
+    from ccai_policy.engine import compile_policy
+
+    figures = Figures()
+    figures.times["policy", "load + compile"], ruleset = best_of(
+        repeat, lambda: compile_policy(load_policy("ccai-baseline"))
+    )
+    for name, paths in sets.items():
+        figures.sizes[name] = sum(p.stat().st_size for p in paths)
+        figures.files[name] = len(paths)
+        measure_phases(figures, name, paths, ruleset, repeat)
+        measure_check(figures, name, paths, ruleset, repeat)
+    measure_cold(figures, sets, repeat)
+    elapsed = time.perf_counter() - started
+    print(report.render(figures, len(ruleset.rules), repeat, elapsed, quick=args.quick))
+    if args.json:
+        args.json.write_text(json.dumps(report.as_json(figures), indent=2) + "\n")
+    return 0  # a benchmark reports; it never fails the build
+
+
+if __name__ == "__main__":
+    sys.exit(main())
