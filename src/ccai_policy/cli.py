@@ -94,7 +94,10 @@ def write_atomic(path: Path, text: str) -> None:
         raise
 
 
-def _outputs(values: tuple[str, ...], formats: dict[str, Any]) -> list[tuple[str, Path]]:
+def _outputs(
+    values: tuple[str, ...], formats: dict[str, Any], directory_formats: dict[str, Any]
+) -> list[tuple[str, Path, bool]]:
+    """(format, path, as a directory): a target ending in / or naming a directory is one."""
     outputs = []
     for value in values:
         name, sep, file = value.partition(":")
@@ -105,7 +108,14 @@ def _outputs(values: tuple[str, ...], formats: dict[str, Any]) -> list[tuple[str
                 f"unknown format {name!r}; choose from {', '.join(formats)}",
                 param_hint="-o/--output",
             )
-        outputs.append((name, Path(file)))
+        as_directory = file.endswith(("/", os.sep)) or Path(file).is_dir()
+        if as_directory and name not in directory_formats:
+            raise click.BadParameter(
+                f"{file!r} is a directory; {name} writes one file "
+                f"(only {', '.join(directory_formats)} can fill a directory)",
+                param_hint="-o/--output",
+            )
+        outputs.append((name, Path(file), as_directory))
     return outputs
 
 
@@ -224,7 +234,7 @@ def check(
     from .catalog import load_policy
     from .check import check_paths
     from .engine import compile_policy
-    from .formats import FORMATS
+    from .formats import DIRECTORY_FORMATS, FORMATS
     from .model.result import exit_code
     from .waivers import apply_waivers, load_waivers
     from .workers import Limits
@@ -233,7 +243,7 @@ def check(
         raise click.BadParameter(
             f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}", param_hint="--format"
         )
-    targets = _outputs(outputs, FORMATS)
+    targets = _outputs(outputs, FORMATS, DIRECTORY_FORMATS)
     today = _as_of(as_of)
     policy = load_policy(policy_ref, rules_dir)
     ruleset = compile_policy(policy)
@@ -258,9 +268,13 @@ def check(
         from .baseline import apply_baseline
 
         result = apply_baseline(result, baseline, str(baseline_file))
-    for name, file in targets:
+    for name, file, as_directory in targets:
         try:
-            write_atomic(file, FORMATS[name](result))
+            if as_directory:
+                for page, text in DIRECTORY_FORMATS[name](result).items():
+                    write_atomic(file / page, text)
+            else:
+                write_atomic(file, FORMATS[name](result))
         except OSError as exc:
             _fail(f"cannot write {file}: {exc.strerror or exc}", "choose a writable path")
     click.echo(FORMATS[fmt](result), nl=False)

@@ -1,0 +1,167 @@
+"""What the reports for people share: verdicts, counts per criterion and findings in order."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from ..model.result import (
+    STATUS_ORDER,
+    DeclarationResult,
+    Finding,
+    Result,
+    counts_toward_exit,
+    rule_outcomes,
+)
+from ..model.rule import CRITERIA, CRITERION_TITLES, SEVERITY_RANK
+
+#: How a reader is told where a reference comes from.
+CONFIDENCE_TEXT = {
+    "primary": "primary source: the text itself was read",
+    "secondary": "secondary source: taken from a summary",
+    "unconfirmed": "unconfirmed: inferred, not yet checked against the text",
+}
+STATUS_TEXT = {
+    "error": "Error",
+    "fail": "Failed",
+    "waived": "Waived",
+    "pass": "Passed",
+    "not_applicable": "Not applicable",
+}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A declaration's verdict: a stable key for styling, words for the reader."""
+
+    key: str
+    label: str
+    explanation: str
+
+
+def verdict(declaration: DeclarationResult, result: Result) -> Verdict:
+    findings = declaration.findings
+    if any(counts_toward_exit(f, result.fail_on) for f in findings):
+        return Verdict(
+            "not-compliant",
+            "Not compliant",
+            f"At least one rule failed at severity {result.fail_on} or above.",
+        )
+    if any(f.status in ("fail", "error") and not f.baselined for f in findings):
+        return Verdict(
+            "compliant-below",
+            "Compliant, with findings below the threshold",
+            f"Some rules failed, all below severity {result.fail_on}; they do not fail the check.",
+        )
+    if any(f.status in ("fail", "error") for f in findings):
+        return Verdict(
+            "compliant-baseline",
+            "Compliant, with known findings",
+            "Every failing rule is in the baseline of accepted findings.",
+        )
+    if any(f.status == "waived" for f in findings):
+        return Verdict(
+            "compliant-waivers",
+            "Compliant with waivers",
+            "Every failing rule has a waiver in force; the waivers are listed below.",
+        )
+    return Verdict("compliant", "Compliant", "Every rule that applies passed.")
+
+
+@dataclass(frozen=True)
+class CriterionCounts:
+    """How many rules of one criterion passed, failed, were waived or did not apply."""
+
+    key: str
+    title: str
+    passed: int
+    failed: int
+    errors: int
+    waived: int
+    not_applicable: int
+
+    @property
+    def state(self) -> str:
+        """The card's state in words: what needs action first."""
+        if self.failed or self.errors:
+            return "Action needed"
+        if self.waived:
+            return "Met with waivers"
+        if self.passed:
+            return "Met"
+        return "Nothing to check"
+
+    @property
+    def summary(self) -> str:
+        """The state and the counts that are not zero, e.g. 'Action needed: 2 failed, 1 passed'."""
+        parts = [
+            f"{n} {label}"
+            for n, label in (
+                (self.failed, "failed"),
+                (self.errors, "in error"),
+                (self.waived, "waived"),
+                (self.passed, "passed"),
+                (self.not_applicable, "not applicable"),
+            )
+            if n
+        ]
+        return f"{self.state}: {', '.join(parts)}" if parts else f"{self.state}: no rules"
+
+
+def criterion_counts(declaration: DeclarationResult) -> list[CriterionCounts]:
+    """One entry per criterion, in the coalition's order; each rule counts once, by its worst."""
+    criterion_of = {f.rule_id: f.criterion for f in declaration.findings}
+    counts: dict[str, Counter[str]] = {c: Counter() for c in CRITERIA}
+    for rule_id, status in rule_outcomes(declaration).items():
+        counts[criterion_of[rule_id]][status] += 1
+    return [
+        CriterionCounts(
+            key=c,
+            title=CRITERION_TITLES[c],
+            passed=counts[c]["pass"],
+            failed=counts[c]["fail"],
+            errors=counts[c]["error"],
+            waived=counts[c]["waived"],
+            not_applicable=counts[c]["not_applicable"],
+        )
+        for c in CRITERIA
+    ]
+
+
+def finding_order(finding: Finding) -> tuple[int, int, str, int, int, str]:
+    """Errors, then failures; the most severe first; then by place in the file."""
+    return (
+        STATUS_ORDER[finding.status],
+        -SEVERITY_RANK[finding.severity],
+        finding.location.file,
+        finding.location.line,
+        finding.location.column,
+        finding.rule_id,
+    )
+
+
+def failures(declaration: DeclarationResult, criterion: str | None = None) -> list[Finding]:
+    """Failing and erroring findings, in reading order, optionally of one criterion."""
+    return sorted(
+        (
+            f
+            for f in declaration.findings
+            if f.status in ("fail", "error") and (criterion is None or f.criterion == criterion)
+        ),
+        key=finding_order,
+    )
+
+
+def with_status(declaration: DeclarationResult, status: str) -> list[Finding]:
+    """Findings of one status, in criterion then rule order."""
+    order = {c: i for i, c in enumerate(CRITERIA)}
+    return sorted(
+        (f for f in declaration.findings if f.status == status),
+        key=lambda f: (order[f.criterion], f.rule_id, f.location.line, f.subject.pointer),
+    )
+
+
+def where(finding: Finding) -> str:
+    """file:line:column, or the file alone when the line is unknown."""
+    loc = finding.location
+    return f"{loc.file}:{loc.line}:{loc.column}" if loc.line else loc.file

@@ -1,0 +1,167 @@
+"""The people an AI use touches: each use of their likeness, voice or work, consent and pay."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from ..model.result import DeclarationResult, Finding
+from .overview import finding_order
+
+_PAY_BASIS = {
+    "scan_day": "Scan day",
+    "per_digital_performance_day": "Per digital performance day",
+    "residuals": "Residuals",
+    "negotiated": "Negotiated fee",
+    "ph_contribution": "Pension and health contribution",
+    "scale_multiple": "Multiple of scale",
+    "training_licence": "Training licence",
+}
+_SIGNER = {
+    "self": "the person",
+    "authorized_representative": "an authorized representative",
+    "union": "the union",
+    "guardian": "a guardian",
+}
+
+
+@dataclass(frozen=True)
+class ConsentStatus:
+    """Whether a consent covers a use of a person today, in words; `state` is a stable key."""
+
+    state: str
+    text: str
+
+
+@dataclass(frozen=True)
+class UseOfPerson:
+    use_id: str
+    category: str
+    description: str
+    tool: str
+    how: str
+    consents: list[ConsentStatus]
+    compensation: list[str]
+    findings: list[Finding]
+
+
+@dataclass(frozen=True)
+class PersonAffected:
+    id: str
+    name: str
+    details: str
+    uses: list[UseOfPerson]
+    findings: list[Finding]
+
+
+def category_text(category: str) -> str:
+    """'employment_based_digital_replica' -> 'Employment-based digital replica'."""
+    words = category.replace("employment_based", "employment-based").split("_")
+    text = " ".join("GAI" if w == "gai" else w for w in words)
+    return text[:1].upper() + text[1:]
+
+
+def _date(value: Any) -> dt.date | None:
+    return dt.date.fromisoformat(value) if isinstance(value, str) else None
+
+
+def consent_status(consent: dict[str, Any], as_of: dt.date) -> ConsentStatus:
+    signed = consent["signed_on"]
+    by = "" if consent["signer_role"] == "self" else f" by {_SIGNER[consent['signer_role']]}"
+    revoked = _date(consent.get("revoked_on"))
+    ends = _date(consent.get("term_ends"))
+    if revoked is not None and revoked <= as_of:
+        return ConsentStatus("revoked", f"Revoked on {revoked} ({consent['id']}, signed {signed})")
+    if ends is not None and ends < as_of:
+        return ConsentStatus("expired", f"Expired on {ends} ({consent['id']}, signed {signed})")
+    parts = [f"Consented: {consent['id']}, signed {signed}{by}"]
+    if ends is not None:
+        parts.append(f"until {ends}")
+    if consent.get("training_permission"):
+        parts.append(f"training use: {consent['training_permission']}")
+    return ConsentStatus("given", "; ".join(parts))
+
+
+def pay_text(entry: dict[str, Any]) -> str:
+    text = _PAY_BASIS.get(entry["basis"], entry["basis"])
+    amount = entry.get("amount")
+    if amount is not None:
+        text += f": {amount['value']:,.2f} {amount['currency']}"
+    elif entry.get("scale_multiple") is not None:
+        text += f": {entry['scale_multiple']:g} \N{MULTIPLICATION SIGN} scale"
+    else:
+        text += ": amount not stated"
+    if entry.get("paid_on"):
+        text += f", paid {entry['paid_on']}"
+    return f"{text} ({entry['id']})"
+
+
+def _details(person: dict[str, Any]) -> str:
+    parts = [", ".join(person["roles"])]
+    if person.get("union"):
+        parts.append(str(person["union"]))
+    if person.get("minor"):
+        parts.append("a minor")
+    if person.get("deceased_on"):
+        holder = person.get("rights_holder")
+        parts.append(
+            f"deceased {person['deceased_on']}" + (f", rights held by {holder}" if holder else "")
+        )
+    return "; ".join(parts)
+
+
+def people_affected(result: DeclarationResult, as_of: dt.date) -> list[PersonAffected]:
+    """Every person whose likeness, voice or work an AI use touches, in declaration order."""
+    data = result.declaration
+    tools = {t["id"]: t for t in data.get("tools", [])}
+    shown = [f for f in result.findings if f.status in ("fail", "error", "waived")]
+    people = []
+    for person in data.get("people", []):
+        pid = person["id"]
+        consents = [c for c in data.get("consents", []) if c["person"] == pid]
+        pay = [c for c in data.get("compensation", []) if c["person"] == pid]
+        uses = []
+        for use in data.get("uses", []):
+            how = [
+                label
+                for label, key in (
+                    ("likeness, voice or work", "subjects"),
+                    ("features", "features_from"),
+                )
+                if pid in use.get(key, [])
+            ]
+            if not how:
+                continue
+            tool = tools.get(use["tool"])
+            covering = [c for c in consents if use["id"] in c["uses"]]
+            uses.append(
+                UseOfPerson(
+                    use_id=use["id"],
+                    category=category_text(use["category"]),
+                    description=use["description"],
+                    tool=f"{tool['name']} ({tool['vendor']})" if tool else use["tool"],
+                    how=" and ".join(how),
+                    consents=[consent_status(c, as_of) for c in covering]
+                    or [ConsentStatus("missing", "No consent recorded for this use")],
+                    compensation=[pay_text(p) for p in pay if p["use"] == use["id"]],
+                    findings=sorted(
+                        (f for f in shown if f.subject.id == use["id"]), key=finding_order
+                    ),
+                )
+            )
+        if not uses:
+            continue
+        about = (
+            {pid} | {u.use_id for u in uses} | {c["id"] for c in consents} | {p["id"] for p in pay}
+        )
+        people.append(
+            PersonAffected(
+                id=pid,
+                name=person["name"],
+                details=_details(person),
+                uses=uses,
+                findings=sorted((f for f in shown if f.subject.id in about), key=finding_order),
+            )
+        )
+    return people

@@ -1,0 +1,199 @@
+"""SARIF 2.1.0 for code scanning: one run, the policy's rules, a result per failing finding."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from typing import Any
+from urllib.parse import quote
+
+from ..model.result import Finding, Problem, Result, RuleInfo, SourceLocation, exit_code
+from ..model.rule import CRITERION_TITLES
+
+SCHEMA = (
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+)
+INFORMATION_URI = "https://pypi.org/project/ccai-policy/"
+#: The SARIF level of each severity.
+LEVELS = {"critical": "error", "high": "error", "medium": "warning", "low": "note", "info": "note"}
+#: GitHub code scanning reads `security-severity` (0.0-10.0) to rank alerts.
+SECURITY_SEVERITY = {"critical": "9.5", "high": "8.0", "medium": "5.5", "low": "3.0", "info": "1.0"}
+#: GitHub's own levels for rules without a security severity: error, warning, recommendation.
+PROBLEM_SEVERITY = {
+    "critical": "error",
+    "high": "error",
+    "medium": "warning",
+    "low": "recommendation",
+    "info": "recommendation",
+}
+FINGERPRINT = "ccaiPolicyFinding/v1"
+
+
+def rule_name(title: str) -> str:
+    """A rule's title as one PascalCase word, e.g. 'EveryDigitalReplicaHasThePerformersConsent'."""
+    words = re.findall(r"[A-Za-z0-9]+", title.replace("'", ""))
+    return "".join(w[:1].upper() + w[1:] for w in words) or "Rule"
+
+
+def artifact_uri(path: str) -> str:
+    """A relative path as a URI reference with '/' separators; absolute paths as file URIs."""
+    posix = path.replace("\\", "/")
+    if posix.startswith("/"):
+        return "file://" + quote(posix)
+    if re.match(r"^[A-Za-z]:/", posix):
+        return "file:///" + quote(posix, safe="/:")
+    return quote(posix)
+
+
+def fingerprint(finding: Finding) -> str:
+    """Stable across runs and line moves: the rule, the file and the subject, never the line."""
+    subject = finding.subject.id or finding.subject.pointer
+    key = "\0".join((finding.rule_id, finding.location.file.replace("\\", "/"), subject))
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def _artifact(path: str) -> dict[str, Any]:
+    uri = artifact_uri(path)
+    return {"uri": uri} if uri.startswith("file:") else {"uri": uri, "uriBaseId": "%SRCROOT%"}
+
+
+def _location(loc: SourceLocation) -> dict[str, Any]:
+    physical: dict[str, Any] = {"artifactLocation": _artifact(loc.file)}
+    if loc.line:
+        physical["region"] = {"startLine": loc.line, "startColumn": max(loc.column, 1)}
+    return {"physicalLocation": physical}
+
+
+def _rule(rule: RuleInfo) -> dict[str, Any]:
+    sources = "\n".join(f"- [{r.title}]({r.url}) ({r.confidence})" for r in rule.references)
+    entry: dict[str, Any] = {
+        "id": rule.id,
+        "name": rule_name(rule.title),
+        "shortDescription": {"text": rule.title},
+        "fullDescription": {"text": rule.description},
+        "help": {
+            "text": f"{rule.remediation}\n\nSources:\n{sources}",
+            "markdown": f"**How to fix.** {rule.remediation}\n\n**Sources**\n\n{sources}",
+        },
+        "defaultConfiguration": {"level": LEVELS[rule.severity]},
+        "properties": {
+            "criterion": rule.criterion,
+            "criterionTitle": CRITERION_TITLES[rule.criterion],
+            "tags": [rule.criterion, *rule.tags],
+            "security-severity": SECURITY_SEVERITY[rule.severity],
+            "problem.severity": PROBLEM_SEVERITY[rule.severity],
+            "mandatory": rule.mandatory,
+        },
+    }
+    if rule.references:
+        entry["helpUri"] = str(rule.references[0].url)
+    return entry
+
+
+def _result(finding: Finding, rule_index: dict[str, int], baseline: bool) -> dict[str, Any]:
+    text = finding.message
+    if finding.status == "error":
+        text = f"The rule could not be evaluated: {text}"
+    entry: dict[str, Any] = {
+        "ruleId": finding.rule_id,
+        "ruleIndex": rule_index[finding.rule_id],
+        "kind": "fail",
+        "level": LEVELS[finding.severity],
+        "message": {"text": text},
+        "locations": [_location(finding.location)],
+        "partialFingerprints": {FINGERPRINT: fingerprint(finding)},
+        "properties": {
+            "criterion": finding.criterion,
+            "severity": finding.severity,
+            "status": finding.status,
+            "subject": finding.subject.id,
+            "pointer": finding.subject.pointer,
+        },
+    }
+    if finding.subject.id:
+        entry["locations"][0]["logicalLocations"] = [
+            {"name": finding.subject.id, "fullyQualifiedName": finding.subject.pointer or "/"}
+        ]
+    if baseline:
+        entry["baselineState"] = "unchanged" if finding.baselined else "new"
+    if finding.waiver is not None and finding.status == "waived":
+        entry["suppressions"] = [
+            {
+                "kind": "external",
+                "status": "accepted",
+                "justification": finding.waiver.justification,
+                "properties": {
+                    "approver": finding.waiver.approver,
+                    "expires": finding.waiver.expires.isoformat(),
+                },
+            }
+        ]
+    return entry
+
+
+def _notification(problem: Problem) -> dict[str, Any]:
+    text = problem.message + (f" (hint: {problem.hint})" if problem.hint else "")
+    return {"level": "error", "message": {"text": text}, "locations": [_location(problem.location)]}
+
+
+def sarif_log(result: Result) -> dict[str, Any]:
+    """The SARIF log as plain data, in a deterministic order."""
+    rule_index = {rule.id: i for i, rule in enumerate(result.rules)}
+    baseline = result.baseline is not None
+    results = [
+        _result(f, rule_index, baseline)
+        for d in result.declarations
+        for f in d.findings
+        if f.status in ("fail", "error", "waived") and f.rule_id in rule_index
+    ]
+    notifications = [_notification(p) for p in result.problems]
+    for unused in result.unused_waivers:
+        notifications.append(
+            {
+                "level": "warning",
+                "message": {
+                    "text": f"unused waiver: {unused.rule} for {unused.subject} "
+                    "matched no failing finding"
+                },
+                "locations": [_location(unused.source)],
+            }
+        )
+    run: dict[str, Any] = {
+        "tool": {
+            "driver": {
+                "name": result.tool,
+                "version": result.tool_version,
+                "semanticVersion": result.tool_version,
+                "informationUri": INFORMATION_URI,
+                "rules": [_rule(rule) for rule in result.rules],
+            }
+        },
+        "invocations": [
+            {
+                "executionSuccessful": not result.problems,
+                "exitCode": exit_code(result),
+                "toolExecutionNotifications": notifications,
+            }
+        ],
+        "artifacts": [
+            {
+                "location": _artifact(i.file),
+                "hashes": {"sha-256": i.sha256},
+                "roles": ["analysisTarget"],
+            }
+            for i in result.inputs
+        ],
+        "columnKind": "unicodeCodePoints",
+        "results": results,
+        "properties": {
+            "policy": result.policy.model_dump(mode="json"),
+            "asOf": result.as_of.isoformat(),
+            "failOn": result.fail_on,
+        },
+    }
+    return {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
+
+
+def render(result: Result) -> str:
+    return json.dumps(sarif_log(result), indent=2, ensure_ascii=False) + "\n"
