@@ -493,3 +493,28 @@ def schema(name: str) -> None:
     from .schemas import generate
 
     click.echo(generate(name), nl=False)
+
+
+@main.command()
+@click.option(
+    "--type",
+    "production_type",
+    type=click.Choice(["film", "series", "game", "commercial"]),
+    default="film",
+    show_default=True,
+    help="The kind of production the starter is for.",
+)
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+@handle_errors
+def init(production_type: str, path: Path | None) -> None:
+    """Write a commented starter declaration to PATH (default declarations/ai-use.yaml).
+
+    The starter validates and evaluates; its failing findings list what to fill in.
+    An existing file is never overwritten (exit 2).
+    """
+    from .init import write_starter
+
+    written = write_starter(path, production_type)
+    click.echo(f"wrote {written}: a starter declaration for a {production_type}")
+    click.echo("next: replace the TODO values, then run")
+    click.echo(f"  ccai-policy check {written}")
