@@ -1,0 +1,481 @@
+"""The located, safe YAML loader: positions, and a clear located error for every bad input."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import signal
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from ccai_policy.errors import LoadError
+from ccai_policy.loader import Document, load_file, load_text
+
+
+def load_error(text: str) -> LoadError:
+    with pytest.raises(LoadError) as caught:
+        load_text(text, "f.yaml")
+    return caught.value
+
+
+def where_and_what(error: LoadError) -> tuple[str, str]:
+    return str(error.location), error.message
+
+
+@contextlib.contextmanager
+def hang_guard(seconds: int) -> Iterator[None]:
+    """Fail instead of hanging when an input the loader must refuse quickly is not refused."""
+
+    def expire(signum: int, frame: object) -> None:
+        raise AssertionError(f"still running after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+NESTED = """\
+production:
+  title: The Lighthouse Keeper
+  territories: [US-CA, EU]
+people:
+  - id: p-ana
+    name: Ana Ruiz
+  - id: p-dee
+    representation: {counsel: true}
+    "odd/key~": 1
+"""
+
+
+@pytest.mark.parametrize(
+    ("pointer", "line_col"),
+    [
+        ("", (1, 1)),
+        ("/production", (1, 1)),
+        ("/production/title", (2, 3)),
+        ("/production/territories/1", (3, 24)),
+        ("/people/0", (5, 5)),
+        ("/people/1/representation/counsel", (8, 22)),
+        ("/people/1/odd~1key~0", (9, 5)),
+        ("/people/1/name", (7, 5)),
+        ("/nowhere/at/all", (1, 1)),
+    ],
+    ids=[
+        "root",
+        "top-level key",
+        "nested key",
+        "flow list item",
+        "block list item",
+        "flow mapping key",
+        "escaped pointer token",
+        "missing field: nearest ancestor",
+        "unknown section: the document",
+    ],
+)
+def test_locate_points_at_the_key_or_item(pointer: str, line_col: tuple[int, int]) -> None:
+    location = load_text(NESTED, "d.yaml").locate(pointer)
+    assert (location.file, location.line, location.column) == ("d.yaml", *line_col)
+
+
+def test_loaded_tree_is_plain_json_data() -> None:
+    document = load_text(NESTED, "d.yaml")
+    assert isinstance(document, Document)
+    assert document.data["people"][1] == {
+        "id": "p-dee",
+        "representation": {"counsel": True},
+        "odd/key~": 1,
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "key", "first"),
+    [
+        ("a: 1\nb: 2\na: 3\n", "f.yaml:3:1", "a", "line 1, column 1"),
+        ("p:\n  q:\n    x: 1\n    y: 2\n    x: 3\n", "f.yaml:5:5", "x", "line 3, column 5"),
+        ("l:\n  - id: a\n    id: b\n", "f.yaml:3:5", "id", "line 2, column 5"),
+        ("m: {k: 1, j: 2, k: 3}\n", "f.yaml:1:17", "k", "line 1, column 5"),
+        ('a: 1\n"a": 2\n', "f.yaml:2:1", "a", "line 1, column 1"),
+    ],
+    ids=["top level", "three deep", "inside a list item", "flow mapping", "quoted and plain"],
+)
+def test_duplicate_keys_name_both_places(text: str, where: str, key: str, first: str) -> None:
+    error = load_error(text)
+    assert where_and_what(error) == (where, f"duplicate key {key!r} (first defined at {first})")
+    assert error.hint == "remove or rename one of them"
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "message"),
+    [
+        ("1: a\n", "f.yaml:1:1", "mapping key '1' is not a string"),
+        ("x:\n  yes: a\n", "f.yaml:2:3", "mapping key 'yes' is not a string"),
+        ("~: a\n", "f.yaml:1:1", "mapping key '~' is not a string"),
+        ("1.5: a\n", "f.yaml:1:1", "mapping key '1.5' is not a string"),
+        ("2026-05-01: a\n", "f.yaml:1:1", "mapping key '2026-05-01' is not a string"),
+        ("? [a, b]\n: c\n", "f.yaml:1:3", "mapping key is not a string"),
+        ("a: &m {b: 1}\nc: {*m : 2}\n", "f.yaml:2:5", "mapping key is not a string"),
+    ],
+    ids=["integer", "YAML 1.1 boolean", "null", "float", "date", "list", "alias of a mapping"],
+)
+def test_non_string_keys_are_refused(text: str, where: str, message: str) -> None:
+    error = load_error(text)
+    assert where_and_what(error) == (where, message)
+    assert error.hint in ("quote the key", "use a plain text key")
+
+
+def test_an_alias_of_a_string_is_a_valid_key() -> None:
+    assert load_text("a: &k name\nb: {*k : x}\n").data == {"a": "name", "b": {"name": "x"}}
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "tag"),
+    [
+        ("a: !!python/object:os.system x\n", "f.yaml:1:4", "!!python/object:os.system"),
+        (
+            "a: !!python/object/apply:os.system [ls]\n",
+            "f.yaml:1:4",
+            "!!python/object/apply:os.system",
+        ),
+        ("a:\n  - !!python/name:os.system ''\n", "f.yaml:2:5", "!!python/name:os.system"),
+        ("a: !!binary aGVsbG8=\n", "f.yaml:1:4", "!!binary"),
+        ("a: !secret token\n", "f.yaml:1:4", "!secret"),
+        ("a: !include {file: x.yaml}\n", "f.yaml:1:4", "!include"),
+        ("a: !!set {x, y}\n", "f.yaml:1:4", "!!set"),
+        ("a: !!omap [x: 1]\n", "f.yaml:1:4", "!!omap"),
+        ("a: !!seq {x: 1}\n", "f.yaml:1:4", "!!seq"),
+    ],
+    ids=[
+        "python object",
+        "python apply",
+        "python name in a list",
+        "binary",
+        "custom scalar tag",
+        "custom mapping tag",
+        "set",
+        "ordered map",
+        "mapping tagged as a list",
+    ],
+)
+def test_unsafe_and_unknown_tags_are_refused(text: str, where: str, tag: str) -> None:
+    error = load_error(text)
+    assert where_and_what(error) == (where, f"tag {tag!r} is not allowed")
+    assert "plain data only" in error.hint
+
+
+def test_standard_tags_that_make_plain_data_are_accepted() -> None:
+    text = "a: !!str 1\nb: !!int '3'\nc: !!float '1.5'\nd: !!map {x: !!seq [!!null ~]}\n"
+    assert load_text(text).data == {"a": "1", "b": 3, "c": 1.5, "d": {"x": [None]}}
+
+
+@pytest.mark.parametrize(
+    ("text", "message", "hint"),
+    [
+        ("a: !!bool maybe\n", "'maybe' is not true or false", "remove the tag"),
+        ("a: !!null x\n", "'x' is not null", "remove the tag"),
+        ("a: !!timestamp soon\n", "'soon' is not a date", "remove the tag"),
+        ("a: !!int abc\n", "cannot read 'abc' as a number", "quote it if it is text"),
+        ("a: !!float abc\n", "cannot read 'abc' as a number", "quote it if it is text"),
+    ],
+    ids=["bool", "null", "timestamp", "int", "float"],
+)
+def test_tagged_scalars_that_do_not_match_their_tag(text: str, message: str, hint: str) -> None:
+    error = load_error(text)
+    assert where_and_what(error) == ("f.yaml:1:4", message)
+    assert error.hint.startswith(hint)
+
+
+BILLION_LAUGHS = "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
+    f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join([f'*{chr(97 + i)}'] * 9)}]\n" for i in range(8)
+)
+WIDE_BOMB = (
+    "a: &a {" + ", ".join(f"k{i}: v" for i in range(1000)) + "}\n"
+    "b: [" + ", ".join(["*a"] * 1000) + "]\n"
+)
+MAPPING_BOMB = "a: &a {x: 1, y: 2, z: 3, w: 4, v: 5, u: 6, t: 7, s: 8, r: 9, q: 0}\n" + "".join(
+    f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join([f'*{chr(97 + i)}'] * 10)}]\n" for i in range(7)
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [(BILLION_LAUGHS, "f.yaml:6:8"), (WIDE_BOMB, "f.yaml:2:401"), (MAPPING_BOMB, "f.yaml:5:36")],
+    ids=[
+        "billion laughs (9^9 strings)",
+        "a mapping aliased a thousand times",
+        "ten-way bomb of mappings",
+    ],
+)
+def test_alias_bombs_stop_early_with_a_clear_message(text: str, where: str) -> None:
+    with hang_guard(30):
+        error = load_error(text)
+    assert where_and_what(error) == (where, "aliases expand to more than 100,000 nodes")
+    assert "alias bomb" in error.hint
+
+
+def test_aliases_in_proportion_to_the_document_are_fine() -> None:
+    """5,000 items merging the same 25 defaults: 130,000 nodes from aliases, all legitimate."""
+    defaults = ", ".join(f"f{i}: {i}" for i in range(25))
+    text = f"defaults: &d {{{defaults}}}\nitems:\n" + "".join(
+        f"  - {{<<: *d, id: i{n}}}\n" for n in range(5_000)
+    )
+    data = load_text(text).data
+    assert len(data["items"]) == 5_000
+    assert data["items"][4_999] == {"id": "i4999", **{f"f{i}": i for i in range(25)}}
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [("a: &x [*x]\n", "f.yaml:1:8"), ("a: &x {b: {c: *x}}\n", "f.yaml:1:15")],
+    ids=["list containing itself", "mapping containing itself"],
+)
+def test_recursive_alias(text: str, where: str) -> None:
+    error = load_error(text)
+    assert where_and_what(error) == (where, "recursive alias: *x is used inside the node it names")
+
+
+def test_alias_without_anchor() -> None:
+    error = load_error("a: 1\nb: *nope\n")
+    assert where_and_what(error) == ("f.yaml:2:4", "alias *nope names no anchor")
+    assert error.hint == "define '&nope' before using '*nope'"
+
+
+def nested_block(levels: int) -> str:
+    return "".join(f"{'  ' * i}k{i}:\n" for i in range(levels)) + f"{'  ' * levels}leaf\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ("a: " + "[" * 70 + "]" * 70 + "\n", "f.yaml:1:68"),
+        (nested_block(70), "f.yaml:66:131"),
+        ("a: " + "[" * 200_000 + "]" * 200_000 + "\n", "f.yaml:1:68"),
+        ("a:\n" + "- " * 100_000 + "x\n", "f.yaml:2:129"),
+    ],
+    ids=[
+        "flow lists",
+        "block mappings",
+        "200,000 flow levels (crashed the C composer)",
+        "100,000 compact block lists",
+    ],
+)
+def test_nesting_deeper_than_the_limit(text: str, where: str) -> None:
+    with hang_guard(30):
+        error = load_error(text)
+    assert where_and_what(error) == (where, "nesting is deeper than 64 levels")
+
+
+def test_nesting_at_the_limit_is_fine() -> None:
+    assert load_text("a: " + "[" * 64 + "]" * 64 + "\n").data is not None
+
+
+def test_an_alias_that_nests_too_deep_once_expanded() -> None:
+    text = "a: &deep " + "[" * 40 + "]" * 40 + "\nb: " + "[" * 30 + "*deep" + "]" * 30 + "\n"
+    error = load_error(text)
+    assert where_and_what(error) == (
+        "f.yaml:2:34",
+        "nesting is deeper than 64 levels once *deep is expanded",
+    )
+
+
+def test_file_over_the_size_limit(tmp_path: Path) -> None:
+    path = tmp_path / "big.yaml"
+    path.write_text("a: " + "x" * 200 + "\n", encoding="utf-8")
+    with pytest.raises(LoadError) as caught:
+        load_file(path, max_bytes=100, display="big.yaml")
+    assert str(caught.value.location) == "big.yaml"
+    assert caught.value.message == "file is 204 bytes, over the limit of 100"
+    assert caught.value.hint == "split it, or raise the limit with --max-file-size"
+    assert load_file(path, max_bytes=204).data == {"a": "x" * 200}
+
+
+@pytest.mark.parametrize(
+    ("raw", "where", "message"),
+    [
+        (b"a: 1\nb: caf\xe9\n", "f.yaml:2:7", "invalid UTF-8 byte 0xe9"),
+        ("é: 1\nb: ".encode() + b"\xc3\x28\n", "f.yaml:2:4", "invalid UTF-8 byte 0xc3"),
+        ("a: 1\n".encode("utf-16"), "f.yaml:1:1", "file is UTF-16, not UTF-8"),
+        (b"\xfe\xff" + "a: 1\n".encode("utf-16-be"), "f.yaml:1:1", "file is UTF-16, not UTF-8"),
+        ("a: 1\n".encode("utf-16-le"), "f.yaml:1:2", "NUL byte in file"),
+        (b"a: 1\nb: x\x00y\n", "f.yaml:2:5", "NUL byte in file"),
+    ],
+    ids=[
+        "latin-1 byte",
+        "truncated sequence",
+        "UTF-16 LE BOM",
+        "UTF-16 BE BOM",
+        "UTF-16 no BOM",
+        "NUL",
+    ],
+)
+def test_bytes_that_are_not_utf8(tmp_path: Path, raw: bytes, where: str, message: str) -> None:
+    path = tmp_path / "f.yaml"
+    path.write_bytes(raw)
+    with pytest.raises(LoadError) as caught:
+        load_file(path, display="f.yaml")
+    assert where_and_what(caught.value) == (where, message)
+    assert "UTF-8" in caught.value.hint or caught.value.hint.startswith("remove it")
+
+
+def test_utf8_bom_is_accepted_and_positions_ignore_it(tmp_path: Path) -> None:
+    path = tmp_path / "bom.yaml"
+    path.write_bytes(b"\xef\xbb\xbfa: 1\nb: [x]\n")
+    document = load_file(path, display="bom.yaml")
+    assert document.data == {"a": 1, "b": ["x"]}
+    assert str(document.locate("/a")) == "bom.yaml:1:1"
+    assert str(document.locate("/b/0")) == "bom.yaml:2:5"
+
+
+def test_sha256_is_of_the_bytes_on_disk(tmp_path: Path) -> None:
+    path = tmp_path / "bom.yaml"
+    path.write_bytes(b"\xef\xbb\xbfa: 1\n")
+    assert load_file(path).sha256 == hashlib.sha256(b"\xef\xbb\xbfa: 1\n").hexdigest()
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "message"),
+    [
+        ("a: \x07\n", "f.yaml:1:4", "character U+0007 is not allowed in YAML"),
+        ("é: ü\x1b\n", "f.yaml:1:5", "character U+001B is not allowed in YAML"),
+        (
+            "a: [1, 2\n",
+            "f.yaml:2:1",
+            "invalid YAML: while parsing a flow sequence did not find "
+            "expected ',' or ']' (it started at line 1, column 4)",
+        ),
+        (
+            "a:\n\tb: 1\n",
+            "f.yaml:2:1",
+            "tab character where YAML expects spaces",
+        ),
+        (
+            "a: 'open\n",
+            "f.yaml:2:1",
+            "invalid YAML: while scanning a quoted scalar found "
+            "unexpected end of stream (it started at line 1, column 4)",
+        ),
+    ],
+    ids=["control character", "control character after non-ASCII", "unclosed list", "tab", "quote"],
+)
+def test_syntax_errors_are_located(text: str, where: str, message: str) -> None:
+    assert where_and_what(load_error(text)) == (where, message)
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [("a: 1\n---\nb: 2\n", "f.yaml:2:1"), ("---\na: 1\n...\n---\nb: 2\n", "f.yaml:4:1")],
+    ids=["separator", "explicit document end"],
+)
+def test_several_documents(text: str, where: str) -> None:
+    error = load_error(text)
+    assert where_and_what(error) == (where, "several YAML documents in one file")
+    assert "remove the '---' separator" in error.hint
+
+
+def test_one_document_with_markers_is_fine() -> None:
+    assert load_text("---\na: 1\n...\n").data == {"a": 1}
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "file is empty"),
+        ("\n  \n\n", "file is empty"),
+        ("# a declaration\n# to come\n", "file holds only comments, no data"),
+    ],
+    ids=["empty", "blank lines", "comments only"],
+)
+def test_files_with_no_data(text: str, message: str) -> None:
+    assert where_and_what(load_error(text)) == ("f.yaml", message)
+
+
+def test_dates_stay_iso_strings_as_written() -> None:
+    text = (
+        "d: 2026-05-01\nt: 2026-05-10T09:00:00Z\n"
+        "s: 2026-05-10 09:00:00+02:00\ne: !!timestamp 2026-1-2\n"
+    )
+    assert load_text(text).data == {
+        "d": "2026-05-01",
+        "t": "2026-05-10T09:00:00Z",
+        "s": "2026-05-10 09:00:00+02:00",
+        "e": "2026-1-2",
+    }
+
+
+MERGES = """\
+defaults: &defaults
+  currency: USD
+  basis: residuals
+other: &other {basis: scan_day, note: x}
+pay:
+  <<: [*defaults, *other]
+  basis: negotiated
+"""
+
+
+def test_merge_keys_written_keys_win_then_earlier_sources() -> None:
+    document = load_text(MERGES, "m.yaml")
+    assert document.data["pay"] == {"basis": "negotiated", "currency": "USD", "note": "x"}
+    assert str(document.locate("/pay/basis")) == "m.yaml:7:3"
+    assert str(document.locate("/pay/currency")) == "m.yaml:2:3"
+    assert str(document.locate("/pay/note")) == "m.yaml:4:33"
+
+
+def test_merge_of_something_that_is_not_a_mapping() -> None:
+    error = load_error("a: &a [1]\nb:\n  <<: *a\n")
+    assert where_and_what(error) == (
+        "f.yaml:3:7",
+        "merge key '<<' needs a mapping or a list of mappings",
+    )
+
+
+def test_aliased_items_are_located_where_the_alias_is_written() -> None:
+    document = load_text("a: &p {id: p-ana}\nb:\n  - *p\n", "a.yaml")
+    assert document.data["b"] == [{"id": "p-ana"}]
+    assert str(document.locate("/b/0")) == "a.yaml:3:5"
+    assert str(document.locate("/b/0/id")) == "a.yaml:1:8"
+    document.data["b"][0]["id"] = "changed"
+    assert document.data["a"] == {"id": "p-ana"}, "aliases are copies, not shared objects"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("n: " + "9" * 10_000 + "\n", "number is 10,000 characters long, over the limit of 1,000"),
+        ("n: -" + "1" * 4_400 + "\n", "number is 4,401 characters long, over the limit of 1,000"),
+        ("n: 0x" + "f" * 5_000 + "\n", "number is 5,002 characters long, over the limit of 1,000"),
+        ("n: " + "1" * 5_000 + ".5\n", "number is 5,002 characters long, over the limit of 1,000"),
+    ],
+    ids=["10,000 digits", "over Python's 4,300-digit limit", "hexadecimal", "float"],
+)
+def test_huge_numbers_are_a_clean_error(text: str, message: str) -> None:
+    error = load_error(text)
+    assert where_and_what(error) == ("f.yaml:1:4", message)
+    assert error.hint == "quote it if it is text"
+
+
+def test_huge_numbers_in_quotes_are_text() -> None:
+    assert load_text(f"n: '{'9' * 10_000}'\n").data == {"n": "9" * 10_000}
+
+
+def test_yaml_1_1_scalars_keep_their_yaml_types() -> None:
+    """The loader keeps what YAML says; validation explains NO, yes and .nan to the user."""
+    data = load_text("a: NO\nb: yes\nc: ~\nd: .nan\ne: -.inf\nf: 0x1F\ng: 1_000\n").data
+    assert data["a"] is False and data["b"] is True and data["c"] is None
+    assert data["d"] != data["d"] and data["e"] == float("-inf")
+    assert (data["f"], data["g"]) == (31, 1000)
+
+
+def test_scalar_starts_record_where_values_begin_and_their_style() -> None:
+    text = "id: R\nassert: >-\n  a &&\n  b\nwhere: 'x'\n"
+    document = load_text(text, record_scalars=True)
+    assert document.scalar_starts == {
+        "/id": (1, 5, ""),
+        "/assert": (2, 9, ">"),
+        "/where": (5, 8, "'"),
+    }
