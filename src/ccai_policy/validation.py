@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import difflib
+import re
+import typing
 from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar
 
@@ -23,6 +25,8 @@ _SINGULAR = {
     "notices": "notice",
     "assets": "asset",
 }
+_DATE_ERRORS = ("date", "datetime", "time")
+_QUOTED = re.compile(r"'([^']*)'")
 
 
 def display_path(loc: Sequence[str | int]) -> str:
@@ -37,42 +41,71 @@ def pointer_of(loc: Iterable[str | int]) -> str:
     return "".join(f"/{escape_pointer_token(p)}" for p in loc)
 
 
-def _field_names(model: type[BaseModel]) -> set[str]:
-    names: set[str] = set()
-    stack: list[type[BaseModel]] = [model]
-    seen: set[type[BaseModel]] = set()
-    while stack:
-        current = stack.pop()
-        if current in seen:
-            continue
-        seen.add(current)
-        for name, info in current.model_fields.items():
-            names.add(info.alias or name)
-            for arg in _model_args(info.annotation):
-                stack.append(arg)
-    return names
+def kind_of(value: Any) -> str:
+    """What a YAML value is, in the words of someone who wrote it."""
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return "a number"
+    if value is None:
+        return "nothing"
+    return "text"
 
 
-def _model_args(annotation: Any) -> list[type[BaseModel]]:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return [annotation]
-    return [m for a in getattr(annotation, "__args__", ()) for m in _model_args(a)]
+def _candidates(annotation: Any) -> list[Any]:
+    """The types a value of an annotation may have: unions and Annotated unwrapped."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _candidates(typing.get_args(annotation)[0])
+    if origin is typing.Union or type(annotation).__name__ == "UnionType":
+        return [c for arg in typing.get_args(annotation) for c in _candidates(arg)]
+    return [annotation]
 
 
-def _hint(error: Any, names: set[str]) -> str:
+def _field_names(model: type[BaseModel], loc: Sequence[str | int]) -> list[str]:
+    """The field names of the model at a location, e.g. Person's at ('people', 1)."""
+    options: list[Any] = [model]
+    for part in loc:
+        following: list[Any] = []
+        for option in options:
+            if isinstance(part, int) and typing.get_origin(option) is list:
+                following.extend(_candidates(typing.get_args(option)[0]))
+            elif isinstance(option, type) and issubclass(option, BaseModel):
+                for name, info in option.model_fields.items():
+                    if part in (name, info.alias):
+                        following.extend(_candidates(info.annotation))
+        options = following
+    return sorted(
+        info.alias or name
+        for option in options
+        if isinstance(option, type) and issubclass(option, BaseModel)
+        for name, info in option.model_fields.items()
+    )
+
+
+def _did_you_mean(word: str, choices: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, sorted(choices), n=1)
+    return f"did you mean '{close[0]}'?" if close else ""
+
+
+def _hint(error: Any, model: type[BaseModel]) -> str:
     kind = error["type"]
     value = error.get("input")
     if kind == "extra_forbidden":
-        key = str(error["loc"][-1])
-        close = difflib.get_close_matches(key, sorted(names), n=1)
-        return (
-            f"did you mean '{close[0]}'?" if close else "remove it; see the schema for the fields"
-        )
+        loc = tuple(error["loc"])
+        suggestion = _did_you_mean(str(loc[-1]), _field_names(model, loc[:-1]))
+        return suggestion or "remove it; see the schema for the fields"
     if kind == "string_type" and isinstance(value, bool):
         return "YAML reads yes/no/on/off/NO as booleans; put the value in quotes"
     if kind == "string_type" and isinstance(value, int | float):
         return "put the value in quotes if it is text"
-    if kind in ("date_from_datetime_parsing", "date_parsing", "datetime_parsing", "date_type"):
+    if kind == "literal_error" and isinstance(value, str):
+        return _did_you_mean(value, _QUOTED.findall(str(error.get("ctx", {}).get("expected"))))
+    if kind.startswith(_DATE_ERRORS):
         return "write dates as YYYY-MM-DD and times as YYYY-MM-DDTHH:MM:SSZ"
     if kind == "missing":
         return "add it"
@@ -85,30 +118,33 @@ def _message(error: Any) -> str:
         return f"unknown field '{error['loc'][-1]}'"
     if kind == "missing":
         return f"required field '{error['loc'][-1]}' is missing"
-    value = error.get("input")
-    shown = "" if isinstance(value, dict | list) else f" (got {value!r})"
-    return f"{error['msg']}{shown}"
+    return f"{error['msg']} (got {_shown(error.get('input'))})"
 
 
-def validate_model(model: type[M], document: Document, *, what: str = "document") -> M:
-    """Validate a document against a pydantic model; all errors at once, located."""
+def _shown(value: Any) -> str:
+    """A value as YAML would write it: true, null, 'text', 4.2; containers by kind."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    if isinstance(value, dict | list):
+        return kind_of(value)
+    return repr(value)
+
+
+def _model_problems(model: type[M], document: Document, what: str) -> tuple[M | None, list[Any]]:
     if not isinstance(document.data, dict):
-        raise ValidationErrors(
-            [
-                ValidationProblem(
-                    f"a {what} must be a mapping of keys to values, "
-                    f"not {type(document.data).__name__}",
-                    document.locate(""),
-                    "start the file with 'apiVersion: ccai-policy/v1'"
-                    if what == "declaration"
-                    else "see the schema",
-                )
-            ]
+        hint = "start the file with 'apiVersion: ccai-policy/v1'" if what == "declaration" else ""
+        kind = "an empty document" if document.data is None else kind_of(document.data)
+        problem = ValidationProblem(
+            f"a {what} must be a mapping of keys to values, not {kind}",
+            document.locate(""),
+            hint or "see the schema",
         )
+        return None, [problem]
     try:
-        return model.model_validate(document.data)
+        return model.model_validate(document.data), []
     except ValidationError as exc:
-        names = _field_names(model)
         problems = []
         for error in exc.errors(include_url=False):
             loc = tuple(error["loc"])
@@ -116,52 +152,77 @@ def validate_model(model: type[M], document: Document, *, what: str = "document"
                 ValidationProblem(
                     f"`{display_path(loc)}`: {_message(error)}",
                     document.locate(pointer_of(loc)),
-                    _hint(error, names),
+                    _hint(error, model),
                 )
             )
-        raise ValidationErrors(problems) from None
+        return None, problems
+
+
+def validate_model(model: type[M], document: Document, *, what: str = "document") -> M:
+    """Validate a document against a pydantic model; all errors at once, located."""
+    result, problems = _model_problems(model, document, what)
+    if result is None:
+        raise ValidationErrors(problems)
+    return result
 
 
 def validate_declaration(document: Document) -> Declaration:
     """A Declaration, or ValidationErrors listing every schema and reference problem."""
-    declaration = validate_model(Declaration, document, what="declaration")
-    problems = list(reference_problems(declaration, document))
-    if problems:
+    declaration, problems = _model_problems(Declaration, document, "declaration")
+    problems.extend(reference_problems(document))
+    if problems or declaration is None:
+        problems.sort(key=lambda p: (p.location.line, p.location.column) if p.location else (0, 0))
         raise ValidationErrors(problems)
     return declaration
 
 
-def reference_problems(declaration: Declaration, document: Document) -> Iterable[ValidationProblem]:
-    """Duplicate ids within a section and references that do not resolve."""
+def _items(data: Any, section: str) -> list[tuple[int, dict[str, Any]]]:
+    items = data.get(section) if isinstance(data, dict) else None
+    if not isinstance(items, list):
+        return []
+    return [(index, item) for index, item in enumerate(items) if isinstance(item, dict)]
+
+
+def reference_problems(document: Document) -> Iterable[ValidationProblem]:
+    """Duplicate ids within a section and references that do not resolve.
+
+    Works on the loaded data, so that it reports alongside schema errors in the same file.
+    """
+    data = document.data
     ids: dict[str, set[str]] = {}
     for section in LIST_SECTIONS:
         seen: dict[str, int] = {}
-        for index, item in enumerate(getattr(declaration, section)):
-            if item.id in seen:
+        for index, item in _items(data, section):
+            item_id = item.get("id")
+            if not isinstance(item_id, str):
+                continue
+            if item_id in seen:
+                first = document.locate(pointer_of((section, seen[item_id], "id")))
                 yield ValidationProblem(
-                    f"`{section}[{index}].id`: duplicate id '{item.id}' "
-                    f"(also {section}[{seen[item.id]}])",
+                    f"`{section}[{index}].id`: duplicate id '{item_id}' "
+                    f"(also {section}[{seen[item_id]}], line {first.line})",
                     document.locate(pointer_of((section, index, "id"))),
                     "give each item in a section its own id",
                 )
             else:
-                seen[item.id] = index
+                seen[item_id] = index
         ids[section] = set(seen)
     for section, field, target, many in REFERENCES:
-        for index, item in enumerate(getattr(declaration, section)):
-            value = getattr(item, field)
-            refs = list(enumerate(value)) if many else ([(None, value)] if value else [])
+        for index, item in _items(data, section):
+            value = item.get(field)
+            refs: list[tuple[int | None, Any]]
+            if many:
+                refs = list(enumerate(value)) if isinstance(value, list) else []
+            else:
+                refs = [(None, value)] if value is not None else []
             for position, ref in refs:
-                if ref in ids[target]:
+                if not isinstance(ref, str) or ref in ids[target]:
                     continue
                 loc: tuple[str | int, ...] = (section, index, field)
                 if position is not None:
                     loc += (position,)
-                close = difflib.get_close_matches(ref, sorted(ids[target]), n=1)
                 yield ValidationProblem(
                     f"`{display_path(loc)}`: no {_SINGULAR[target]} with id '{ref}'",
                     document.locate(pointer_of(loc)),
-                    f"did you mean '{close[0]}'?"
-                    if close
-                    else f"add it to '{target}' or correct the id",
+                    _did_you_mean(ref, ids[target]) or f"add it to '{target}' or correct the id",
                 )

@@ -1,0 +1,228 @@
+"""Validation of declarations: every problem of a file at once, located, in plain words."""
+
+from __future__ import annotations
+
+import pytest
+
+from ccai_policy.errors import ValidationErrors
+from ccai_policy.loader import load_file, load_text
+from ccai_policy.model.declaration import Declaration
+from ccai_policy.model.rule import Rule
+from ccai_policy.validation import validate_declaration, validate_model
+
+from .conftest import EXAMPLES, ROOT
+
+FIXTURES = ROOT / "tests" / "fixtures" / "declarations"
+MANY = "tests/fixtures/declarations/many-problems.yaml"
+BOOLEAN_HINT = "YAML reads yes/no/on/off/NO as booleans; put the value in quotes"
+
+#: Every problem in many-problems.yaml: where, what, and the hint, in the order of the file.
+EXPECTED = [
+    (f"{MANY}:5:1", "`production.studio`: required field 'studio' is missing", "add it"),
+    (
+        f"{MANY}:9:24",
+        "`production.territories[1]`: Input should be a valid string (got false)",
+        BOOLEAN_HINT,
+    ),
+    (f"{MANY}:18:5", "`people[1].name`: Input should be a valid string (got true)", BOOLEAN_HINT),
+    (f"{MANY}:20:5", "`people[1].unoin`: unknown field 'unoin'", "did you mean 'union'?"),
+    (
+        f"{MANY}:21:5",
+        "`people[2].id`: duplicate id 'p-ana' (also people[0], line 13)",
+        "give each item in a section its own id",
+    ),
+    (
+        f"{MANY}:29:5",
+        "`tools[0].version`: Input should be a valid string (got 4.2)",
+        "put the value in quotes if it is text",
+    ),
+    (
+        f"{MANY}:40:5",
+        "`uses[1].tool`: no tool with id 't-voice'",
+        "add it to 'tools' or correct the id",
+    ),
+    (
+        f"{MANY}:51:16",
+        "`uses[3].subjects[0]`: no person with id 'p-anna'",
+        "did you mean 'p-ana'?",
+    ),
+    (
+        f"{MANY}:58:5",
+        "`consents[0].separately_signed`: Input should be a valid boolean, "
+        "unable to interpret input (got 'maybe')",
+        "",
+    ),
+    (
+        f"{MANY}:65:14",
+        "`compensation[0].amount.value`: Input should be a finite number (got nan)",
+        "",
+    ),
+    (
+        f"{MANY}:68:3",
+        "`workforce.positions_displaced`: Input should be a valid integer, "
+        "unable to parse string as an integer (got 'many')",
+        "",
+    ),
+]
+EXPECTED_IDS = [
+    "missing required field",
+    "country NO read as a boolean",
+    "name yes read as a boolean",
+    "unknown field with did-you-mean",
+    "duplicate id",
+    "number where text is expected",
+    "dangling reference",
+    "dangling reference with did-you-mean",
+    "wrong type: boolean",
+    "NaN",
+    "wrong type: integer",
+]
+
+
+def problems_of(text: str, path: str = "d.yaml") -> list[tuple[str, str, str]]:
+    with pytest.raises(ValidationErrors) as caught:
+        validate_declaration(load_text(text, path))
+    return [(str(p.location), p.message, p.hint) for p in caught.value.problems]
+
+
+@pytest.fixture(scope="module")
+def many_problems() -> list[tuple[str, str, str]]:
+    with pytest.raises(ValidationErrors) as caught:
+        validate_declaration(load_file(ROOT / MANY, display=MANY))
+    return [(str(p.location), p.message, p.hint) for p in caught.value.problems]
+
+
+@pytest.mark.parametrize("expected", EXPECTED, ids=EXPECTED_IDS)
+def test_each_problem_is_located_and_explained(
+    many_problems: list[tuple[str, str, str]], expected: tuple[str, str, str]
+) -> None:
+    assert expected in many_problems
+
+
+def test_all_problems_of_a_file_come_at_once_in_file_order(
+    many_problems: list[tuple[str, str, str]],
+) -> None:
+    """Schema errors and reference errors together: nothing hides behind the first one."""
+    assert many_problems == EXPECTED
+
+
+def test_the_compliant_example_validates() -> None:
+    path = EXAMPLES / "feature-film-compliant.yaml"
+    declaration = validate_declaration(load_file(path))
+    assert isinstance(declaration, Declaration)
+    assert declaration.production.id == "prod-lighthouse"
+
+
+EXAMPLE = (EXAMPLES / "feature-film-compliant.yaml").read_text(encoding="utf-8")
+
+
+def example_with(old: str, new: str) -> str:
+    assert old in EXAMPLE, f"the example no longer contains {old!r}"
+    return EXAMPLE.replace(old, new, 1)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message", "hint"),
+    [
+        (
+            "  type: film\n",
+            "  type: serie\n",
+            "`production.type`: Input should be 'film', 'series', 'game' or 'commercial' "
+            "(got 'serie')",
+            "did you mean 'series'?",
+        ),
+        (
+            "    name: Ana Ruiz\n",
+            "    name: Ana Ruiz\n    categry: principal\n",
+            "`people[0].categry`: unknown field 'categry'",
+            "remove it; see the schema for the fields",
+        ),
+        (
+            "  - id: u-deage\n",
+            "  - id: u-deage\n    categry: principal\n",
+            "`uses[0].categry`: unknown field 'categry'",
+            "did you mean 'category'?",
+        ),
+        (
+            "    signed_on: 2026-05-11\n",
+            "    signed_on: 11/05/2026\n",
+            "`consents[0].signed_on`: Input should be a valid date or datetime, "
+            "invalid character in year (got '11/05/2026')",
+            "write dates as YYYY-MM-DD and times as YYYY-MM-DDTHH:MM:SSZ",
+        ),
+        (
+            "    roles: [director]\n",
+            "    roles: director\n",
+            "`people[1].roles`: Input should be a valid list (got 'director')",
+            "",
+        ),
+        (
+            "  positions_displaced: 0\n",
+            "  positions_displaced: [0]\n",
+            "`workforce.positions_displaced`: Input should be a valid integer (got a list)",
+            "",
+        ),
+        (
+            "amount: {value: 18000, currency: USD}",
+            "amount: {value: .inf, currency: USD}",
+            "`compensation[1].amount.value`: Input should be a finite number (got inf)",
+            "",
+        ),
+    ],
+    ids=[
+        "enum value with did-you-mean",
+        "a field of another section is not suggested",
+        "the field of this section is suggested",
+        "date in another format",
+        "text where a list is expected",
+        "list where a number is expected",
+        "infinity",
+    ],
+)
+def test_single_mistakes_in_the_example(old: str, new: str, message: str, hint: str) -> None:
+    [(where, got_message, got_hint)] = problems_of(example_with(old, new))
+    assert (got_message, got_hint) == (message, hint)
+    changed = new.splitlines()[-1]
+    lines = example_with(old, new).splitlines()
+    line = next(number for number, text in enumerate(lines, 1) if changed in text)
+    assert where.startswith(f"d.yaml:{line}:")
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("- apiVersion: ccai-policy/v1\n- kind: Declaration\n", "a list"),
+        ("just some text\n", "text"),
+        ("---\n", "an empty document"),
+        ("42\n", "a number"),
+    ],
+    ids=["top-level list", "text", "only a separator", "number"],
+)
+def test_a_declaration_must_be_a_mapping(text: str, kind: str) -> None:
+    [(where, message, hint)] = problems_of(text)
+    assert where.startswith("d.yaml:")
+    assert message == f"a declaration must be a mapping of keys to values, not {kind}"
+    assert hint == "start the file with 'apiVersion: ccai-policy/v1'"
+
+
+def test_other_formats_say_what_they_expected() -> None:
+    with pytest.raises(ValidationErrors) as caught:
+        validate_model(Rule, load_text("- id: X\n", "r.yaml"), what="rule")
+    [problem] = caught.value.problems
+    assert str(problem) == (
+        "r.yaml:1:1: a rule must be a mapping of keys to values, not a list (see the schema)"
+    )
+
+
+def test_references_are_checked_even_when_items_have_schema_errors() -> None:
+    """A person with a typo in a field still exists: no false 'no person' errors follow."""
+    text = example_with("    name: Ana Ruiz\n", "    name: Ana Ruiz\n    unoin: SAG-AFTRA\n")
+    messages = [message for _, message, _ in problems_of(text)]
+    assert messages == ["`people[0].unoin`: unknown field 'unoin'"]
+
+
+def test_duplicate_ids_are_per_section() -> None:
+    """A consent may share an id with a use; ids are unique within a section."""
+    text = example_with("  - id: c-ana-voice\n", "  - id: u-voice\n")
+    declaration = validate_declaration(load_text(text, "d.yaml"))
+    assert [c.id for c in declaration.consents] == ["c-ana-deage", "u-voice"]
