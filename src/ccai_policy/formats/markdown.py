@@ -33,16 +33,27 @@ def escape(value: Any) -> str:
     """Any value as literal Markdown text on one line."""
     if isinstance(value, Raw):
         return value
-    text = " ".join(str(value).split())
+    text = re.sub(r"\s+", " ", str(value))
     return _SPECIAL.sub(r"\\\1", text)
 
 
-def code(value: Any) -> Raw:
-    """A code span that holds the value literally, whatever backticks it contains."""
+def code(value: Any, in_table: bool = False) -> Raw:
+    """A code span that holds the value literally, whatever backticks it contains.
+
+    In a table cell a '|' would end the cell even inside the span, so there it is escaped.
+    """
     text = " ".join(str(value).split())
+    if in_table:
+        text = text.replace("|", "\\|")
     fence = "`" * (max((len(m) for m in re.findall(r"`+", text)), default=0) + 1)
     pad = " " if text.startswith("`") or text.endswith("`") else ""
     return Raw(f"{fence}{pad}{text}{pad}{fence}")
+
+
+def inline_code(value: Any) -> Raw:
+    """Rule prose: `backticked` spans stay code spans, everything else is escaped."""
+    parts = re.split(r"(`[^`\n]+`)", " ".join(str(value).split()))
+    return Raw("".join(p if p.startswith("`") else escape(p) for p in parts))
 
 
 @lru_cache(maxsize=4)
@@ -58,6 +69,7 @@ def environment(directory: str) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["code"] = code
+    env.filters["inline_code"] = inline_code
     env.globals.update(
         verdict_mark=_VERDICT_MARK,
         criteria=CRITERIA,

@@ -1,0 +1,192 @@
+"""The HTML report: what a union representative reads, in order, self-contained and stable."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+
+import pytest
+
+from ccai_policy.formats import html
+from ccai_policy.model.result import Result
+
+from .conftest import Page
+
+SECTIONS = [
+    "What was evaluated",
+    "Verdict",
+    "People affected",
+    "Findings by criterion",
+    "Waived findings",
+    "Rules that do not apply",
+    "Passed rules",
+]
+
+
+def test_sections_come_in_the_documented_order(night_ferry: Result) -> None:
+    page = Page(html.render(night_ferry))
+    assert page.heading_texts(1) == ["The Night Ferry"]
+    assert page.heading_texts(2) == SECTIONS
+
+
+def test_what_was_evaluated_names_inputs_policy_and_date(night_ferry: Result) -> None:
+    text = Page(html.render(night_ferry)).text
+    declaration = night_ferry.declarations[0]
+    for expected in (
+        "Studio Pier Nine Films",
+        "Type film",
+        "Territories US-NY, EU",
+        "Agreements sag-aftra-tv-theatrical-2023, dga-basic-agreement-2023",
+        f"SHA-256 of the file {declaration.sha256}",
+        "Report fixture policy (report-fixture, version 1.0)",
+        f"Rule set digest {night_ferry.policy.rules_digest} (SHA-256, 5 rules)",
+        f"Checked by ccai-policy {night_ferry.tool_version}",
+        "As of 2026-11-23",
+    ):
+        assert expected in text
+
+
+def test_verdict_and_cards_are_words_not_colour(night_ferry: Result) -> None:
+    text = Page(html.render(night_ferry)).text
+    assert "✗ Not compliant At least one rule failed at severity high or above." in text
+    assert (
+        "Consent ✗ Action needed Rules passed 0 Rules failed 1 Rules waived 0 Not applicable 0"
+        in text
+    )
+    assert "Compensation ≈ Met with waivers Rules passed 0 Rules failed 0 Rules waived 1" in text
+
+
+def test_people_affected_shows_each_use_consent_pay_and_findings(night_ferry: Result) -> None:
+    page = Page(html.render(night_ferry))
+    people = [h for h in page.heading_texts(3) if "(p-" in h]
+    assert people == ["Lena Marsh (p-lena)", "Omar Haddad (p-omar)"], "not the director"
+    text = page.text
+    assert (
+        "✓ Consented: c-lena-face, signed 2026-08-01; until 2031-08-01; training use: notAllowed"
+        in text
+    )
+    assert "Per digital performance day: 15,000.00 USD, paid 2026-09-30 (pay-lena-face)" in text
+    assert "No finding is about Lena Marsh." in text
+    assert "✗ No consent recorded for this use No compensation recorded" in text
+    assert (
+        "CONSENT-REPLICA-001 failed (critical): u-omar-voice replicates Omar Haddad, "
+        "but no unrevoked consent covers it for Omar Haddad" in text
+    )
+
+
+def test_findings_are_grouped_by_criterion_with_source_and_fix(night_ferry: Result) -> None:
+    page = Page(html.render(night_ferry))
+    assert page.heading_texts(3)[-4:] == [
+        "Consent",
+        "Controls",
+        "Compensation",
+        "Transparency & Enforcement",
+    ]
+    text = page.text
+    assert "✗ Failed: CONSENT-REPLICA-001 — Every digital replica has" in text
+    assert (
+        "Where tests/formats/fixtures/declarations/night-ferry.yaml:49:5, about u-omar-voice"
+        in text
+    )
+    assert (
+        "SAG-AFTRA 2023 TV/Theatrical Agreement, digital replica provisions — "
+        "secondary source: taken from a summary" in text
+    )
+    assert "How to fix Obtain a written consent from each person" in text
+    links = [a["href"] for tag, a in page.tags if tag == "a" and "ref" in (a.get("class") or "")]
+    assert (
+        "https://www.sagaftra.org/contracts-industry-resources/member-resources/artificial-intelligence"
+        in links
+    )
+
+
+def test_waived_not_applicable_and_passed_sections(
+    night_ferry: Result, two_productions: Result
+) -> None:
+    text = Page(html.render(night_ferry)).text
+    assert (
+        "COMP-REPLICA-DAY-001 high u-omar-voice (Omar Haddad's voice rebuilt to say the ferry "
+        "announcements.): no payment per day" in text
+    )
+    assert (
+        "Omar's day rate is being settled by the union's arbitration; pay follows the award. "
+        "R. Mendes, SAG-AFTRA field representative 2027-01-31" in text
+    )
+    assert (
+        "CONTROLS-WGA-REQUIRED-001 — No writer is required to use generative AI Controls "
+        "Applies to productions under the WGA Minimum Basic Agreement (2023 or 2026)." in text
+    )
+    assert "No rule passed." in text
+    morning = html.render_pages(two_productions)["prod-morning-tide.html"]
+    assert "No finding was waived." in Page(morning).text
+    assert re.search(r"<details>\s*<summary>1 rule passed</summary>", morning)
+
+
+def test_page_is_self_contained_with_a_strict_policy(night_ferry: Result) -> None:
+    text = html.render(night_ferry)
+    page = Page(text)
+    assert [tag for tag, _ in page.tags if tag in ("script", "link", "img", "iframe")] == []
+    assert "url(" not in text and "@import" not in text
+    policy = next(a["content"] for t, a in page.tags if t == "meta" and "http-equiv" in a)
+    css = re.search(r"<style>(.*?)</style>", text, re.DOTALL)
+    assert css is not None
+    digest = base64.b64encode(hashlib.sha256(css.group(1).encode()).digest()).decode()
+    assert policy == (
+        f"default-src 'none'; style-src 'sha256-{digest}'; base-uri 'none'; form-action 'none'"
+    )
+    hrefs = [a["href"] or "" for t, a in page.tags if t == "a"]
+    assert all(h.startswith(("#", "https://", "http://")) for h in hrefs), hrefs
+
+
+def test_print_stylesheet_breaks_pages_per_criterion(night_ferry: Result) -> None:
+    text = html.render(night_ferry)
+    print_css = text[text.index("@media print") :]
+    assert "section.criterion, article.production { break-before: page; }" in print_css
+    assert text.count('<section class="criterion">') == 4
+
+
+def test_output_is_identical_for_identical_input(night_ferry: Result) -> None:
+    assert html.render(night_ferry) == html.render(night_ferry.model_copy(deep=True))
+
+
+@pytest.mark.parametrize(
+    ("production_ids", "expected"),
+    [
+        (["prod-a", "prod-b"], ["prod-a.html", "prod-b.html"]),
+        (["prod-a", "prod-a"], ["prod-a.html", "prod-a-2.html"]),
+        (["index", "x:y"], ["index-2.html", "x-y.html"]),
+    ],
+    ids=["distinct", "duplicate", "reserved-and-colon"],
+)
+def test_page_names(night_ferry: Result, production_ids: list[str], expected: list[str]) -> None:
+    base = night_ferry.declarations[0]
+    declarations = [
+        base.model_copy(update={"production": base.production.model_copy(update={"id": i})})
+        for i in production_ids
+    ]
+    assert html.page_names(declarations) == expected
+
+
+def test_directory_has_an_index_linking_every_page(two_productions: Result) -> None:
+    pages = html.render_pages(two_productions)
+    assert list(pages) == ["prod-morning-tide.html", "prod-night-ferry.html", "index.html"]
+    index = Page(pages["index.html"])
+    links = [a["href"] for t, a in index.tags if t == "a" and a["href"] != "#main"]
+    assert links == ["prod-morning-tide.html", "prod-night-ferry.html"]
+    assert "1 not compliant, 1 compliant" in index.text
+    night = Page(pages["prod-night-ferry.html"])
+    assert "All productions" in night.text and night.heading_texts(2) == SECTIONS
+
+
+def test_one_file_for_several_holds_portfolio_and_every_report(two_productions: Result) -> None:
+    page = Page(html.render(two_productions))
+    assert page.heading_texts(1) == ["2 productions checked"]
+    assert page.heading_texts(2) == [
+        "Portfolio",
+        "What was evaluated",
+        "Morning Tide: Compliant",
+        "The Night Ferry: Not compliant",
+    ]
+    ids = [a["id"] for _, a in page.tags if "id" in a]
+    assert len(ids) == len(set(ids)), "ids stay unique when reports share a page"

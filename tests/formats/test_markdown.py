@@ -1,0 +1,65 @@
+"""The Markdown summary for pull requests and the job summary: verdict, criteria, failures."""
+
+from __future__ import annotations
+
+import pytest
+
+from ccai_policy.formats import markdown
+from ccai_policy.model.result import Result
+
+
+def test_summary_leads_with_the_verdict_and_a_criteria_table(two_productions: Result) -> None:
+    lines = markdown.render(two_productions).splitlines()
+    assert lines[0] == "## ccai-policy: ❌ 1 of 2 not compliant"
+    assert (
+        "| The Night Ferry (`tests/formats/fixtures/declarations/night-ferry.yaml`) "
+        "| ❌ Not compliant | Action needed: 1 failed | Action needed: 1 failed, 1 not applicable "
+        "| Met with waivers: 1 waived | Action needed: 1 failed |" in lines
+    )
+    assert "| Compensation | 0 | 0 | 1 | 0 |" in lines
+
+
+def test_failures_have_locations_and_fixes_passes_are_collapsed(night_ferry: Result) -> None:
+    text = markdown.render(night_ferry)
+    assert (
+        "- **CONSENT-REPLICA-001** (critical) at "
+        "`tests/formats/fixtures/declarations/night-ferry.yaml:49:5`: u-omar-voice replicates "
+        "Omar Haddad, but no unrevoked consent covers it for Omar Haddad\n"
+        "  <br>How to fix: Obtain a written consent from each person the replica depicts that "
+        "lists this use under `uses`, or stop the use." in text
+    )
+    assert "waived until 2027-01-31 by R. Mendes, SAG-AFTRA field representative" in text
+    assert "<details><summary>0 passed, 1 not applicable</summary>" in text
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("a*b_c", "a\\*b\\_c"),
+        ("<b>x</b>", "\\<b\\>x\\</b\\>"),
+        ("A & B &amp; C", "A & B \\&amp; C"),
+        ("cell | cell", "cell \\| cell"),
+        ("two\nlines", "two lines"),
+    ],
+    ids=["emphasis", "html", "entity", "pipe", "newline"],
+)
+def test_escape(value: str, expected: str) -> None:
+    assert markdown.escape(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "in_table", "expected"),
+    [
+        ("file.yaml:3", False, "`file.yaml:3`"),
+        ("a`b", False, "``a`b``"),
+        ("`x", False, "`` `x ``"),
+        ("a|b", True, "`a\\|b`"),
+    ],
+    ids=["plain", "backtick", "edge-backtick", "pipe-in-table"],
+)
+def test_code(value: str, in_table: bool, expected: str) -> None:
+    assert markdown.code(value, in_table) == expected
+
+
+def test_inline_code_keeps_spans_and_escapes_the_rest() -> None:
+    assert markdown.inline_code("set `a_b` to *x*") == "set `a_b` to \\*x\\*"
