@@ -12,6 +12,9 @@ from . import __version__
 from .catalog import ResolvedPolicy, display_path
 from .engine import RuleSet, evaluate
 from .errors import CcaiError, Location, ValidationErrors
+from .evidence import RULE as EVIDENCE_RULE
+from .evidence import resolve as resolve_evidence
+from .evidence import verify as verify_evidence
 from .loader import DEFAULT_MAX_BYTES, load_file
 from .model.result import (
     DeclarationResult,
@@ -82,16 +85,36 @@ def _problems(exc: CcaiError) -> list[Problem]:
     return out
 
 
+@dataclass(frozen=True)
+class EvidenceOptions:
+    """Where evidence files may live besides the declaration's folder, and whether to verify."""
+
+    roots: tuple[Path, ...] = ()
+    verify: bool = False
+
+
 def check_one(
-    path: Path, ruleset: RuleSet, as_of: dt.date, max_bytes: int = DEFAULT_MAX_BYTES
+    path: Path,
+    ruleset: RuleSet,
+    as_of: dt.date,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    evidence: EvidenceOptions = EvidenceOptions(),
 ) -> DeclarationResult | list[Problem]:
     """Load, validate and evaluate one declaration file; problems instead of a result."""
     try:
         document = load_file(path, display=display_path(path), max_bytes=max_bytes)
         declaration = validate_declaration(document)
+        files = resolve_evidence(declaration, document, list(evidence.roots))
     except CcaiError as exc:
         return _problems(exc)
-    return evaluate(declaration, document, ruleset, as_of)
+    result = evaluate(declaration, document, ruleset, as_of)
+    if not evidence.verify:
+        return result
+    findings = sorted(
+        [*result.findings, *verify_evidence(files, document)],
+        key=lambda f: (f.location.line, f.location.column, f.rule_id, f.subject.pointer),
+    )
+    return result.model_copy(update={"findings": findings})
 
 
 def rule_infos(policy: ResolvedPolicy) -> list[RuleInfo]:
@@ -121,6 +144,7 @@ def check_paths(
     max_bytes: int = DEFAULT_MAX_BYTES,
     jobs: int = 0,
     limits: Limits | None = None,
+    evidence: EvidenceOptions = EvidenceOptions(),
     progress: Callable[[int, int], None] | None = None,
 ) -> Result:
     """Check every declaration under the paths; a bad file never hides the others' results.
@@ -134,7 +158,7 @@ def check_paths(
     files = [t.path for t in targets if t.path is not None]
 
     def job(path: Path) -> DeclarationResult | list[Problem]:
-        return check_one(path, ruleset, as_of, max_bytes)
+        return check_one(path, ruleset, as_of, max_bytes, evidence)
 
     if jobs > 0 and fork_available():
         outcomes = run_all(job, files, jobs=jobs, limits=limits or Limits(), progress=progress)
@@ -172,7 +196,7 @@ def check_paths(
             fail_on=policy.fail_on,
         ),
         fail_on=fail_on or policy.fail_on,
-        rules=rule_infos(policy),
+        rules=[*rule_infos(policy), *([EVIDENCE_RULE] if evidence.verify else [])],
         inputs=[InputFile(file=d.file, sha256=d.sha256) for d in declarations],
         declarations=declarations,
         problems=problems,

@@ -210,6 +210,18 @@ def main(ctx: click.Context, debug: bool) -> None:
     show_default=True,
     help="Address space one worker may use, in MiB.",
 )
+@click.option(
+    "--evidence-root",
+    "evidence_roots",
+    multiple=True,
+    type=click.Path(path_type=Path, file_okay=False),
+    help="A folder evidence files may also be in (besides the declaration's); repeatable.",
+)
+@click.option(
+    "--verify-evidence",
+    is_flag=True,
+    help="Check that each evidence file exists and matches its declared SHA-256.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No progress indicator on a terminal.")
 @click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
 @handle_errors
@@ -227,12 +239,14 @@ def check(
     jobs: int,
     timeout: float,
     memory_limit: int,
+    evidence_roots: tuple[Path, ...],
+    verify_evidence: bool,
     quiet: bool,
     debug: bool,
 ) -> None:
     """Evaluate declaration files (or directories of them) against a policy."""
     from .catalog import load_policy
-    from .check import check_paths
+    from .check import EvidenceOptions, check_paths
     from .engine import compile_policy
     from .formats import DIRECTORY_FORMATS, FORMATS
     from .model.result import exit_code
@@ -262,6 +276,7 @@ def check(
         jobs=0 if debug else jobs,
         limits=Limits(seconds=timeout, memory_bytes=memory_limit * 1024 * 1024),
         progress=None if quiet else Progress(),
+        evidence=EvidenceOptions(roots=evidence_roots, verify=verify_evidence),
     )
     result = apply_waivers(result, waivers)
     if baseline is not None:
@@ -518,3 +533,66 @@ def init(production_type: str, path: Path | None) -> None:
     click.echo(f"wrote {written}: a starter declaration for a {production_type}")
     click.echo("next: replace the TODO values, then run")
     click.echo(f"  ccai-policy check {written}")
+
+
+@main.command("diff")
+@click.argument("old", type=click.Path(path_type=Path))
+@click.argument("new", type=click.Path(path_type=Path))
+@click.option("--policy", "policy_ref", default="ccai-baseline", show_default=True)
+@click.option("--rules", "rules_dir", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--waivers", "waiver_files", multiple=True, type=click.Path(path_type=Path))
+@click.option("--fail-on", type=SEVERITY_CHOICE, help="Lowest severity a new finding fails at.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "markdown", "html"]),
+    default="text",
+    show_default=True,
+)
+@click.option("-o", "--output", "outputs", multiple=True, metavar="FORMAT:FILE")
+@click.option("--as-of", help="The date rules treat as today (YYYY-MM-DD).")
+@click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
+@handle_errors
+def diff_command(
+    old: Path,
+    new: Path,
+    policy_ref: str,
+    rules_dir: Path | None,
+    waiver_files: tuple[Path, ...],
+    fail_on: str | None,
+    fmt: str,
+    outputs: tuple[str, ...],
+    as_of: str | None,
+    debug: bool,
+) -> None:
+    """What changed between two versions of a declaration, and which findings are new.
+
+    Both versions are evaluated with the same policy and date; findings match by rule and
+    subject id. Exit 0: no new failing finding at or above the threshold; 1: at least one;
+    2: either version could not be evaluated, or a bad option.
+    """
+    from .catalog import load_policy
+    from .diff import diff_files, exit_code
+    from .diffreport import DIFF_FORMATS
+    from .engine import compile_policy
+    from .waivers import load_waivers
+
+    targets = [(name, file) for name, file, _ in _outputs(outputs, DIFF_FORMATS, {})]
+    today = _as_of(as_of)
+    policy = load_policy(policy_ref, rules_dir)
+    waivers = load_waivers(waiver_files, policy)
+    result = diff_files(
+        old,
+        new,
+        compile_policy(policy),
+        as_of=today,
+        fail_on=fail_on,  # type: ignore[arg-type]
+        waivers=waivers,
+    )
+    for name, file in targets:
+        try:
+            write_atomic(file, DIFF_FORMATS[name](result))
+        except OSError as exc:
+            _fail(f"cannot write {file}: {exc.strerror or exc}", "choose a writable path")
+    click.echo(DIFF_FORMATS[fmt](result), nl=False)
+    sys.exit(exit_code(result))

@@ -1,0 +1,160 @@
+"""Files a declaration points at (signed consents, media, manifests): contained, and verified."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from .errors import ValidationErrors, ValidationProblem
+from .loader import Document
+from .model.declaration import Declaration
+from .model.result import Finding, RuleInfo, SourceLocation, Subject
+from .model.rule import Reference
+from .validation import display_path
+
+RULE = RuleInfo(
+    id="TRANSP-EVIDENCE-FILE-001",
+    title="Every evidence file the declaration names exists and matches its SHA-256",
+    criterion="transparency",
+    severity="high",
+    tags=["auditability", "built-in"],
+    description=(
+        "A declaration is only auditable when the signed consents, media and manifests it "
+        "names can be produced, unchanged. This built-in rule runs with --verify-evidence."
+    ),
+    remediation=(
+        "Put each referenced file where the declaration says (relative to the declaration's "
+        "folder) and record its SHA-256 (sha256sum FILE)."
+    ),
+    references=[
+        Reference.model_validate(
+            {
+                "title": "CCAI criteria: transparency and enforceable auditability",
+                "url": "https://vp-land.com/p/hollywood-creators-launch-anti-ai-exploitation-coalition",
+                "confidence": "unconfirmed",
+            }
+        )
+    ],
+    applicability="declarations that name evidence files, checked with --verify-evidence",
+)
+
+
+@dataclass(frozen=True)
+class EvidenceRef:
+    item: str
+    pointer: str
+    subject_id: str
+    raw: str
+    sha256: str | None
+
+
+def references(declaration: Declaration) -> Iterator[EvidenceRef]:
+    """Every file path the declaration names, with the JSON pointer of the path field."""
+    for i, consent in enumerate(declaration.consents):
+        if consent.evidence is not None:
+            ev = consent.evidence
+            item = f"/consents/{i}"
+            yield EvidenceRef(item, f"{item}/evidence/path", consent.id, ev.path, ev.sha256)
+    for i, asset in enumerate(declaration.assets):
+        item = f"/assets/{i}"
+        if asset.path:
+            yield EvidenceRef(item, f"{item}/path", asset.id, asset.path, None)
+        credentials = asset.content_credentials
+        if credentials is not None and "://" not in credentials.manifest:
+            pointer = f"{item}/content_credentials/manifest"
+            yield EvidenceRef(item, pointer, asset.id, credentials.manifest, None)
+
+
+def _display(pointer: str) -> str:
+    parts = [int(p) if p.isdigit() else p for p in pointer.strip("/").split("/")]
+    return display_path(parts)
+
+
+def _contained(path: Path, roots: list[Path]) -> bool:
+    resolved = path.resolve()
+    return any(resolved == root or root in resolved.parents for root in roots)
+
+
+def resolve(
+    declaration: Declaration, document: Document, roots: list[Path]
+) -> list[tuple[EvidenceRef, Path]]:
+    """Each reference's file; paths that leave the allowed folders are validation errors."""
+    base = Path(document.path).resolve().parent
+    allowed = [base, *(r.resolve() for r in roots)]
+    resolved: list[tuple[EvidenceRef, Path]] = []
+    problems = []
+    for ref in references(declaration):
+        pure = PurePosixPath(ref.raw)
+        target = Path(ref.raw) if pure.is_absolute() else base / ref.raw
+        if not _contained(target, allowed):
+            why = "is absolute" if pure.is_absolute() else "leaves the declaration's folder"
+            problems.append(
+                ValidationProblem(
+                    f"`{_display(ref.pointer)}`: evidence path {ref.raw!r} {why}",
+                    document.locate(ref.pointer),
+                    "use a path relative to the declaration's folder, or allow a folder with "
+                    "--evidence-root",
+                )
+            )
+            continue
+        resolved.append((ref, target))
+    if problems:
+        raise ValidationErrors(problems)
+    return resolved
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def verify(resolved: list[tuple[EvidenceRef, Path]], document: Document) -> list[Finding]:
+    """Findings of the built-in evidence rule: one per bad file, or one pass."""
+
+    def finding(status: str, message: str, ref: EvidenceRef | None) -> Finding:
+        loc = document.locate(ref.pointer if ref else "")
+        return Finding(
+            rule_id=RULE.id,
+            title=RULE.title,
+            criterion=RULE.criterion,
+            severity=RULE.severity,
+            status=status,  # type: ignore[arg-type]
+            message=message,
+            subject=Subject(id=ref.subject_id, pointer=ref.item)
+            if ref
+            else Subject(id=None, pointer=""),
+            location=SourceLocation(file=loc.file, line=loc.line, column=loc.column),
+            remediation=RULE.remediation,
+            references=RULE.references,
+            tags=RULE.tags,
+        )
+
+    if not resolved:
+        return [finding("not_applicable", "the declaration names no evidence files", None)]
+    findings = []
+    for ref, path in resolved:
+        if not path.is_file():
+            findings.append(
+                finding("fail", f"{ref.subject_id}: evidence file {ref.raw} does not exist", ref)
+            )
+            continue
+        if ref.sha256 is None:
+            continue
+        actual = _sha256(path)
+        if actual != ref.sha256:
+            findings.append(
+                finding(
+                    "fail",
+                    f"{ref.subject_id}: evidence file {ref.raw} has SHA-256 {actual}, "
+                    f"but the declaration records {ref.sha256}",
+                    ref,
+                )
+            )
+    if not findings:
+        findings.append(finding("pass", f"{len(resolved)} evidence files verified", None))
+    return findings
