@@ -16,6 +16,12 @@ SHARED = ROOT.parent / "shared"
 AS_OF = "2026-11-23"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "slow: takes a minute or more (the wheel build); part of `make test`"
+    )
+
+
 @pytest.fixture
 def run_cli() -> Callable[..., Result]:
     """Invoke the CLI in-process; exceptions propagate so that tracebacks fail the test."""
