@@ -182,6 +182,7 @@ class Chromium:
         media: str = "screen",
         width: int = 1280,
         tile: int = 0,
+        pdf: Path | None = None,
     ) -> PageReport:
         """Load a page, record its requests and messages, then probe, screenshot and audit it."""
         url = page.resolve().as_uri()
@@ -203,6 +204,9 @@ class Chromium:
         report = PageReport(url=url, dom=json.loads(self.evaluate(session, DOM_PROBE)))
         if screenshot is not None:
             self._screenshot(session, screenshot, width, tile)
+        if pdf is not None:
+            printed = self.send("Page.printToPDF", session, preferCSSPageSize=True)
+            pdf.write_bytes(base64.b64decode(printed["data"]))
         self._collect(report, session)
         if axe_source is not None:
             self.evaluate(session, axe_source)
@@ -256,6 +260,7 @@ def main() -> None:
     parser.add_argument("--axe", type=Path, help="a local axe.min.js")
     parser.add_argument("--media", default="screen", choices=("screen", "print"))
     parser.add_argument("--tile", type=int, default=0, help="split screenshots into this height")
+    parser.add_argument("--pdf", type=Path, help="also print the (first) page to this PDF")
     args = parser.parse_args()
     axe = args.axe.read_text(encoding="utf-8") if args.axe else None
     reports = []
@@ -265,7 +270,8 @@ def main() -> None:
             if shot is not None and len(args.pages) > 1:
                 shot.mkdir(parents=True, exist_ok=True)
                 shot = shot / f"{page.stem}.png"
-            report = browser.inspect(page, shot, axe, media=args.media, tile=args.tile)
+            pdf = args.pdf if page == args.pages[0] else None
+            report = browser.inspect(page, shot, axe, media=args.media, tile=args.tile, pdf=pdf)
             report.dom.pop("text", None)
             reports.append(report.__dict__)
     print(json.dumps(reports, indent=2))

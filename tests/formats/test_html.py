@@ -114,7 +114,7 @@ def test_waived_not_applicable_and_passed_sections(
         "R. Mendes, SAG-AFTRA field representative 2027-01-31" in text
     )
     assert (
-        "CONTROLS-WGA-REQUIRED-001 — No writer is required to use generative AI Controls "
+        "CONTROLS-WGA-REQUIRED-001 No writer is required to use generative AI Controls "
         "Applies to productions under the WGA Minimum Basic Agreement (2023 or 2026)." in text
     )
     assert "No rule passed." in text

@@ -1,0 +1,137 @@
+"""The HTML reports in Debian's headless Chromium: no requests, no scripts, no serious axe issues.
+
+Needs /usr/bin/chromium and a local axe-core (`make browser-deps` installs both); skipped with a
+message saying so where they are missing. Screenshots go to $CCAI_SCREENSHOT_DIR when set.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import struct
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+import yaml
+
+from ccai_policy.formats import html
+
+from .conftest import ROOT
+from .formats.conftest import EXAMPLE_FILES, FIXTURES, NIGHT_FERRY, run_check
+from .formats.hostile import hostile
+
+CHROMIUM = Path("/usr/bin/chromium")
+AXE = Path(os.environ.get("CCAI_AXE_JS", ROOT / ".venv/browser/node_modules/axe-core/axe.min.js"))
+INSTALL = "run `make browser-deps` (apt-get install chromium; npm install axe-core@4)"
+
+pytestmark = [
+    pytest.mark.skipif(
+        not CHROMIUM.exists(), reason=f"Debian chromium is not installed: {INSTALL}"
+    ),
+    pytest.mark.skipif(not AXE.exists(), reason=f"axe-core is not installed at {AXE}: {INSTALL}"),
+]
+
+
+def _load_tool() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("chromium_cdp", ROOT / "tools/chromium_cdp.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+cdp = _load_tool()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with cdp.Chromium(str(CHROMIUM)) as chromium:
+        yield chromium
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    chosen = os.environ.get("CCAI_SCREENSHOT_DIR")
+    directory = Path(chosen) if chosen else tmp_path_factory.mktemp("screenshots")
+    directory.mkdir(parents=True, exist_ok=True)
+    return directory
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is not a PNG"
+    width, height = struct.unpack(">II", data[16:24])
+    return width, height
+
+
+def inspect_clean(browser: Any, page: Path, shot: Path, media: str = "screen") -> Any:
+    """Open a report; assert it loaded nothing, ran nothing, and has no serious axe issue."""
+    report = browser.inspect(page, shot, AXE.read_text(encoding="utf-8"), media=media)
+    assert report.requests == [page.resolve().as_uri()], "the page requested something else"
+    assert report.console == [], "no CSP violation, error or console output"
+    assert report.dialogs == []
+    assert (report.dom["scripts"], report.dom["images"], report.dom["handlers"]) == (0, 0, 0)
+    assert report.dom["stylesApplied"] == "solid", "the inline stylesheet passed the CSP"
+    serious = [v for v in report.axe if v["impact"] in ("serious", "critical")]
+    assert serious == [], serious
+    width, height = png_size(shot)
+    assert width == 1280 and height > 600
+    return report
+
+
+@pytest.mark.parametrize("example", EXAMPLE_FILES, ids=[p.stem for p in EXAMPLE_FILES])
+def test_example_report_in_chromium(
+    browser: Any, shots: Path, tmp_path: Path, example: Path
+) -> None:
+    result = run_check([example.relative_to(ROOT)], fixture_policy=False)
+    page = tmp_path / f"{example.stem}.html"
+    page.write_text(html.render(result), encoding="utf-8")
+    report = inspect_clean(browser, page, shots / f"{example.stem}.png")
+    title = result.declarations[0].production.title
+    assert report.dom["title"].startswith(f"{title}: ")
+    assert "People affected" in report.dom["text"]
+
+
+def test_portfolio_directory_in_chromium(browser: Any, shots: Path, tmp_path: Path) -> None:
+    examples_result = run_check([Path("examples")], fixture_policy=False)
+    for name, text in html.render_pages(examples_result).items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    report = inspect_clean(browser, tmp_path / "index.html", shots / "index.png")
+    for declaration in examples_result.declarations:
+        assert declaration.production.title in report.dom["text"]
+
+
+def test_print_layout_in_chromium(browser: Any, shots: Path, tmp_path: Path) -> None:
+    result = run_check([NIGHT_FERRY], waivers=[FIXTURES / "waivers.yaml"])
+    page = tmp_path / "night-ferry.html"
+    page.write_text(html.render(result), encoding="utf-8")
+    report = inspect_clean(browser, page, shots / "night-ferry-print.png", media="print")
+    assert "Rule set digest" in report.dom["text"]
+
+
+def test_hostile_text_does_not_execute_in_chromium(
+    browser: Any, shots: Path, tmp_path: Path
+) -> None:
+    data, _ = hostile(yaml.safe_load((ROOT / NIGHT_FERRY).read_text(encoding="utf-8")))
+    declaration = tmp_path / "hostile.yaml"
+    declaration.write_text(yaml.safe_dump(data), encoding="utf-8")
+    page = tmp_path / "hostile.html"
+    page.write_text(html.render(run_check([declaration])), encoding="utf-8")
+    report = inspect_clean(browser, page, shots / "hostile.png")
+    assert (
+        '<script>alert("xss")</script> "><img src=x onerror=alert(1)> {{7*7}}'
+        in (report.dom["text"])
+    )
+
+
+def test_the_recorder_sees_requests_when_a_page_makes_them(browser: Any, tmp_path: Path) -> None:
+    """A control: a page that does load something is caught, so the clean results mean it."""
+    page = tmp_path / "leaky.html"
+    page.write_text('<!DOCTYPE html><img alt="" src="http://127.0.0.1:9/pixel.png">', "utf-8")
+    report = browser.inspect(page)
+    assert "http://127.0.0.1:9/pixel.png" in report.requests
