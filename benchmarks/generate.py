@@ -1,4 +1,9 @@
-"""Seeded generator of synthetic, valid declarations for the benchmark (same seed, same bytes)."""
+"""Seeded generator of synthetic, valid declarations for the benchmark (same seed, same bytes).
+
+Each declaration is compliant with the bundled rules except for a few deliberate "sins" (a
+missing consent, an unpaid replica, a reel without Content Credentials, ...): each declaration
+picks up to three kinds, and about one in twenty of the items they concern goes wrong.
+"""
 
 from __future__ import annotations
 
@@ -10,12 +15,13 @@ from typing import Any
 
 import yaml
 
+from benchmarks import paperwork
+from benchmarks.people import Cast, make_people, make_tools
+
 try:
     from yaml import CSafeDumper as _BaseDumper
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeDumper as _BaseDumper  # type: ignore[assignment]
-
-from benchmarks.people import Cast, make_people, make_tools
 
 #: Categories and how often each occurs, roughly as a studio slate mixes them.
 CATEGORY_WEIGHTS = {
@@ -31,26 +37,36 @@ CATEGORY_WEIGHTS = {
     "training_on_production_material": 5,
 }
 PURPOSE = {
-    "employment_based_digital_replica": "Replica of the performer scanned on set",
-    "independently_created_digital_replica": "Replica built from archive footage",
-    "background_actor_digital_replica": "Crowd replica of background actors",
-    "digital_alteration": "Alteration of a recorded performance",
-    "synthetic_performer": "Synthetic performer in a minor role",
-    "voice_replica": "Voice replica for ADR lines",
-    "gai_literary_material": "Generated draft of scene dialogue",
-    "gai_visual_or_audio": "Generated matte painting or temp score",
-    "real_time_generation": "Real-time generated dialogue of a character",
-    "training_on_production_material": "Fine-tuning on dailies",
+    "employment_based_digital_replica": "Replica of the performer, made from the on-set scan",
+    "independently_created_digital_replica": "Replica of the performer, built from archive footage",
+    "background_actor_digital_replica": "Crowd replica of background actors, from the scan day",
+    "digital_alteration": "Alteration of the recorded performance: lip sync of a rewritten line",
+    "synthetic_performer": "Synthetic performer in a minor speaking role, no real person's face",
+    "voice_replica": "Voice replica of the performer for ADR of lines they recorded",
+    "gai_literary_material": "Generated draft of scene dialogue, handed to the writers",
+    "gai_visual_or_audio": "Generated matte painting and temp score",
+    "real_time_generation": "Real-time generated dialogue of the performer's character",
+    "training_on_production_material": "Fine-tuning of a model on the performers' dailies",
 }
-NEEDS_CONSENT = {
-    "employment_based_digital_replica",
-    "independently_created_digital_replica",
-    "background_actor_digital_replica",
-    "digital_alteration",
-    "voice_replica",
-    "real_time_generation",
-    "training_on_production_material",
-}
+#: The kinds of deliberate failure; a declaration picks up to three of them.
+SINS = (
+    "missing_consent",
+    "revoked_consent",
+    "late_consent",
+    "vague_consent",
+    "unhashed_evidence",
+    "long_term",
+    "unpaid",
+    "short_scan_notice",
+    "no_credentials",
+    "no_disclosure",
+    "scraped_model",
+    "unmarked_model",
+    "skipped_consultation",
+    "missing_union_notice",
+    "undisclosed_gai",
+    "required_gai",
+)
 AGREEMENTS = {
     "film": ["sag-aftra-tv-theatrical-2023", "wga-mba-2023", "dga-basic-agreement-2023"],
     "series": ["sag-aftra-tv-theatrical-2026", "wga-mba-2026", "iatse-basic-agreement-2024"],
@@ -58,13 +74,7 @@ AGREEMENTS = {
     "commercial": ["sag-aftra-commercials-2025"],
 }
 TERRITORIES = ["US-CA", "US-NY", "US-TN", "EU", "DK", "GB", "CA", "AU"]
-SOURCE_TYPES = [
-    "trainedAlgorithmicMedia",
-    "compositeWithTrainedAlgorithmicMedia",
-    "algorithmicMedia",
-]
-PLACEMENTS = ["on_screen", "opening_credits", "end_credits", "packaging", "metadata"]
-START = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
+LIKENESS = {"synthetic_performer", "real_time_generation"} | paperwork.REPLICAS
 #: Flags that default to false; like a person would, the generator writes them only when true.
 DEFAULT_FALSE = {
     "in_place_of_in_person_work",
@@ -79,47 +89,30 @@ DEFAULT_FALSE = {
 }
 
 
-def _trim(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _trim(v) for k, v in value.items() if not (v is False and k in DEFAULT_FALSE)}
-    if isinstance(value, list):
-        return [_trim(v) for v in value]
-    return value
+class Declaration:
+    """Builds one declaration from a seeded generator."""
 
-
-class Slate:
-    """Builds one declaration; `fail` is the share of items made non-compliant on purpose."""
-
-    def __init__(self, rng: random.Random, index: int, n_uses: int, fail: float) -> None:
-        self.rng, self.index, self.n_uses, self.fail = rng, index, n_uses, fail
+    def __init__(self, seed: int, index: int, n_uses: int, rate: float) -> None:
+        # The sins depend on the seed and index only: 1,000 and 10,000 uses share the same mix.
+        picker = random.Random(f"{seed}:{index}")
+        self.sins = set(picker.sample(SINS, picker.choice([0, 1, 1, 2, 2, 3])))
+        self.rng = rng = random.Random(f"{seed}:{index}:{n_uses}")
+        self.index, self.n_uses, self.rate = index, n_uses, rate
         self.kind = rng.choice(["film", "film", "series", "series", "game", "commercial"])
         self.prod_id = f"prod-{index:04d}"
-        self.cast: Cast = make_people(rng, max(8, n_uses * 2 // 5), fail)
-        self.tools = make_tools(rng, max(4, n_uses // 12), fail)
-        self.uses: list[dict[str, Any]] = []
-        self.consents: list[dict[str, Any]] = []
-        self.last_consent: dict[tuple[str, str], dict[str, Any]] = {}
-        self.pay: list[dict[str, Any]] = []
-        self.notices: list[dict[str, Any]] = []
-        self.assets: list[dict[str, Any]] = []
+        self.cast: Cast = make_people(rng, max(8, n_uses * 2 // 5))
+        self.tools = make_tools(rng, max(6, n_uses // 12), self.sin)
 
-    def bad(self) -> bool:
-        return self.rng.random() < self.fail
-
-    def when(self, low_days: int, high_days: int) -> dt.datetime:
-        return START + dt.timedelta(
-            days=self.rng.randint(low_days, high_days), hours=self.rng.randint(0, 9)
-        )
+    def sin(self, kind: str) -> bool:
+        """Whether this item goes wrong in the way `kind` names."""
+        return kind in self.sins and self.rng.random() < self.rate
 
     def build(self) -> dict[str, Any]:
-        names = list(CATEGORY_WEIGHTS)
-        weights = list(CATEGORY_WEIGHTS.values())
-        for n in range(1, self.n_uses + 1):
-            self.add_use(n, self.rng.choices(names, weights)[0])
-        self.add_assets()
-        self.add_notices()
         rng = self.rng
+        names, weights = list(CATEGORY_WEIGHTS), list(CATEGORY_WEIGHTS.values())
+        uses = [self.use(n, rng.choices(names, weights)[0]) for n in range(1, self.n_uses + 1)]
         displaced = rng.choice([0, 0, 0, 1, 2, 4])
+        sin, cast = self.sin, self.cast
         return {
             "apiVersion": "ccai-policy/v1",
             "kind": "Declaration",
@@ -134,24 +127,24 @@ class Slate:
                 "is_advertisement": self.kind == "commercial",
                 "contact": f"ai-compliance+{self.index}@studio.example",
             },
-            "people": self.cast.people,
+            "people": cast.people,
             "tools": self.tools,
-            "uses": self.uses,
-            "consents": self.consents,
-            "compensation": self.pay,
-            "notices": self.notices,
-            "assets": self.assets,
+            "uses": uses,
+            "consents": paperwork.consents(rng, uses, cast, self.prod_id, sin),
+            "compensation": paperwork.pay(rng, uses, cast, sin),
+            "notices": paperwork.notices(rng, uses, cast, sin),
+            "assets": paperwork.assets(rng, uses, self.prod_id, self.kind == "commercial", sin),
             "workforce": {
                 "roles_affected": ["background", "crew"][: min(displaced, 2)],
                 "positions_displaced": displaced,
                 "reskilling_offered": displaced > 0,
-                "employees_required_to_prompt_replacements": self.bad(),
+                "employees_required_to_prompt_replacements": False,
                 "writers_required_to_use_gai": False,
-                "impact_bargaining_offered": displaced > 0 and not self.bad(),
+                "impact_bargaining_offered": displaced > 0,
             },
         }
 
-    def subjects_for(self, category: str) -> list[str]:
+    def subjects(self, category: str) -> list[str]:
         rng, cast = self.rng, self.cast
         if category in (
             "employment_based_digital_replica",
@@ -168,39 +161,44 @@ class Slate:
             return [rng.choice(cast.writers)] if rng.random() < 0.6 else []
         if category == "training_on_production_material":
             pool = cast.performers + cast.voices
-            return rng.sample(pool, min(len(pool), rng.randint(2, 4)))
+            return sorted(set(rng.sample(pool, min(len(pool), rng.randint(2, 4)))))
         if category == "gai_visual_or_audio" and rng.random() < 0.2:
             return [rng.choice(cast.composers)]
         return []
 
-    def add_use(self, n: int, category: str) -> None:
+    def use(self, n: int, category: str) -> dict[str, Any]:
         rng = self.rng
-        use_id = f"u-{n:05d}"
-        tool = rng.choice(self.tools)
+        likeness = category in LIKENESS
+        tool = rng.choice(
+            [t for t in self.tools if t["primary_purpose_is_likeness_replication"] == likeness]
+        )
         if category == "training_on_production_material":
             tool["trained_on_production_material"] = True
-        first = self.when(30, 240)
+        first = paperwork.START + dt.timedelta(days=rng.randint(30, 240))
         use: dict[str, Any] = {
-            "id": use_id,
+            "id": f"u-{n:05d}",
             "category": category,
-            "description": f"{PURPOSE[category]}, scene {n} "
-            f"({rng.choice(['flashback', 'stunt', 'crowd', 'ADR', 'titles', 'trailer'])}).",
+            "description": f"{PURPOSE[category]}, scene {n}.",
             "tool": tool["id"],
-            "subjects": self.subjects_for(category),
+            "subjects": self.subjects(category),
         }
         if category == "synthetic_performer" and rng.random() < 0.3:
             use["features_from"] = [rng.choice(self.cast.performers)]
+        if category == "employment_based_digital_replica" and rng.random() < 0.03:
+            use["same_production"] = False
         use["in_place_of_in_person_work"] = rng.random() < 0.2
+        if category == "synthetic_performer" and use["in_place_of_in_person_work"]:
+            use["justification"] = "A creature no performer could play; adds significant value."
         if category == "digital_alteration":
             use["substantially_as_scripted"] = rng.random() < 0.6
-            if use["substantially_as_scripted"] and rng.random() < 0.5:
-                use["exception_claimed"] = "standard post-production colour and continuity fix"
-        use["deepfake"] = category in NEEDS_CONSENT and rng.random() < 0.3
-        use["digital_source_type"] = rng.choice(SOURCE_TYPES)
+        use["deepfake"] = category in paperwork.NEEDS_CONSENT and rng.random() < 0.3
+        use["digital_source_type"] = rng.choice(paperwork.SOURCE_TYPES)
         use["first_used_on"] = first.date()
+        if category in paperwork.REPLICAS and rng.random() < 0.3:
+            use["recorded_on"] = (first - dt.timedelta(days=rng.randint(10, 400))).date()
         if category == "employment_based_digital_replica" and rng.random() < 0.7:
             starts = first - dt.timedelta(days=rng.randint(5, 20))
-            hours = 24 if self.bad() else rng.choice([48, 72, 96])
+            hours = 24 if self.sin("short_scan_notice") else rng.choice([48, 72, 96])
             use["scan"] = {
                 "notified_at": starts - dt.timedelta(hours=hours),
                 "starts_at": starts,
@@ -208,149 +206,9 @@ class Slate:
             }
         if category == "gai_literary_material":
             use["initiated_by"] = rng.choice(["company", "writer"])
-            use["required_by_company"] = self.bad()
+            use["required_by_company"] = self.sin("required_gai")
         use["creative"] = rng.random() < 0.6
-        self.uses.append(use)
-        self.add_consents(use, first)
-        self.add_pay(use)
-
-    def add_consents(self, use: dict[str, Any], first: dt.datetime) -> None:
-        rng = self.rng
-        people = list(use["subjects"]) + list(use.get("features_from", []))
-        if use["category"] not in NEEDS_CONSENT and not use.get("features_from"):
-            return
-        if use.get("exception_claimed"):
-            return
-        for person_id in people:
-            if self.bad():
-                continue  # a missing consent: the replica rules should flag this use
-            person = self.cast.by_id[person_id]
-            previous = self.last_consent.get((person_id, use["category"]))
-            if previous and len(previous["uses"]) < 4 and rng.random() < 0.6:
-                previous["uses"].append(use["id"])  # one consent covering several uses
-                continue
-            signed = (first + dt.timedelta(days=5 if self.bad() else -rng.randint(3, 40))).date()
-            consent: dict[str, Any] = {
-                "id": f"c-{len(self.consents) + 1:05d}",
-                "person": person_id,
-                "signer_role": "guardian"
-                if person.get("minor")
-                else "authorized_representative"
-                if person.get("deceased_on")
-                else "self",
-                "uses": [use["id"]],
-                "description": use["description"].replace("Replica of the performer", "Replica"),
-                "scope": {"productions": [self.prod_id], "media": ["theatrical", "streaming"]},
-                "separately_signed": not self.bad(),
-                "clear_and_conspicuous": True,
-                "notice_given_at": dt.datetime.combine(signed, dt.time(9), dt.UTC)
-                - dt.timedelta(days=3),
-                "signed_on": signed,
-                "term_ends": signed.replace(year=signed.year + (12 if self.bad() else 10)),
-                "training_permission": "allowed"
-                if use["category"] == "training_on_production_material"
-                else "notAllowed",
-                "court_approved": bool(person.get("minor")),
-                "evidence": {"path": f"evidence/consent-{len(self.consents) + 1:05d}.pdf"},
-            }
-            if rng.random() < 0.4:
-                consent["evidence"]["sha256"] = f"{rng.getrandbits(256):064x}"
-            if self.bad():
-                consent["revoked_on"] = signed + dt.timedelta(days=60)
-            self.consents.append(consent)
-            self.last_consent[person_id, use["category"]] = consent
-
-    def add_pay(self, use: dict[str, Any]) -> None:
-        rng, category = self.rng, use["category"]
-        bases = {
-            "employment_based_digital_replica": ["per_digital_performance_day", "residuals"],
-            "independently_created_digital_replica": ["negotiated", "ph_contribution"],
-            "background_actor_digital_replica": ["scan_day"],
-            "voice_replica": ["per_digital_performance_day", "residuals"],
-            "real_time_generation": ["scale_multiple"],
-            "training_on_production_material": ["training_licence"],
-            "synthetic_performer": ["negotiated"] if use.get("features_from") else [],
-        }.get(category, [])
-        if use.get("scan"):
-            bases = ["scan_day", *bases]
-        for person_id in [*use["subjects"], *use.get("features_from", [])]:
-            for basis in bases:
-                if self.bad():
-                    continue  # unpaid: the compensation rules should flag this use
-                entry: dict[str, Any] = {
-                    "id": f"pay-{len(self.pay) + 1:05d}",
-                    "person": person_id,
-                    "use": use["id"],
-                    "basis": basis,
-                }
-                if basis == "scale_multiple":
-                    entry["scale_multiple"] = 5.0 if self.bad() else 7.5
-                elif basis not in ("residuals", "ph_contribution"):
-                    entry["amount"] = {"value": rng.randint(5, 400) * 100, "currency": "USD"}
-                    entry["paid_on"] = self.when(60, 260).date()
-                self.pay.append(entry)
-
-    def notice(self, to: str, kind: str, uses: list[str], person: str | None = None) -> None:
-        if not uses or self.bad():
-            return
-        entry: dict[str, Any] = {"id": f"n-{len(self.notices) + 1:05d}", "to": to, "kind": kind}
-        entry["uses"] = uses
-        if person:
-            entry["person"] = person
-        entry["sent_at"] = self.when(0, 25)
-        entry["opportunity_to_bargain"] = kind in (
-            "synthetic_performer_notice",
-            "impact_bargaining",
-        )
-        self.notices.append(entry)
-
-    def add_notices(self) -> None:
-        by_category: dict[str, list[str]] = {}
-        for use in self.uses:
-            by_category.setdefault(use["category"], []).append(use["id"])
-        for use_id in by_category.get("synthetic_performer", []):
-            self.notice("SAG-AFTRA", "synthetic_performer_notice", [use_id])
-        for use in self.uses:
-            if use["category"] == "gai_literary_material" and use["subjects"]:
-                self.notice("WGA", "writer_gai_disclosure", [use["id"]], use["subjects"][0])
-        creative = [u["id"] for u in self.uses if u["creative"]]
-        director = self.cast.directors[0]
-        for start in range(0, len(creative), 10):
-            self.notice("DGA", "director_consultation", creative[start : start + 10], director)
-        training = by_category.get("training_on_production_material", [])
-        self.notice("SAG-AFTRA", "training_licence_notice", training)
-        scans = [u["id"] for u in self.uses if u.get("scan")]
-        self.notice("performer", "scan_notice", scans[:50])
-
-    def add_assets(self) -> None:
-        rng, uses = self.rng, [u["id"] for u in self.uses]
-        position, n = 0, 0
-        while position < len(uses):
-            size = rng.randint(1, 7)
-            n += 1
-            asset: dict[str, Any] = {
-                "id": f"a-{n:05d}",
-                "title": f"Reel {n} of {self.prod_id}",
-                "uses": uses[position : position + size],
-                "path": f"deliverables/reel-{n:04d}.mov",
-                "released_in": ["US", "EU"][: rng.randint(1, 2)],
-            }
-            position += size
-            if not self.bad():
-                asset["content_credentials"] = {
-                    "manifest": f"https://studio.example/c2pa/{self.prod_id}/{n}.c2pa",
-                    "digital_source_type": rng.choice(SOURCE_TYPES),
-                    "training_mining": {
-                        "ai_training": "notAllowed",
-                        "ai_generative_training": "notAllowed",
-                    },
-                }
-            if not self.bad():
-                asset["audience_disclosure"] = {
-                    "placement": rng.choice(PLACEMENTS),
-                    "text": "Contains AI-generated images and voices, made with consent",
-                }
-            self.assets.append(asset)
+        return use
 
 
 class _Dumper(_BaseDumper):
@@ -377,16 +235,24 @@ _Dumper.add_representer(list, _sequence)
 _Dumper.add_representer(dt.datetime, _timestamp)
 
 
-def declaration_text(seed: int, index: int, n_uses: int, fail: float = 0.03) -> str:
+def _trim(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _trim(v) for k, v in value.items() if not (v is False and k in DEFAULT_FALSE)}
+    if isinstance(value, list):
+        return [_trim(v) for v in value]
+    return value
+
+
+def declaration_text(seed: int, index: int, n_uses: int, rate: float = 0.05) -> str:
     """One declaration as YAML text; the same arguments give the same bytes."""
-    rng = random.Random(f"{seed}:{index}:{n_uses}")
-    data = _trim(Slate(rng, index, n_uses, fail).build())
+    declaration = Declaration(seed, index, n_uses, rate)
+    data = _trim(declaration.build())
     header = (
-        f"# Synthetic benchmark declaration {index} ({n_uses} uses, seed {seed}).\n"
-        "# Generated by benchmarks/generate.py; valid, with a few items failing rules on purpose.\n"
+        f"# Synthetic benchmark declaration {index} ({n_uses} uses, seed {seed}), made by\n"
+        "# benchmarks/generate.py. Valid; deliberate failures: "
+        f"{', '.join(sorted(declaration.sins)) or 'none'}.\n"
     )
-    body = yaml.dump(data, Dumper=_Dumper, width=100, allow_unicode=True)
-    return header + body
+    return header + yaml.dump(data, Dumper=_Dumper, width=100, allow_unicode=True)
 
 
 def write_set(directory: Path, seed: int, count: int, n_uses: int) -> list[Path]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,7 +34,10 @@ UNIONS = {
     "crew": "IATSE",
 }
 VENDORS = ["Lumen VFX Labs", "Sonance AI", "Parallax Systems", "Kiln Models", "Northwind AI"]
-TOOL_KINDS = ["FaceForge", "VoiceCraft", "CrowdGen", "ScriptMind", "FrameFill", "LiveAvatar"]
+LIKENESS_KINDS = ["FaceForge", "VoiceCraft", "LiveAvatar"]
+OTHER_KINDS = ["CrowdGen", "ScriptMind", "FrameFill", "ScoreSketch"]
+
+Sin = Callable[[str], bool]
 
 
 @dataclass
@@ -50,7 +54,7 @@ class Cast:
     composers: list[str] = field(default_factory=list)
 
 
-def _person(rng: random.Random, n: int, role: str, fail: float) -> dict[str, Any]:
+def _person(rng: random.Random, n: int, role: str) -> dict[str, Any]:
     person: dict[str, Any] = {
         "id": f"p-{n:05d}",
         "name": f"{rng.choice(FIRST)} {rng.choice(LAST)}",
@@ -62,8 +66,7 @@ def _person(rng: random.Random, n: int, role: str, fail: float) -> dict[str, Any
         person["minor"] = True
     elif role == "principal" and rng.random() < 0.02:
         person["deceased_on"] = dt.date(rng.randint(1990, 2024), rng.randint(1, 12), 1)
-        if rng.random() >= fail:
-            person["rights_holder"] = f"Estate of {person['name']}"
+        person["rights_holder"] = f"Estate of {person['name']}"
     if role in ("principal", "voice", "stunt"):
         person["representation"] = {
             "counsel": rng.random() < 0.7,
@@ -72,14 +75,14 @@ def _person(rng: random.Random, n: int, role: str, fail: float) -> dict[str, Any
     return person
 
 
-def make_people(rng: random.Random, count: int, fail: float) -> Cast:
+def make_people(rng: random.Random, count: int) -> Cast:
     """A cast of `count` people, with at least one of every role the uses draw on."""
     names, weights = list(ROLE_WEIGHTS), list(ROLE_WEIGHTS.values())
     roles = ["principal", "background", "voice", "writer", "director", "composer"]
     roles += rng.choices(names, weights, k=max(0, count - len(roles)))
     cast = Cast()
     for n, role in enumerate(roles, start=1):
-        person = _person(rng, n, role, fail)
+        person = _person(rng, n, role)
         cast.people.append(person)
         cast.by_id[person["id"]] = person
         group = {
@@ -98,36 +101,39 @@ def make_people(rng: random.Random, count: int, fail: float) -> Cast:
     return cast
 
 
-def make_tools(rng: random.Random, count: int, fail: float) -> list[dict[str, Any]]:
-    """AI tools and models: most attest licensed training data, a few do not."""
+def make_tools(rng: random.Random, count: int, sin: Sin) -> list[dict[str, Any]]:
+    """AI tools and models; every third one replicates likenesses. `sin` picks the bad ones."""
     tools = []
     for n in range(1, count + 1):
         vendor = rng.choice(VENDORS)
         slug = vendor.split()[0].lower()
+        likeness = n % 3 == 1
+        kind = rng.choice(LIKENESS_KINDS if likeness else OTHER_KINDS)
         tool: dict[str, Any] = {
             "id": f"t-{n:04d}",
-            "name": f"{rng.choice(TOOL_KINDS)} {n}",
+            "name": f"{kind} {n}",
             "vendor": vendor,
             "version": f"{rng.randint(1, 6)}.{rng.randint(0, 9)}",
-            "gpai": rng.random() < 0.3,
-            "primary_purpose_is_likeness_replication": rng.random() < 0.25,
-            "output_marking": {"c2pa": rng.random() >= fail, "watermark": rng.random() < 0.6},
+            "gpai": not likeness and rng.random() < 0.3,
+            "primary_purpose_is_likeness_replication": likeness,
+            "output_marking": {"c2pa": not sin("unmarked_model"), "watermark": rng.random() < 0.6},
         }
-        if rng.random() >= fail:
-            scraped = rng.random() < fail
-            training: dict[str, Any] = {
-                "basis": ["unknown_scraped"]
-                if scraped
-                else sorted(rng.sample(["licensed", "owned", "opt_in", "public_domain"], 2)),
-                "licences": [f"{vendor} training data licence 2025"],
-                "opt_outs_honoured": sorted(rng.sample(["tdmrep", "cawg.training-mining"], 1)),
-                "contributors_compensated": not scraped,
-                "summary_url": f"https://{slug}.example/training/{n}",
-            }
-            if tool["gpai"]:
-                training["copyright_policy_url"] = f"https://{slug}.example/copyright"
-            if rng.random() < 0.4:
-                training["certifications"] = ["fairly-trained-L"]
-            tool["training"] = training
+        scraped = sin("scraped_model")
+        training: dict[str, Any] = {
+            "basis": ["licensed", "unknown_scraped"]
+            if scraped
+            else sorted(rng.sample(["licensed", "owned", "opt_in", "public_domain"], 2)),
+            "licences": [f"{vendor} training data licence 2025"],
+            "opt_outs_honoured": sorted(rng.sample(["tdmrep", "cawg.training-mining"], 1)),
+            "contributors_compensated": not scraped,
+            "summary_url": f"https://{slug}.example/training/{n}",
+        }
+        if tool["gpai"]:
+            training["copyright_policy_url"] = f"https://{slug}.example/copyright"
+        if rng.random() < 0.5:
+            training["certifications"] = ["fairly-trained-L"]
+        else:
+            training["audit_url"] = f"https://{slug}.example/audit"
+        tool["training"] = training
         tools.append(tool)
     return tools
