@@ -37,3 +37,14 @@ schemas: $(STAMP)
 
 clean:
 	rm -rf $(VENV) dist build out .pytest_cache .mypy_cache .ruff_cache
+
+# Debian's chromium and a local axe-core for tests/test_browser.py, which skips with a message
+# when they are missing. Installing chromium needs root (apt-get); axe-core goes into .venv/.
+AXE_JS := $(VENV)/browser/node_modules/axe-core/axe.min.js
+.PHONY: browser-deps
+browser-deps:
+	@test -x /usr/bin/chromium || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  else echo "browser-deps: install Debian's chromium package (needs root)"; exit 1; fi; }
+	@test -f $(AXE_JS) || npm install --no-save --silent --prefix $(VENV)/browser axe-core@4
