@@ -294,6 +294,14 @@ def test_file_over_the_size_limit(tmp_path: Path) -> None:
     assert load_file(path, max_bytes=204).data == {"a": "x" * 200}
 
 
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero on this system")
+def test_a_device_without_a_size_is_read_no_further_than_the_limit() -> None:
+    """/dev/zero reports size 0 and never ends: reading it whole never returned."""
+    with hang_guard(30), pytest.raises(LoadError) as caught:
+        load_file("/dev/zero", max_bytes=1000)
+    assert where_and_what(caught.value) == ("/dev/zero", "file is over the limit of 1,000 bytes")
+
+
 @pytest.mark.parametrize(
     ("raw", "where", "message"),
     [

@@ -118,7 +118,8 @@ def load_file(
                 Location(shown),
                 "split it, or raise the limit with --max-file-size",
             )
-        raw = p.read_bytes()
+        with p.open("rb") as handle:  # a device or a pipe has no size: read no more than allowed
+            raw = handle.read(max_bytes + 1)
     except OSError as exc:
         raise LoadError(f"cannot read file: {exc.strerror or exc}", Location(shown)) from None
     if len(raw) > max_bytes:
