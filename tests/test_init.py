@@ -73,7 +73,7 @@ def test_starter_is_written_commented_and_evaluates_with_failures_to_fill_in(
 
 
 @pytest.mark.parametrize("production_type", STARTER_TYPES, ids=STARTER_TYPES)
-def test_the_commented_examples_validate_and_cover_the_replica(
+def test_the_commented_examples_validate_and_pass_the_threshold(
     run_cli: RunCli, tmp_path: Path, production_type: str
 ) -> None:
     filled = uncomment_examples(starter_text(production_type))
@@ -81,9 +81,13 @@ def test_the_commented_examples_validate_and_cover_the_replica(
     target = tmp_path / "filled.yaml"
     target.write_text(filled, encoding="utf-8")
     checked = run_cli("check", str(target), "--as-of", AS_OF)
-    assert checked.exit_code in (0, 1), checked.output
+    # Filled in as its comments show, a starter passes the baseline's threshold: the path from
+    # init to a green CI run. What is left below it (the vendor's training attestation, ...)
+    # are the production's own facts to find out.
+    assert checked.exit_code == 0, checked.output
     assert "error:" not in checked.output
     assert "CONSENT-REPLICA-001" not in checked.output
+    assert "1 compliant, 0 not compliant" in checked.output
 
 
 def test_refuses_to_overwrite_an_existing_file(run_cli: RunCli, tmp_path: Path) -> None:

@@ -1,0 +1,203 @@
+"""The composite GitHub Action: its structure, and its script steps run here as a runner would.
+
+Running the steps installs this working tree with pip into a virtual environment in a fake
+$RUNNER_TEMP, so it needs the package index; the `uses:` step (actions/setup-python) is the
+runner's job and is skipped here, where Python is already present.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from ccai_policy.formats import FORMATS
+
+from .conftest import AS_OF, EXAMPLES, ROOT
+
+ACTION = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))
+STEPS: list[dict[str, Any]] = ACTION["runs"]["steps"]
+EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
+NEEDED_FORMATS = ("markdown", "github", "sarif")
+
+
+def test_action_declares_its_inputs_outputs_and_a_composite_run() -> None:
+    assert ACTION["name"] == "ccai-policy check"
+    assert set(ACTION["inputs"]) == {
+        "paths",
+        "policy",
+        "waivers",
+        "fail-on",
+        "sarif",
+        "as-of",
+        "python-version",
+    }
+    assert all(spec.get("description") for spec in ACTION["inputs"].values())
+    assert ACTION["inputs"]["policy"]["default"] == "ccai-baseline"
+    assert ACTION["inputs"]["sarif"]["default"] == "ccai-policy.sarif"
+    assert set(ACTION["outputs"]) == {"exit-code", "sarif"}
+    assert ACTION["runs"]["using"] == "composite"
+    assert STEPS[0]["uses"].startswith("actions/setup-python@")
+    scripts = [step for step in STEPS if "run" in step]
+    assert [s["name"] for s in scripts] == ["Install ccai-policy", "Check declarations"]
+    assert all(s["shell"] == "bash" for s in scripts)
+    # No input is pasted into a script, where it could inject commands: only env passes them.
+    assert not any("${{" in s["run"] for s in scripts)
+    assert ACTION["outputs"]["exit-code"]["value"] == "${{ steps.check.outputs.exit-code }}"
+
+
+@dataclass(frozen=True)
+class Runner:
+    """A fake runner: its temp directory (with the installed venv) and the action's steps."""
+
+    temp: Path
+
+    def run_steps(
+        self,
+        workspace: Path,
+        inputs: dict[str, str],
+        steps: tuple[str, ...] = ("Check declarations",),
+    ) -> tuple[subprocess.CompletedProcess[str], dict[str, str], Path]:
+        """Run the named script steps in order, like the runner; stop at the first that fails."""
+        values = {name: spec.get("default", "") for name, spec in ACTION["inputs"].items()}
+        values.update(inputs)
+        summary = workspace / "step-summary.md"
+        summary.write_text("## An earlier step's summary\n", encoding="utf-8")
+        output = workspace / "github-output.txt"
+        output.write_text("", encoding="utf-8")
+        done = subprocess.CompletedProcess[str]([], 0, "", "")
+        for step in STEPS:
+            if "run" not in step or step["name"] not in steps:
+                continue
+            env = {
+                **os.environ,
+                "RUNNER_TEMP": str(self.temp),
+                "GITHUB_STEP_SUMMARY": str(summary),
+                "GITHUB_OUTPUT": str(output),
+                "GITHUB_WORKSPACE": str(workspace),
+            }
+            env.pop("VIRTUAL_ENV", None)
+            for name, value in step.get("env", {}).items():
+                env[name] = EXPRESSION.sub(lambda m: expression(m.group(1), values), str(value))
+            done = subprocess.run(
+                ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]],
+                cwd=workspace,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=900,
+            )
+            if done.returncode != 0:
+                break
+        outputs = dict(
+            line.split("=", 1) for line in output.read_text(encoding="utf-8").splitlines()
+        )
+        return done, outputs, summary
+
+
+def expression(source: str, inputs: dict[str, str]) -> str:
+    """The two kinds of expression the script steps' env uses; any other fails the test."""
+    if source.startswith("inputs."):
+        return inputs[source.removeprefix("inputs.")]
+    if source == "github.action_path":
+        return str(ROOT)
+    raise AssertionError(f"the test runner does not know the expression {source!r}")
+
+
+@pytest.fixture(scope="module")
+def runner(tmp_path_factory: pytest.TempPathFactory) -> Runner:
+    missing = [name for name in NEEDED_FORMATS if name not in FORMATS]
+    if missing:
+        pytest.skip(f"the action needs the formats {', '.join(missing)}, not registered yet")
+    fake = Runner(tmp_path_factory.mktemp("runner-temp"))
+    workspace = tmp_path_factory.mktemp("install")
+    installed, _, _ = fake.run_steps(workspace, {}, steps=("Install ccai-policy",))
+    assert installed.returncode == 0, installed.stdout + installed.stderr
+    assert installed.stdout.startswith("ccai-policy, version ")
+    assert (fake.temp / "ccai-policy-venv" / "bin" / "ccai-policy").exists(), installed.stderr
+    return fake
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    (tmp_path / "declarations").mkdir()
+    shutil.copy(EXAMPLES / "feature-film-compliant.yaml", tmp_path / "declarations" / "film.yaml")
+    shutil.copy(EXAMPLES / "series-noncompliant.yaml", tmp_path / "declarations" / "series.yaml")
+    return tmp_path
+
+
+def test_failing_declarations_annotate_summarise_and_fail(runner: Runner, workspace: Path) -> None:
+    done, outputs, summary = runner.run_steps(
+        workspace, {"as-of": AS_OF, "sarif": "out/ccai.sarif"}
+    )
+    assert done.returncode == 1, done.stderr
+    assert re.search(
+        r"^::error file=declarations/series\.yaml,line=\d+,col=\d+,title=CONSENT-REPLICA-001::",
+        done.stdout,
+        re.MULTILINE,
+    )
+    assert "file=declarations/film.yaml" not in done.stdout
+    text = summary.read_text(encoding="utf-8")
+    assert text.startswith("## An earlier step's summary\n## ccai-policy:")
+    assert "| The Lighthouse Keeper (`declarations/film.yaml`) | ✅ Compliant |" in text
+    assert "(`declarations/series.yaml`) | ❌ Not compliant |" in text
+    assert outputs == {"exit-code": "1", "sarif": "out/ccai.sarif"}
+    sarif = json.loads((workspace / "out" / "ccai.sarif").read_text(encoding="utf-8"))
+    assert sarif["version"] == "2.1.0"
+    rule_ids = {r["ruleId"] for r in sarif["runs"][0]["results"]}
+    assert "CONSENT-REPLICA-001" in rule_ids
+
+
+def test_compliant_declaration_passes_with_waivers_and_threshold_inputs(
+    runner: Runner, workspace: Path
+) -> None:
+    (workspace / "waivers.yaml").write_text("waivers: []\n", encoding="utf-8")
+    done, outputs, summary = runner.run_steps(
+        workspace,
+        {
+            "paths": "declarations/film.yaml\n",
+            "waivers": "waivers.yaml",
+            "fail-on": "medium",
+            "as-of": AS_OF,
+            "sarif": "",
+        },
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "::error" not in done.stdout
+    assert "failing at severity **medium** and above" in summary.read_text(encoding="utf-8")
+    assert outputs == {"exit-code": "0", "sarif": ""}
+    assert not list(workspace.glob("*.sarif"))
+
+
+def test_bad_input_exits_2_and_says_why(runner: Runner, workspace: Path) -> None:
+    done, outputs, summary = runner.run_steps(
+        workspace, {"policy": "no-such-policy", "as-of": AS_OF}
+    )
+    assert done.returncode == 2
+    assert "error: unknown policy 'no-such-policy'" in done.stderr
+    assert outputs["exit-code"] == "2"
+    assert summary.read_text(encoding="utf-8") == "## An earlier step's summary\n"
+
+
+def test_the_readme_workflow_uses_the_action_and_uploads_its_sarif() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## GitHub Action") :]
+    block = re.search(r"```yaml\n(.*?)```", section, re.DOTALL)
+    assert block is not None
+    workflow = yaml.safe_load(block.group(1))
+    assert workflow["permissions"]["security-events"] == "write"
+    steps = workflow["jobs"]["ccai-policy"]["steps"]
+    check = next(s for s in steps if s.get("uses", "").endswith("/ccai-policy@REF"))
+    assert set(check["with"]) <= set(ACTION["inputs"])
+    upload = next(s for s in steps if s.get("uses", "").startswith("github/codeql-action/upload-"))
+    assert upload["uses"] == "github/codeql-action/upload-sarif@v3"
+    assert upload["with"]["sarif_file"] == check["with"]["sarif"]
+    assert upload["if"] == "${{ !cancelled() }}"
