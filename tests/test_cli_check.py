@@ -118,6 +118,17 @@ def test_output_file_is_the_same_json_written_atomically(run_cli: Run, tmp_path:
     assert sorted(p.name for p in target.parent.iterdir()) == ["result.json"]
 
 
+@pytest.mark.xfail(strict=True, reason="cli.write_atomic keeps mkstemp's 0600 mode (see report)")
+def test_output_files_get_the_usual_permissions(run_cli: Run, tmp_path: Path) -> None:
+    """A report is shared (CI artifacts, a web server): readable like any file the user writes."""
+    umask = os.umask(0o022)
+    try:
+        check(run_cli, COMPLIANT, "-o", f"json:{tmp_path / 'result.json'}")
+    finally:
+        os.umask(umask)
+    assert oct((tmp_path / "result.json").stat().st_mode & 0o777) == oct(0o644)
+
+
 def test_a_failed_write_leaves_the_previous_file_whole(
     run_cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
