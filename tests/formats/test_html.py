@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from ccai_policy.formats import html
+from ccai_policy.formats import html, people
 from ccai_policy.model.result import Result
 
 from .conftest import Page
@@ -190,3 +190,44 @@ def test_one_file_for_several_holds_portfolio_and_every_report(two_productions: 
     ]
     ids = [a["id"] for _, a in page.tags if "id" in a]
     assert len(ids) == len(set(ids)), "ids stay unique when reports share a page"
+
+
+@pytest.mark.parametrize(
+    ("entry", "expected"),
+    [
+        (
+            {
+                "id": "pay-1",
+                "basis": "scale_multiple",
+                "scale_multiple": 5.0,
+                "amount": {"value": 21500, "currency": "USD"},
+            },
+            "Multiple of scale: 5 \N{MULTIPLICATION SIGN} scale, 21,500.00 USD (pay-1)",
+        ),
+        ({"id": "pay-2", "basis": "residuals"}, "Residuals: amount not stated (pay-2)"),
+        (
+            {
+                "id": "pay-3",
+                "basis": "scan_day",
+                "amount": {"value": 900.5, "currency": "EUR"},
+                "paid_on": "2026-05-01",
+            },
+            "Scan day: 900.50 EUR, paid 2026-05-01 (pay-3)",
+        ),
+    ],
+    ids=["multiple-and-amount", "nothing-stated", "paid"],
+)
+def test_pay_text(entry: dict[str, object], expected: str) -> None:
+    assert people.pay_text(entry) == expected
+
+
+@pytest.mark.parametrize(
+    ("category", "expected"),
+    [
+        ("employment_based_digital_replica", "Employment-based digital replica"),
+        ("real_time_generation", "Real-time generation"),
+        ("gai_literary_material", "GAI literary material"),
+    ],
+)
+def test_category_text(category: str, expected: str) -> None:
+    assert people.category_text(category) == expected

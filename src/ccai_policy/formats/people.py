@@ -57,7 +57,9 @@ class PersonAffected:
 
 def category_text(category: str) -> str:
     """'employment_based_digital_replica' -> 'Employment-based digital replica'."""
-    words = category.replace("employment_based", "employment-based").split("_")
+    for joined in ("employment_based", "real_time"):
+        category = category.replace(joined, joined.replace("_", "-"))
+    words = category.split("_")
     text = " ".join("GAI" if w == "gai" else w for w in words)
     return text[:1].upper() + text[1:]
 
@@ -84,17 +86,17 @@ def consent_status(consent: dict[str, Any], as_of: dt.date) -> ConsentStatus:
 
 
 def pay_text(entry: dict[str, Any]) -> str:
-    text = _PAY_BASIS.get(entry["basis"], entry["basis"])
+    """'Per digital performance day: 15,000.00 USD, paid 2026-09-30 (pay-lena-face)'."""
+    parts = []
+    if entry.get("scale_multiple") is not None:
+        parts.append(f"{entry['scale_multiple']:g} \N{MULTIPLICATION SIGN} scale")
     amount = entry.get("amount")
     if amount is not None:
-        text += f": {amount['value']:,.2f} {amount['currency']}"
-    elif entry.get("scale_multiple") is not None:
-        text += f": {entry['scale_multiple']:g} \N{MULTIPLICATION SIGN} scale"
-    else:
-        text += ": amount not stated"
+        parts.append(f"{amount['value']:,.2f} {amount['currency']}")
     if entry.get("paid_on"):
-        text += f", paid {entry['paid_on']}"
-    return f"{text} ({entry['id']})"
+        parts.append(f"paid {entry['paid_on']}")
+    stated = ", ".join(parts) if parts else "amount not stated"
+    return f"{_PAY_BASIS.get(entry['basis'], entry['basis'])}: {stated} ({entry['id']})"
 
 
 def _details(person: dict[str, Any]) -> str:
