@@ -9,9 +9,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ccai_policy.errors import LoadError
-from ccai_policy.loader import Document, load_file, load_text
+from ccai_policy.loader import Document, escape_pointer_token, load_file, load_text
 
 
 def load_error(text: str) -> LoadError:
@@ -487,3 +490,63 @@ def test_scalar_starts_record_where_values_begin_and_their_style() -> None:
         "/assert": (2, 9, ">"),
         "/where": (5, 8, "'"),
     }
+
+
+YAML_PIECES = st.sampled_from(
+    [
+        *":-[]{},&*!|>'\"#%@` ~?.=ab1",
+        "\n",
+        "\n  ",
+        "\n- ",
+        "- ",
+        ": ",
+        "<<: ",
+        "&a ",
+        "*a",
+        "!!str ",
+    ]
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(YAML_PIECES, max_size=40).map("".join))
+def test_any_text_loads_or_is_a_load_error(text: str) -> None:
+    """Never a traceback: whatever the text, a Document or a LoadError with a message."""
+    try:
+        document = load_text(text, "f.yaml")
+    except LoadError as error:
+        assert error.message and str(error.location).startswith("f.yaml")
+    else:
+        assert document.locate("").line >= 1
+
+
+#: Text without the line breaks PyYAML's emitter itself does not round-trip (NEL, LS, PS, CR).
+TEXT = st.characters(exclude_categories=("Cs",), exclude_characters="\x85\u2028\u2029\r")
+JSON_DATA = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(TEXT, max_size=20),
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(st.text(TEXT, max_size=8), children, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+def pointers(value: object, prefix: str = "") -> list[str]:
+    found = [prefix]
+    if isinstance(value, dict):
+        for key, child in value.items():
+            found += pointers(child, f"{prefix}/{escape_pointer_token(key)}")
+    elif isinstance(value, list):
+        for index, child in enumerate(value):
+            found += pointers(child, f"{prefix}/{index}")
+    return found
+
+
+@settings(max_examples=100, deadline=None)
+@given(JSON_DATA, st.sampled_from([False, True, None]))
+def test_json_data_round_trips_and_every_node_is_located(data: object, flow: bool | None) -> None:
+    text = yaml.safe_dump(data, default_flow_style=flow, allow_unicode=True)
+    document = load_text(text, "d.yaml")
+    assert document.data == data
+    assert set(pointers(data)) <= set(document.positions)
