@@ -118,7 +118,6 @@ def test_output_file_is_the_same_json_written_atomically(run_cli: Run, tmp_path:
     assert sorted(p.name for p in target.parent.iterdir()) == ["result.json"]
 
 
-@pytest.mark.xfail(strict=True, reason="cli.write_atomic keeps mkstemp's 0600 mode (see report)")
 def test_output_files_get_the_usual_permissions(run_cli: Run, tmp_path: Path) -> None:
     """A report is shared (CI artifacts, a web server): readable like any file the user writes."""
     umask = os.umask(0o022)
@@ -280,10 +279,6 @@ def test_a_rule_whose_cel_does_not_compile(
     assert "Traceback" not in result.output
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="expressions._map_position ignores the indentation of block scalars (see report)",
-)
 def test_a_cel_error_in_a_block_scalar_points_at_its_column(
     run_cli: Run, tmp_path: Path, one_rule_policy: Path
 ) -> None:

@@ -239,10 +239,10 @@ def _resolve(path: Path, by_id: dict[str, LoadedRule], stack: list[str]) -> Reso
     )
 
 
-def rule_location(loaded: LoadedRule, key: str) -> tuple[Location, str]:
-    """Where a rule field's value starts in its file, and its YAML scalar style."""
+def rule_location(loaded: LoadedRule, key: str) -> tuple[Location, str, str]:
+    """Where a rule field's value starts in its file, its YAML scalar style, and the file."""
     pointer = f"/{key}"
     start = loaded.document.scalar_starts.get(pointer)
     if start is None:
-        return loaded.document.locate(pointer), ""
-    return Location(loaded.document.path, start[0], start[1]), start[2]
+        return loaded.document.locate(pointer), "", loaded.document.text
+    return Location(loaded.document.path, start[0], start[1]), start[2], loaded.document.text

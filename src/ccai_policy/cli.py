@@ -85,7 +85,10 @@ def write_atomic(path: Path, text: str) -> None:
     """Write a file so that readers see either the old content or all of the new."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    umask = os.umask(0)
+    os.umask(umask)
     try:
+        os.fchmod(fd, 0o666 & ~umask)  # mkstemp's 0600 would hide reports from other readers
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
         os.replace(tmp, path)
@@ -222,6 +225,12 @@ def main(ctx: click.Context, debug: bool) -> None:
     is_flag=True,
     help="Check that each evidence file exists and matches its declared SHA-256.",
 )
+@click.option(
+    "--verify-credentials",
+    is_flag=True,
+    help="Read each asset file's C2PA Content Credentials and check them against the "
+    "declaration (needs the extra ccai-policy[c2pa]).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No progress indicator on a terminal.")
 @click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
 @handle_errors
@@ -241,6 +250,7 @@ def check(
     memory_limit: int,
     evidence_roots: tuple[Path, ...],
     verify_evidence: bool,
+    verify_credentials: bool,
     quiet: bool,
     debug: bool,
 ) -> None:
@@ -278,6 +288,10 @@ def check(
         progress=None if quiet else Progress(),
         evidence=EvidenceOptions(roots=evidence_roots, verify=verify_evidence),
     )
+    if verify_credentials:
+        from .credentials import verify_credentials as add_credential_findings
+
+        result = add_credential_findings(result, ruleset.policy.params)
     result = apply_waivers(result, waivers)
     if baseline is not None:
         from .baseline import apply_baseline

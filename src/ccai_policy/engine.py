@@ -79,9 +79,9 @@ def compile_rule(loaded: LoadedRule, severity: Severity) -> CompiledRule:
     known = GLOBAL_NAMES | {rule.as_}
 
     def compile_field(key: str, source: str) -> Compiled:
-        origin, style = rule_location(loaded, key)
+        origin, style, text = rule_location(loaded, key)
         return compile_expression(
-            source, what=f"{rule.id}: '{key}'", origin=origin, style=style, known=known
+            source, what=f"{rule.id}: '{key}'", origin=origin, style=style, text=text, known=known
         )
 
     problems: list[CcaiError] = []
@@ -109,7 +109,7 @@ def compile_rule(loaded: LoadedRule, severity: Severity) -> CompiledRule:
     sources = [rule.applies_when or "", rule.where or "", rule.assert_, rule.message]
     for name in sorted({p for source in sources for p in _PARAM.findall(source)}):
         if name not in rule.params:
-            origin, _ = rule_location(loaded, "assert")
+            origin, _, _ = rule_location(loaded, "assert")
             problems.append(
                 RuleError(
                     f"{rule.id}: uses params.{name}, which the rule does not declare",
@@ -120,7 +120,7 @@ def compile_rule(loaded: LoadedRule, severity: Severity) -> CompiledRule:
     if problems:
         raise ValidationErrors(problems)
     fast_source, item_source = _compose(loaded)
-    origin, _ = rule_location(loaded, "assert")
+    origin, _, _ = rule_location(loaded, "assert")
     fast = (
         compile_expression(fast_source, what=rule.id, origin=origin, checked=False)
         if fast_source

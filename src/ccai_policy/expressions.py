@@ -99,16 +99,36 @@ def comprehension_nesting(source: str) -> int:
     return deepest
 
 
-def _map_position(message: str, origin: Location, style: str) -> Location:
+def _map_position(message: str, origin: Location, style: str, text: str) -> Location:
+    """Map CEL's line:column inside an expression to the rule file's line:column."""
     match = _POSITION.search(message)
     if not match or not origin.line:
         return origin
     line, column = int(match.group(1)), int(match.group(2))
+    lines = text.splitlines()
+    if not lines:
+        return origin
+    start = origin.line - 1  # 0-based index of the line the value starts on
     if style in ("|", ">"):
-        return Location(origin.file, origin.line + line, column)
-    if line == 1:
-        return Location(origin.file, origin.line, origin.column + column - 1 + (1 if style else 0))
-    return Location(origin.file, origin.line + line - 1, column)
+        content = [i for i in range(start + 1, len(lines)) if lines[i].strip()]
+        if not content:
+            return origin
+        indent = len(lines[content[0]]) - len(lines[content[0]].lstrip(" "))
+        if style == "|":
+            return Location(origin.file, start + 1 + line, indent + column)
+        segments = [(i, indent) for i in range(start + 1, len(lines))]
+    else:
+        first_column = origin.column - 1 + (1 if style else 0)
+        segments = [(start, first_column)] + [
+            (i, len(lines[i]) - len(lines[i].lstrip(" "))) for i in range(start + 1, len(lines))
+        ]
+    offset = column - 1
+    for index, begin in segments:
+        piece = lines[index][begin:].rstrip()
+        if offset <= len(piece):
+            return Location(origin.file, index + 1, begin + offset + 1)
+        offset -= len(piece) + 1
+    return origin
 
 
 @dataclass(frozen=True)
@@ -125,6 +145,7 @@ def compile_expression(
     what: str,
     origin: Location,
     style: str = "",
+    text: str = "",
     known: Iterable[str] = (),
     checked: bool = True,
 ) -> Compiled:
@@ -139,10 +160,10 @@ def compile_expression(
     except BaseException as exc:  # the library raises ValueError, or a panic (BaseException)
         if isinstance(exc, KeyboardInterrupt | SystemExit):
             raise
-        text = str(exc).replace("Failed to parse expression", "cannot parse").strip()
+        detail = str(exc).replace("Failed to parse expression", "cannot parse").strip()
         raise RuleError(
-            f"{what} does not compile: {text}",
-            _map_position(text, origin, style),
+            f"{what} does not compile: {detail}",
+            _map_position(detail, origin, style, text),
             "check the CEL syntax",
         ) from None
     if checked:

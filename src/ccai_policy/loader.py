@@ -55,6 +55,8 @@ class Document:
     positions: dict[str, tuple[int, int]] = field(repr=False)
     #: Where scalar values in mappings start, and their style ('' plain, '|', '>', '"', "'").
     scalar_starts: dict[str, tuple[int, int, str]] = field(repr=False, default_factory=dict)
+    #: The source text, kept only with record_scalars (rule files), to map expression errors.
+    text: str = field(repr=False, default="")
 
     def locate(self, pointer: str) -> Location:
         """The location of the node at a JSON pointer, or of its nearest located ancestor."""
@@ -163,7 +165,8 @@ def load_text(
         raise LoadError(f"invalid YAML: {exc}", Location(path)) from None
     finally:
         loader.dispose()
-    return Document(path, data, sha256, builder.positions, builder.scalar_starts)
+    kept = text if record_scalars else ""
+    return Document(path, data, sha256, builder.positions, builder.scalar_starts, kept)
 
 
 def _char_at(text: str, line: int, column: int) -> str:
