@@ -1,0 +1,84 @@
+"""The built-in Content Credentials rules: what each checks, why, and where it comes from."""
+
+from __future__ import annotations
+
+from .model.result import RuleInfo
+from .model.rule import Reference, Severity
+
+
+def _reference(title: str, url: str, confidence: str) -> Reference:
+    return Reference.model_validate({"title": title, "url": url, "confidence": confidence})
+
+
+_C2PA = _reference(
+    "C2PA Technical Specification: manifests, actions and digitalSourceType",
+    "https://c2pa.org/specifications/",
+    "secondary",
+)
+_EU = _reference(
+    "EU AI Act Art. 50(2): outputs marked in a machine-readable format",
+    "https://artificialintelligenceact.eu/article/50/",
+    "primary",
+)
+
+
+def _rule(
+    rule_id: str, title: str, severity: Severity, why: str, fix: str, refs: list[Reference]
+) -> RuleInfo:
+    return RuleInfo(
+        id=rule_id,
+        title=title,
+        criterion="transparency",
+        severity=severity,
+        tags=["provenance", "c2pa", "built-in"],
+        description=why + " A built-in rule: it runs with --verify-credentials.",
+        remediation=fix,
+        references=refs,
+        applicability="asset files named by the declaration, checked with --verify-credentials",
+    )
+
+
+MANIFEST = _rule(
+    "TRANSP-C2PA-MANIFEST-001",
+    "Every asset file the declaration names carries valid Content Credentials",
+    "high",
+    "Audiences and platforms can only tell AI output apart when the file itself carries a "
+    "C2PA manifest whose signature and hashes validate.",
+    "Sign the delivered file with C2PA Content Credentials (embedded, or a sidecar named in "
+    "`content_credentials.manifest`) and re-export it if the manifest no longer validates.",
+    [_EU, _C2PA],
+)
+SOURCE = _rule(
+    "TRANSP-C2PA-SOURCE-001",
+    "Each asset's Content Credentials state the digital source type the declaration declares",
+    "high",
+    "The IPTC digital source type tells viewers how the content was made; a manifest that "
+    "says otherwise than the declaration misinforms them.",
+    "Make the manifest's c2pa.created (or edit) action carry the declared IPTC "
+    "digitalSourceType, or correct the declaration.",
+    [
+        _reference(
+            "IPTC Digital Source Type vocabulary",
+            "https://cv.iptc.org/newscodes/digitalsourcetype/",
+            "primary",
+        ),
+        _C2PA,
+    ],
+)
+TRAINING = _rule(
+    "TRANSP-C2PA-TDM-001",
+    "Content Credentials carry the training-and-data-mining terms declared or required",
+    "medium",
+    "People who refused AI training are protected only if the file says so in a "
+    "machine-readable training-and-data-mining assertion (CAWG, or C2PA 1.3's legacy one).",
+    "Add a cawg.training-mining assertion to the manifest with the declared entries, e.g. "
+    "`cawg.ai_training: {use: notAllowed}`.",
+    [
+        _reference(
+            "CAWG training-and-data-mining assertion 1.0",
+            "https://github.com/decentralized-identity/cawg-training-and-data-mining-assertion",
+            "secondary",
+        )
+    ],
+)
+RULES = (MANIFEST, SOURCE, TRAINING)
