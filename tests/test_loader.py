@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import os
 import signal
 from collections.abc import Iterator
 from pathlib import Path
@@ -550,3 +551,11 @@ def test_json_data_round_trips_and_every_node_is_located(data: object, flow: boo
     document = load_text(text, "d.yaml")
     assert document.data == data
     assert set(pointers(data)) <= set(document.positions)
+
+
+def test_a_fifo_is_refused_without_blocking(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.yaml"
+    os.mkfifo(fifo)
+    with pytest.raises(LoadError) as caught:
+        load_file(fifo)
+    assert caught.value.message == "not a regular file (a pipe or socket)"

@@ -272,7 +272,9 @@ class _Evaluation:
 
     def _not_applicable(self, compiled: CompiledRule) -> None:
         rule = compiled.loaded.rule
-        reason = f"no {rule.for_each} to check" + (f" where {rule.where}" if rule.where else "")
+        reason = rule.applicability or (
+            f"no {rule.for_each} to check" + (f" where {rule.where}" if rule.where else "")
+        )
         self.finding(compiled, "not_applicable", reason, f"/{rule.for_each}", None)
 
     def _passed(self, compiled: CompiledRule) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -113,7 +114,14 @@ def load_file(
     shown = display or str(path)
     p = Path(path)
     try:
-        size = p.stat().st_size
+        info = p.stat()
+        if stat.S_ISFIFO(info.st_mode) or stat.S_ISSOCK(info.st_mode):
+            raise LoadError(
+                "not a regular file (a pipe or socket)",
+                Location(shown),
+                "give the path of a declaration file",
+            )
+        size = info.st_size
         if size > max_bytes:
             raise LoadError(
                 f"file is {size:,} bytes, over the limit of {max_bytes:,}",

@@ -14,6 +14,7 @@ from ..model.result import (
     rule_outcomes,
 )
 from ..model.rule import CRITERIA, CRITERION_TITLES
+from .overview import verdict
 
 _LABEL = {"fail": "FAIL", "error": "ERROR", "waived": "WAIVED", "pass": "pass"}
 _SHOWN = ("error", "fail", "waived")
@@ -22,16 +23,6 @@ _SHOWN = ("error", "fail", "waived")
 def _where(finding: Finding) -> str:
     loc = finding.location
     return f"{loc.file}:{loc.line}:{loc.column}" if loc.line else loc.file
-
-
-def verdict(declaration: DeclarationResult, result: Result) -> str:
-    if any(counts_toward_exit(f, result.fail_on) for f in declaration.findings):
-        return "NOT COMPLIANT"
-    if any(f.status in ("fail", "error") for f in declaration.findings):
-        return "COMPLIANT (findings below the --fail-on threshold)"
-    if any(f.status == "waived" for f in declaration.findings):
-        return "COMPLIANT WITH WAIVERS"
-    return "COMPLIANT"
 
 
 def summary_line(declaration: DeclarationResult) -> str:
@@ -53,9 +44,8 @@ def summary_line(declaration: DeclarationResult) -> str:
 
 def _declaration(declaration: DeclarationResult, result: Result) -> list[str]:
     p = declaration.production
-    lines = [
-        f"{declaration.file}: {p.title} ({p.type}, {p.studio}) — {verdict(declaration, result)}"
-    ]
+    label = verdict(declaration, result).label.upper()
+    lines = [f"{declaration.file}: {p.title} ({p.type}, {p.studio}) — {label}"]
     for criterion in CRITERIA:
         findings = sorted(
             (f for f in declaration.findings if f.criterion == criterion and f.status in _SHOWN),
