@@ -224,6 +224,7 @@ def test_html_is_self_contained_escaped_and_deterministic(run_cli: RunCli, tmp_p
     assert css is not None
     digest = base64.b64encode(hashlib.sha256(css.group(1).encode()).digest()).decode()
     assert f"style-src 'sha256-{digest}'" in page
+    assert ".verdict.not-compliant" in css.group(1)  # the HTML report's own stylesheet
     assert "<h1>&lt;script&gt;" in page
     assert "2 new failing findings at or above high" in page
 
