@@ -40,10 +40,10 @@ def load_library() -> Any:
     """The c2pa module, or Unavailable with the reason."""
     try:
         return importlib.import_module("c2pa")
-    except ImportError as exc:
-        raise Unavailable(f"c2pa-python is not installed ({exc})") from None
-    except OSError as exc:  # the native library failed to load
-        raise Unavailable(f"c2pa-python cannot load its native library ({exc})") from None
+    except ImportError:
+        raise Unavailable("c2pa-python is not installed") from None
+    except Exception as exc:  # its native library failed to load or does not match
+        raise Unavailable(f"c2pa-python cannot be loaded ({type(exc).__name__}: {exc})") from None
 
 
 def _context(c2pa: Any) -> Any:

@@ -216,16 +216,19 @@ def _document(declaration: DeclarationResult) -> Document:
 
 
 def findings(
-    declaration: DeclarationResult, params: dict[str, Any], reader: Reader | None
+    declaration: DeclarationResult,
+    params: dict[str, Any],
+    reader: Reader | None,
+    unavailable: str = "c2pa-python is not installed",
 ) -> list[Finding]:
-    """The three rules' findings for one declaration; reader None: c2pa-python is missing."""
+    """The three rules' findings for one declaration; reader None: c2pa-python is unusable."""
     document = _document(declaration)
     out = _Findings(document)
     base = Path(declaration.file).resolve().parent
     named = [a for a in declaration.declaration.get("assets") or [] if a.get("path")]
     if reader is None or not named:
         reason = (
-            f"cannot check {len(named)} asset file(s): c2pa-python is not installed; {EXTRA}"
+            f"cannot check {len(named)} asset file(s): {unavailable}; {EXTRA}"
             if named
             else "the declaration names no asset files (assets[].path)"
         )
@@ -243,15 +246,16 @@ def verify_credentials(
     result: Result, params: dict[str, Any], reader: Reader | None = read_manifest
 ) -> Result:
     """The result with the credentials rules' findings added to every declaration."""
+    unavailable = "c2pa-python is not installed"
     if reader is not None:
         try:
             load_library()
-        except Unavailable:
-            reader = None
+        except Unavailable as exc:
+            reader, unavailable = None, str(exc)
     declarations = []
     for declaration in result.declarations:
         merged = sorted(
-            [*declaration.findings, *findings(declaration, params, reader)],
+            [*declaration.findings, *findings(declaration, params, reader, unavailable)],
             key=lambda f: (f.location.line, f.location.column, f.rule_id, f.subject.pointer),
         )
         declarations.append(declaration.model_copy(update={"findings": merged}))
