@@ -1,4 +1,4 @@
-"""Timing helpers for the benchmark: best-of-N wall time in-process, and cold child processes."""
+"""Timing helpers for the benchmark: best-of-N wall and CPU time, in-process and in children."""
 
 from __future__ import annotations
 
@@ -7,9 +7,10 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
+from types import ModuleType
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -29,20 +30,6 @@ class Timing:
         return self.best * 1000
 
 
-def best_of(repeat: int, func: Callable[[], T]) -> tuple[Timing, T]:
-    """Run `func` `repeat` times with a collected heap; the fastest run and the last result."""
-    runs, cpus = [], []
-    result: Any = None
-    for _ in range(max(1, repeat)):
-        result = None  # let the previous result go before the next run allocates its own
-        gc.collect()
-        cpu, start = time.process_time(), time.perf_counter()
-        result = func()
-        runs.append(time.perf_counter() - start)
-        cpus.append(time.process_time() - cpu)
-    return Timing(min(runs), tuple(runs), min(cpus)), result
-
-
 @dataclass(frozen=True)
 class ChildRun:
     """One child process: wall time, exit code, peak resident memory and its output."""
@@ -55,9 +42,9 @@ class ChildRun:
     cpu: float = 0.0
 
 
-#: Runs the command and reports its wall time and peak RSS. The indirection matters: on Linux a
-#: child started with fork or vfork inherits its parent's peak RSS at exec, so measured directly
-#: from this (large) process every child would seem to be as big as the benchmark itself.
+#: Runs the command and reports its wall time, peak RSS and CPU time. The indirection matters:
+#: on Linux a child started with fork or vfork inherits its parent's peak RSS at exec, so
+#: measured directly from this (large) process every child would seem as big as the benchmark.
 _SPAWN = """
 import os, sys, time
 start = time.perf_counter()
@@ -71,7 +58,11 @@ sys.exit(os.waitstatus_to_exitcode(status))
 
 
 def run_child(argv: Sequence[str], cwd: Path, keep_stdout: bool = False) -> ChildRun:
-    """Run a command to completion; its own wall time and peak RSS, read with wait4."""
+    """Run a command to completion; its own wall time, peak RSS and CPU time (with wait4).
+
+    The peak RSS is that of the largest process among the command and the children it
+    waited for (worker processes included), not their sum.
+    """
     with (
         tempfile.TemporaryFile() as out,
         tempfile.TemporaryFile() as err,
@@ -85,18 +76,82 @@ def run_child(argv: Sequence[str], cwd: Path, keep_stdout: bool = False) -> Chil
         err.seek(0)
         stdout = out.read().decode("utf-8", "replace") if keep_stdout else ""
         stderr = err.read().decode("utf-8", "replace")
-    # ru_maxrss is in kilobytes on Linux (bytes on macOS)
-    scale = 1 if sys.platform == "darwin" else 1024
+    scale = 1 if sys.platform == "darwin" else 1024  # ru_maxrss: bytes on macOS, KiB on Linux
     return ChildRun(float(seconds), code, int(max_rss) * scale, stdout, stderr, float(cpu))
 
 
-def best_child(repeat: int, argv: Sequence[str], cwd: Path) -> tuple[Timing, ChildRun]:
-    """The fastest of several cold runs of a command, and its largest peak RSS."""
-    runs = [run_child(argv, cwd) for _ in range(max(1, repeat))]
-    failed = [r for r in runs if r.exit_code not in (0, 1)]
-    fastest = failed[0] if failed else min(runs, key=lambda r: r.seconds)
-    peak = max(r.max_rss_bytes for r in runs)
-    timing = Timing(fastest.seconds, tuple(r.seconds for r in runs), min(r.cpu for r in runs))
-    return timing, ChildRun(
-        fastest.seconds, fastest.exit_code, peak, fastest.stdout, fastest.stderr, timing.cpu
-    )
+@dataclass(frozen=True)
+class Budget:
+    """How often to repeat a figure: up to `repeat` runs, fewer when runs are slow.
+
+    A figure is run again only while its runs so far, plus one more, stay within `seconds`:
+    quick figures get every repetition, a slow one (the whole slate) may get a single run.
+    """
+
+    repeat: int = 3
+    seconds: float = 20.0
+
+    def more(self, runs: Sequence[float]) -> bool:
+        if not runs:
+            return True
+        return len(runs) < self.repeat and sum(runs) + max(runs) <= self.seconds
+
+    def best_of(self, func: Callable[[], T]) -> tuple[Timing, T]:
+        """Run `func` with a collected heap each time; the fastest run and the last result."""
+        runs: list[float] = []
+        cpus: list[float] = []
+        result: Any = None
+        while self.more(runs):
+            result = None  # let the previous result go before the next run allocates its own
+            gc.collect()
+            cpu, start = time.process_time(), time.perf_counter()
+            result = func()
+            runs.append(time.perf_counter() - start)
+            cpus.append(time.process_time() - cpu)
+        return Timing(min(runs), tuple(runs), min(cpus)), result
+
+    def best_child(self, argv: Sequence[str], cwd: Path) -> tuple[Timing, ChildRun]:
+        """The fastest of several cold runs of a command, and the largest peak RSS among them."""
+        runs: list[ChildRun] = []
+        while self.more([r.seconds for r in runs]):
+            runs.append(run_child(argv, cwd))
+        failed = [r for r in runs if r.exit_code not in (0, 1)]
+        fastest = failed[0] if failed else min(runs, key=lambda r: r.seconds)
+        peak = max(r.max_rss_bytes for r in runs)
+        timing = Timing(fastest.seconds, tuple(r.seconds for r in runs), min(r.cpu for r in runs))
+        return timing, replace(fastest, max_rss_bytes=peak, cpu=timing.cpu)
+
+
+class PhaseTimers:
+    """Wraps functions of a module for the duration of a `with` block, adding up their time."""
+
+    def __init__(self, module: ModuleType, names: Iterable[str]) -> None:
+        self.module = module
+        self.names = [n for n in names if callable(getattr(module, n, None))]
+        self.wall = dict.fromkeys(self.names, 0.0)
+        self.cpu = dict.fromkeys(self.names, 0.0)
+        self.originals: dict[str, Callable[..., Any]] = {}
+
+    def _wrap(self, name: str, func: Callable[..., Any]) -> Callable[..., Any]:
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            cpu, start = time.process_time(), time.perf_counter()
+            try:
+                return func(*args, **kwargs)
+            finally:
+                self.wall[name] += time.perf_counter() - start
+                self.cpu[name] += time.process_time() - cpu
+
+        return timed
+
+    def __enter__(self) -> PhaseTimers:
+        for name in self.names:
+            self.originals[name] = getattr(self.module, name)
+            setattr(self.module, name, self._wrap(name, self.originals[name]))
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for name, func in self.originals.items():
+            setattr(self.module, name, func)
+
+    def timings(self) -> dict[str, Timing]:
+        return {n: Timing(self.wall[n], (self.wall[n],), self.cpu[n]) for n in self.names}

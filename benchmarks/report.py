@@ -11,7 +11,9 @@ PHASES = (
     "floor",
     "load",
     "validate",
+    "evidence paths",
     "evaluate",
+    "other",
     "check_paths",
     "render text",
     "render json",
@@ -19,11 +21,13 @@ PHASES = (
     "cold process",
 )
 LABELS = {
-    "floor": "floor: yaml.load CSafeLoader",
-    "load": "load (loader.load_file)",
-    "validate": "validate_declaration",
-    "evaluate": "evaluate (ccai-baseline)",
-    "check_paths": "check_paths",
+    "floor": "floor: yaml.load, CSafeLoader",
+    "load": "  load (loader.load_file)",
+    "validate": "  validate_declaration",
+    "evidence paths": "  resolve evidence paths",
+    "evaluate": "  evaluate (compiled ruleset)",
+    "other": "  the rest (find files, Result)",
+    "check_paths": "check_paths (all of the above)",
     "render text": "render text",
     "render json": "render json",
     "check in-process": "= check in-process",
@@ -121,34 +125,41 @@ def targets(figures: Any) -> list[Target]:
     return out
 
 
-def _cell(seconds: float | None, floor: float | None) -> str:
-    if seconds is None:
-        return f"{'':>10} {'':>7}"
-    ratio = _ratio(seconds, floor)
-    shown = f"{ratio:6.2f}x" if ratio is not None else ""
-    return f"{seconds * 1000:10.1f} {shown:>7}"
+def _row(label: str, timing: Any, floor: Any) -> str:
+    if timing is None:
+        return f"  {label:<34}{'not measured':>12}"
+    wall = _ratio(timing.best, floor.best if floor else None)
+    cpu = _ratio(timing.cpu, floor.cpu if floor else None)
+    return (
+        f"  {label:<34}{timing.ms:12.1f}{wall or 0:8.2f}x{timing.cpu * 1000:12.1f}{cpu or 0:8.2f}x"
+        f"{len(timing.runs) or '':>6}"
+    )
 
 
-def render(figures: Any, rules: int, repeat: int, elapsed: float, quick: bool) -> str:
+def render(figures: Any, rules: int, budget: Any, elapsed: float, quick: bool) -> str:
     """The table a person reads after `make bench`."""
     names = [n for n in SETS if n in figures.sizes]
     lines = [
-        f"ccai-policy benchmark{' (--quick)' if quick else ''}: ccai-baseline with {rules} rules, "
-        f"best of {repeat}, Python {platform.python_version()}, {os.cpu_count()} CPUs",
-        "data: "
-        + "; ".join(
-            f"{n} {figures.files[n]} file(s), {figures.sizes[n] / MB:.2f} MB" for n in names
-        ),
-        "",
-        f"{'phase (ms, x floor of the same files)':<34}" + "".join(f"{n:>18}" for n in names),
+        f"ccai-policy benchmark{' (--quick)' if quick else ''}: ccai-baseline, {rules} rules; "
+        f"best of up to {budget.repeat} runs within {budget.seconds:g} s per figure; "
+        f"Python {platform.python_version()}, {os.cpu_count()} CPUs",
     ]
-    for phase in PHASES:
-        cells = [_cell(_best(figures, n, phase), _best(figures, n, "floor")) for n in names]
-        lines.append(f"{LABELS[phase]:<34}" + "".join(f" {c}" for c in cells))
-    policy = _best(figures, "policy", "load + compile") or 0.0
-    lines.append(f"{'policy load + compile (once)':<34} {policy * 1000:10.1f}")
+    for name in names:
+        uses = figures.uses.get(name, 0)
+        lines += [
+            "",
+            f"{name}: {figures.files[name]} declaration(s) x {uses:,} uses, "
+            f"{figures.sizes[name] / MB:.2f} MB",
+            f"  {'':<34}{'wall ms':>12}{'x floor':>9}{'CPU ms':>12}{'x floor':>9}{'runs':>6}",
+        ]
+        floor = figures.times.get((name, "floor"))
+        for phase in PHASES:
+            lines.append(_row(LABELS[phase], figures.times.get((name, phase)), floor))
     lines.append("")
-    lines.append("cold processes:  wall ms   peak RSS MB   RSS/input")
+    policy = _best(figures, "policy", "load + compile") or 0.0
+    lines.append(f"policy load + compile, once per run: {policy * 1000:.1f} ms")
+    lines.append("")
+    lines.append("cold processes:     wall ms    CPU ms   peak RSS MB   RSS/input")
     for label in ("--version", "one example", *names, "slate --jobs 2"):
         timing = figures.times.get((label, "cold process"))
         if timing is None:
@@ -156,7 +167,8 @@ def render(figures: Any, rules: int, repeat: int, elapsed: float, quick: bool) -
         rss = figures.rss.get(label, 0)
         size = figures.sizes.get(label.split()[0])
         per_input = f"{rss / size:8.1f}x" if size else ""
-        lines.append(f"  {label:<14}{timing.ms:8.0f}   {rss / MB:11.1f}   {per_input}")
+        cpu = timing.cpu * 1000
+        lines.append(f"  {label:<14}{timing.ms:10.0f}{cpu:10.0f}   {rss / MB:11.1f}   {per_input}")
     lines.append("")
     lines.append("targets (issue, what, measured, limit):")
     for target in targets(figures):
