@@ -135,3 +135,25 @@ def test_malformed_waiver_files_exit_2(
     result = run_cli(*check_args("--waivers", str(write(tmp_path, text))))
     assert result.exit_code == 2
     assert expected in result.output
+
+
+def test_built_in_evidence_rule_can_be_waived(
+    run_cli: Callable[..., Result], tmp_path: Path
+) -> None:
+    decl = tmp_path / "decl.yaml"
+    text = (Path(__file__).parent / "data" / "authoring" / "decl.yaml").read_text(encoding="utf-8")
+    decl.write_text(
+        text.replace(
+            "    person: p-ana\n    uses: [u-voice",
+            "    person: p-ana\n    evidence: {path: missing.pdf}\n    uses: [u-voice",
+        ),
+        encoding="utf-8",
+    )
+    waiver = (
+        "waivers:\n  - rule: TRANSP-EVIDENCE-FILE-001\n    subject: c-1\n"
+        "    justification: The signed consent is held by the union's legal team.\n"
+        "    approver: A. Rep\n    expires: 2027-01-31\n"
+    )
+    waivers = write(tmp_path, waiver)
+    result = run_cli(*check_args("--verify-evidence", "--waivers", str(waivers), decl=decl))
+    assert "WAIVED TRANSP-EVIDENCE-FILE-001 [high] c-1: evidence file missing.pdf" in result.output
