@@ -1,0 +1,11 @@
+"""The command line: parse options, build the pieces, run, write outputs, choose the exit code.
+
+Only this package prints or chooses exit codes; nothing else imports it.
+"""
+
+from __future__ import annotations
+
+from . import check_command, project_commands, rules_commands
+from .app import main
+
+__all__ = ["check_command", "main", "project_commands", "rules_commands"]
