@@ -15,8 +15,8 @@ from click.testing import Result
 from ccai_policy import __version__
 from ccai_policy.catalog import load_policy
 from ccai_policy.check import check_paths
+from ccai_policy.compiler import compile_policy
 from ccai_policy.diff import diff_files, field_changes, finding_changes
-from ccai_policy.engine import compile_policy
 from ccai_policy.waivers import apply_waivers, load_waivers
 
 from .conftest import AS_OF

@@ -10,7 +10,8 @@ from pathlib import Path
 
 from . import __version__
 from .catalog import ResolvedPolicy, display_path
-from .engine import RuleSet, evaluate
+from .compiler import RuleSet
+from .engine import evaluate
 from .errors import CcaiError, Location, ValidationErrors
 from .evidence import RULE as EVIDENCE_RULE
 from .evidence import resolve as resolve_evidence

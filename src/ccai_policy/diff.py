@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 from .catalog import display_path
 from .check import check_paths
-from .engine import RuleSet
+from .compiler import RuleSet
 from .errors import CcaiError, Location, UsageProblem, ValidationErrors
 from .model.declaration import LIST_SECTIONS
 from .model.result import (

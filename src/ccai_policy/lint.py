@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .catalog import LoadedRule, is_rule_file, load_rule_file, resolve_policy_file, yaml_files
-from .engine import compile_rule
+from .compiler import compile_rule
 from .errors import CcaiError, RuleError, ValidationErrors
 
 

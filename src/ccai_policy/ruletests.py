@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from .catalog import LoadedRule, ResolvedPolicy
-from .engine import RuleSet, compile_rule, evaluate
+from .compiler import RuleSet, compile_rule
+from .engine import evaluate
 from .errors import CcaiError, ValidationErrors
 from .loader import Document, load_file
 from .model.policy import Policy

@@ -13,7 +13,7 @@ import pytest
 
 from ccai_policy.catalog import load_policy
 from ccai_policy.check import check_paths
-from ccai_policy.engine import compile_policy
+from ccai_policy.compiler import compile_policy
 from ccai_policy.model.result import Result
 from ccai_policy.waivers import apply_waivers, load_waivers
 

@@ -140,7 +140,7 @@ def check(
     """Evaluate declaration files (or directories of them) against a policy."""
     from ..catalog import load_policy
     from ..check import EvidenceOptions, check_paths
-    from ..engine import compile_policy
+    from ..compiler import compile_policy
     from ..formats import DIRECTORY_FORMATS, FORMATS
     from ..model.result import exit_code
     from ..waivers import apply_waivers, load_waivers

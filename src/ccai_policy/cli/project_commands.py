@@ -80,9 +80,9 @@ def diff_command(
     2: either version could not be evaluated, or a bad option.
     """
     from ..catalog import load_policy
+    from ..compiler import compile_policy
     from ..diff import diff_files, exit_code
     from ..diffreport import DIFF_FORMATS
-    from ..engine import compile_policy
     from ..waivers import load_waivers
 
     targets = [(name, file) for name, file, _ in parse_outputs(outputs, DIFF_FORMATS, {})]
