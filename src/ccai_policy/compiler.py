@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -29,6 +30,13 @@ _PARAM = re.compile(r"\bparams\.([A-Za-z_][A-Za-z0-9_]*)")
 ITEM_PASS, ITEM_FAIL, ITEM_NOT_APPLICABLE = 1, 0, 2
 
 
+#: Names the engine binds per call; rule names cannot start with '_', so they never collide.
+INDEX_NAME = "_i"
+CHUNK_NAME = "_chunk"
+#: Items per pinpointing call: CEL's filter copies its output, so keep each output small.
+CHUNK = 256
+
+
 @dataclass(frozen=True)
 class CompiledRule:
     """A rule ready to evaluate: its programs, its effective severity and where it came from."""
@@ -37,6 +45,7 @@ class CompiledRule:
     severity: Severity
     applies_when: Compiled | None
     fast: Compiled | None
+    pinpoint: Compiled | None
     per_item: Compiled
     message_parts: list[str | Compiled]
 
@@ -46,16 +55,45 @@ class RuleSet:
     policy: ResolvedPolicy
     rules: list[CompiledRule]
 
+    @functools.cached_property
+    def names(self) -> frozenset[str]:
+        """The declaration-wide names the rules use: only these are converted for CEL."""
+        used: set[str] = {"production"}  # findings about the whole declaration name it
+        for rule in self.rules:
+            for program in (rule.applies_when, rule.fast, rule.pinpoint, rule.per_item):
+                if program is not None:
+                    used.update(program.program.variables())
+            for part in rule.message_parts:
+                if not isinstance(part, str):
+                    used.update(part.program.variables())
+        return frozenset(used & GLOBAL_NAMES)
 
-def _compose(loaded: LoadedRule) -> tuple[str | None, str]:
+
+def _compose(loaded: LoadedRule) -> dict[str, str]:
+    """The programs a rule runs as: fast over the whole section, then to find failing items."""
     rule = loaded.rule
     where = f"({rule.where})" if rule.where else "true"
-    item = f"({where}) ? (({rule.assert_}) ? {ITEM_PASS} : {ITEM_FAIL}) : {ITEM_NOT_APPLICABLE}"
+    verdict = f"({where}) ? (({rule.assert_}) ? {ITEM_PASS} : {ITEM_FAIL}) : {ITEM_NOT_APPLICABLE}"
     if rule.for_each == "declaration":
-        return None, item
+        return {"per_item": verdict}
     x, s = rule.as_, rule.for_each
-    fast = f"[{s}.exists({x}, {where}), {s}.all({x}, ({where}) ? ({rule.assert_}) : true)]"
-    return fast, item
+    return {
+        # Any item applicable, and every applicable item passing, in one linear call.
+        "fast": f"[{s}.exists({x}, {where}), {s}.all({x}, ({where}) ? ({rule.assert_}) : true)]",
+        # The positions of failing items within one chunk of positions.
+        "pinpoint": f"{CHUNK_NAME}.filter({INDEX_NAME}, [{s}[{INDEX_NAME}]].exists({x}, "
+        f"({where}) ? !({rule.assert_}) : false))",
+        # One item by position, where a chunk raised.
+        "per_item": f"[{s}[{INDEX_NAME}]].map({x}, {verdict})[0]",
+    }
+
+
+def _bind_item(loaded: LoadedRule, source: str) -> str:
+    """A message expression evaluated for the item at the bound position."""
+    rule = loaded.rule
+    if rule.for_each == "declaration":
+        return source
+    return f"[{rule.for_each}[{INDEX_NAME}]].map({rule.as_}, {source})[0]"
 
 
 def compile_rule(loaded: LoadedRule, severity: Severity) -> CompiledRule:
@@ -104,15 +142,22 @@ def compile_rule(loaded: LoadedRule, severity: Severity) -> CompiledRule:
             )
     if problems:
         raise ValidationErrors(problems)
-    fast_source, item_source = _compose(loaded)
     origin, _, _ = rule_location(loaded, "assert")
-    fast = (
-        compile_expression(fast_source, what=rule.id, origin=origin, checked=False)
-        if fast_source
-        else None
+
+    def composed(source: str) -> Compiled:
+        return compile_expression(source, what=rule.id, origin=origin, checked=False)
+
+    programs = {name: composed(source) for name, source in _compose(loaded).items()}
+    message = [p if isinstance(p, str) else composed(_bind_item(loaded, p.source)) for p in parts]
+    return CompiledRule(
+        loaded=loaded,
+        severity=severity,
+        applies_when=compiled.get("applies_when"),
+        fast=programs.get("fast"),
+        pinpoint=programs.get("pinpoint"),
+        per_item=programs["per_item"],
+        message_parts=message,
     )
-    per_item = compile_expression(item_source, what=rule.id, origin=origin, checked=False)
-    return CompiledRule(loaded, severity, compiled.get("applies_when"), fast, per_item, parts)
 
 
 def compile_policy(policy: ResolvedPolicy) -> RuleSet:

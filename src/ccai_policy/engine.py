@@ -4,11 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from typing import Any
 
 from pydantic import AnyUrl
 
-from .compiler import INDEXES, ITEM_FAIL, ITEM_NOT_APPLICABLE, CompiledRule, RuleSet
+from .compiler import (
+    CHUNK,
+    CHUNK_NAME,
+    GLOBAL_NAMES,
+    INDEX_NAME,
+    INDEXES,
+    ITEM_FAIL,
+    ITEM_NOT_APPLICABLE,
+    CompiledRule,
+    RuleSet,
+)
 from .expressions import ExpressionError, Scope, render_value
 from .loader import Document
 from .model.declaration import LIST_SECTIONS, Declaration
@@ -24,27 +35,46 @@ from .model.result import (
 #: Indexes bound beside the sections: name -> (section, key field, key is a list).
 
 
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
 def _to_cel(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _to_cel(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_to_cel(v) for v in value]
-    if isinstance(value, dt.datetime):
+    """Model data as CEL wants it: dates as UTC timestamps, URLs as strings."""
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
+    if kind is dict:
+        return {k: v if type(v) in _PLAIN else _to_cel(v) for k, v in value.items()}
+    if kind is list or kind is tuple:
+        return [v if type(v) in _PLAIN else _to_cel(v) for v in value]
+    if kind is dt.datetime:
         return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
-    if isinstance(value, dt.date):
+    if kind is dt.date:
         return dt.datetime(value.year, value.month, value.day, tzinfo=dt.UTC)
     if isinstance(value, AnyUrl):
         return str(value)
     return value
 
 
-def bind(declaration: Declaration, params: dict[str, Any], as_of: dt.date) -> dict[str, Any]:
-    """The variables every expression sees for one declaration."""
+def bind(
+    declaration: Declaration,
+    params: dict[str, Any],
+    as_of: dt.date,
+    names: frozenset[str] = GLOBAL_NAMES,
+) -> dict[str, Any]:
+    """The variables expressions see for one declaration, limited to the names they use.
+
+    Converting a variable for CEL costs time in proportion to its size, and every index
+    holds a copy of its section's items, so unused sections and indexes are left out.
+    """
     data = _to_cel(declaration.model_dump(mode="python", exclude={"api_version", "kind"}))
-    variables: dict[str, Any] = dict(data)
+    variables: dict[str, Any] = {k: v for k, v in data.items() if k in names}
     for section in LIST_SECTIONS:
-        variables[f"{section}_by_id"] = {item["id"]: item for item in data[section]}
+        if f"{section}_by_id" in names:
+            variables[f"{section}_by_id"] = {item["id"]: item for item in data[section]}
     for name, (section, key, many) in INDEXES.items():
+        if name not in names:
+            continue
         index: dict[str, list[Any]] = defaultdict(list)
         for item in data[section]:
             for value in item[key] if many else [item[key]]:
@@ -61,7 +91,7 @@ class _Evaluation:
     def __init__(
         self, declaration: Declaration, document: Document, ruleset: RuleSet, as_of: dt.date
     ):
-        self.variables = bind(declaration, ruleset.policy.params, as_of)
+        self.variables = bind(declaration, ruleset.policy.params, as_of, ruleset.names)
         self.scope = Scope(self.variables)
         self.document = document
         self.findings: list[Finding] = []
@@ -95,15 +125,22 @@ class _Evaluation:
             )
         )
 
-    def message(self, compiled: CompiledRule, item: Any) -> str:
-        name = compiled.loaded.rule.as_
+    def _bindings(self, compiled: CompiledRule, index: int) -> dict[str, Any]:
+        """How one item is bound: by position in its section, or the production itself."""
+        rule = compiled.loaded.rule
+        if rule.for_each == "declaration":
+            return {rule.as_: self.variables["production"]}
+        return {INDEX_NAME: index}
+
+    def message(self, compiled: CompiledRule, index: int) -> str:
+        bindings = self._bindings(compiled, index)
         out = []
         for part in compiled.message_parts:
             if isinstance(part, str):
                 out.append(part)
                 continue
             try:
-                out.append(render_value(self.scope.run_with(part, name, item)))
+                out.append(render_value(self.scope.run_with(part, **bindings)))
             except ExpressionError as exc:
                 out.append(f"<cannot evaluate {part.source!r}: {exc}>")
         return "".join(out).strip()
@@ -126,27 +163,53 @@ class _Evaluation:
                 reason = rule.applicability or f"applies only when {rule.applies_when}"
                 self.finding(compiled, "not_applicable", reason, "/production", production["id"])
                 return
-        if rule.for_each == "declaration":
-            self._per_item(compiled, [("/production", production["id"], production)])
+        if compiled.fast is None:  # for_each: declaration
+            self._per_item(compiled, [0])
             return
-        items = self.variables[rule.for_each]
-        if compiled.fast is not None:
+        count = len(self.variables[rule.for_each])
+        try:
+            any_applicable, all_pass = self.scope.run(compiled.fast)
+        except ExpressionError:
+            self._per_item(compiled, range(count))  # some item raises: find it, item by item
+            return
+        if not any_applicable:
+            self._not_applicable(compiled)
+        elif all_pass is True:
+            self._passed(compiled)
+        else:
+            self._pinpoint(compiled, count)
+
+    def _pinpoint(self, compiled: CompiledRule, count: int) -> None:
+        """Find the failing items a chunk at a time (CEL's filter is quadratic in its output)."""
+        assert compiled.pinpoint is not None
+        before = len(self.findings)
+        for start in range(0, count, CHUNK):
+            chunk = list(range(start, min(count, start + CHUNK)))
             try:
-                any_applicable, all_pass = self.scope.run(compiled.fast)
+                failing = self.scope.run_with(compiled.pinpoint, **{CHUNK_NAME: chunk})
             except ExpressionError:
-                pass  # pinpoint the item that raised, below
-            else:
-                if not any_applicable:
-                    self._not_applicable(compiled)
-                    return
-                if all_pass is True:
-                    self._passed(compiled)
-                    return
-        section = rule.for_each
-        self._per_item(
-            compiled,
-            [(f"/{section}/{i}", item.get("id"), item) for i, item in enumerate(items)],
-        )
+                self._per_item(compiled, chunk, summarize=False)
+                continue
+            for index in failing:
+                self._fail(compiled, int(index))
+        if len(self.findings) == before:  # fail closed: the rule failed, yet no item did
+            self.finding(
+                compiled,
+                "error",
+                "the rule failed as a whole but no single item could be pinpointed",
+                f"/{compiled.loaded.rule.for_each}",
+                None,
+            )
+
+    def _item(self, compiled: CompiledRule, index: int) -> tuple[str, str | None]:
+        section = compiled.loaded.rule.for_each
+        if section == "declaration":
+            return "/production", self.variables["production"]["id"]
+        return f"/{section}/{index}", self.variables[section][index].get("id")
+
+    def _fail(self, compiled: CompiledRule, index: int) -> None:
+        pointer, subject_id = self._item(compiled, index)
+        self.finding(compiled, "fail", self.message(compiled, index), pointer, subject_id)
 
     def _not_applicable(self, compiled: CompiledRule) -> None:
         rule = compiled.loaded.rule
@@ -160,15 +223,18 @@ class _Evaluation:
         pointer = "/production" if rule.for_each == "declaration" else f"/{rule.for_each}"
         self.finding(compiled, "pass", f"passed: {rule.title}", pointer, None)
 
-    def _per_item(self, compiled: CompiledRule, items: list[tuple[str, str | None, Any]]) -> None:
-        rule = compiled.loaded.rule
+    def _per_item(
+        self, compiled: CompiledRule, indices: Iterable[int], *, summarize: bool = True
+    ) -> None:
+        """Evaluate items one call each: only where a rule raised, or for the declaration."""
         applicable = failed = 0
-        for pointer, subject_id, item in items:
+        for index in indices:
             try:
-                outcome = self.scope.run_with(compiled.per_item, rule.as_, item)
+                outcome = self.scope.run_with(compiled.per_item, **self._bindings(compiled, index))
             except ExpressionError as exc:
                 applicable += 1
                 failed += 1
+                pointer, subject_id = self._item(compiled, index)
                 self.finding(
                     compiled,
                     "error",
@@ -182,7 +248,9 @@ class _Evaluation:
             applicable += 1
             if outcome == ITEM_FAIL:
                 failed += 1
-                self.finding(compiled, "fail", self.message(compiled, item), pointer, subject_id)
+                self._fail(compiled, index)
+        if not summarize:
+            return
         if not applicable:
             self._not_applicable(compiled)
         elif not failed:

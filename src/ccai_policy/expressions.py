@@ -11,6 +11,8 @@ from .errors import Location, RuleError
 
 MAX_LENGTH = 2000
 MAX_COMPREHENSION_NESTING = 3
+#: A value inserted into a finding message is cut to this many characters.
+MAX_RENDERED = 1000
 
 _MACROS = ("all", "exists", "exists_one", "map", "filter")
 _BOUND = re.compile(r"\.(?:all|exists_one|exists|map|filter)\(\s*([A-Za-z_][A-Za-z0-9_]*)\s*,")
@@ -204,29 +206,26 @@ def _check_names(program: Any, source: str, what: str, origin: Location, known: 
 
 
 class Scope:
-    """The variables of one declaration, converted once, with one rebindable item name."""
+    """The variables of one declaration, converted once, plus a few rebindable names."""
 
     def __init__(self, variables: dict[str, Any]) -> None:
         self._context = _cel().Context(variables=variables)
-        self._name: str | None = None
-        self._item: Any = None
-        self._context.set_variable_resolver(self._resolve)
-
-    def _resolve(self, name: str) -> Any:
-        return self._item if name == self._name else None
+        self._bound: dict[str, Any] = {}
+        self._context.set_variable_resolver(self._bound.get)
 
     def run(self, compiled: Compiled) -> Any:
-        """Evaluate with no item bound."""
-        self._name = None
+        """Evaluate with nothing extra bound."""
+        self._bound.clear()
         return self._call(compiled)
 
-    def run_with(self, compiled: Compiled, name: str, item: Any) -> Any:
-        """Evaluate with `name` bound to one item."""
-        self._name, self._item = name, item
+    def run_with(self, compiled: Compiled, **bindings: Any) -> Any:
+        """Evaluate with names bound for this call only (cheap: the scope is not rebuilt)."""
+        self._bound.clear()
+        self._bound.update(bindings)
         try:
             return self._call(compiled)
         finally:
-            self._name, self._item = None, None
+            self._bound.clear()
 
     def _call(self, compiled: Compiled) -> Any:
         try:
@@ -239,19 +238,28 @@ class Scope:
 
 def _describe(exc: BaseException) -> str:
     text = str(exc).split(". Check that", 1)[0].split(" CEL does not coerce", 1)[0]
+    if len(text) > MAX_RENDERED:
+        text = f"{text[:MAX_RENDERED]}…"
     if isinstance(exc, KeyError):
         return f"no field {text} in the item (check the field name)"
     return text or type(exc).__name__
 
 
 def render_value(value: Any) -> str:
-    """How a CEL value appears inside a finding message."""
+    """How a CEL value appears inside a finding message, cut to MAX_RENDERED characters."""
+    text = _render(value)
+    if len(text) > MAX_RENDERED:
+        return f"{text[:MAX_RENDERED]}… ({len(text):,} characters)"
+    return text
+
+
+def _render(value: Any) -> str:
     if value is None:
         return "none"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list | tuple):
-        return ", ".join(render_value(v) for v in value) if value else "(none)"
+        return ", ".join(_render(v) for v in value) if value else "(none)"
     if hasattr(value, "isoformat"):
         text: str = value.isoformat()
         return text[:10] if text.endswith("T00:00:00+00:00") else text.replace("+00:00", "Z")
