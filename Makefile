@@ -48,3 +48,11 @@ browser-deps:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 	  else echo "browser-deps: install Debian's chromium package (needs root)"; exit 1; fi; }
 	@test -f $(AXE_JS) || npm install --no-save --silent --prefix $(VENV)/browser axe-core@4
+
+# Long fuzzing run: the fuzz tests with many more examples (the default `make test` keeps a small
+# budget). FUZZ_EXAMPLES=200000 make fuzz runs longer; Hypothesis prints what it ran.
+FUZZ_EXAMPLES ?= 20000
+.PHONY: fuzz
+fuzz: $(STAMP)
+	CCAI_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest tests/test_fuzz.py \
+	  --hypothesis-show-statistics -q

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -131,7 +132,8 @@ def load_file(
         with p.open("rb") as handle:  # a device or a pipe has no size: read no more than allowed
             raw = handle.read(max_bytes + 1)
     except OSError as exc:
-        raise LoadError(f"cannot read file: {exc.strerror or exc}", Location(shown)) from None
+        message = f"cannot read file: {exc.strerror or exc}"
+        raise LoadError(message, Location(shown), _link_hint(p)) from None
     if len(raw) > max_bytes:
         raise LoadError(
             f"file is over the limit of {max_bytes:,} bytes",
@@ -144,6 +146,15 @@ def load_file(
         sha256=hashlib.sha256(raw).hexdigest(),
         record_scalars=record_scalars,
     )
+
+
+def _link_hint(path: Path) -> str:
+    """For a symbolic link that cannot be read through, where it points."""
+    try:
+        target = os.readlink(path)
+    except OSError:  # not a link
+        return ""
+    return f"it is a symbolic link to {target}; fix or remove the link"
 
 
 def load_text(

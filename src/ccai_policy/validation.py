@@ -26,6 +26,8 @@ _SINGULAR = {
     "assets": "asset",
 }
 _DATE_ERRORS = ("date", "datetime", "time")
+#: Values echoed in messages are cut to about this many characters.
+SHOWN_LENGTH = 80
 _QUOTED = re.compile(r"'([^']*)'")
 
 
@@ -122,13 +124,17 @@ def _message(error: Any) -> str:
 
 
 def _shown(value: Any) -> str:
-    """A value as YAML would write it: true, null, 'text', 4.2; containers by kind."""
+    """A value as YAML writes it (true, null, 'text', 4.2), containers by kind, long ones cut."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if value is None:
         return "null"
     if isinstance(value, dict | list):
         return kind_of(value)
+    if isinstance(value, str) and len(value) > SHOWN_LENGTH:
+        return f"{value[: SHOWN_LENGTH - 20]!r}… ({len(value):,} characters)"
+    if isinstance(value, int) and abs(value) >= 10**SHOWN_LENGTH:
+        return f"a number of {len(str(abs(value))):,} digits"
     return repr(value)
 
 
@@ -142,10 +148,11 @@ def _model_problems(model: type[M], document: Document, what: str) -> tuple[M | 
             hint or "see the schema",
         )
         return None, [problem]
+    problems = []
     try:
-        return model.model_validate(document.data), []
+        result: M | None = model.model_validate(document.data)
     except ValidationError as exc:
-        problems = []
+        result = None
         for error in exc.errors(include_url=False):
             loc = tuple(error["loc"])
             problems.append(
@@ -155,7 +162,31 @@ def _model_problems(model: type[M], document: Document, what: str) -> tuple[M | 
                     _hint(error, model),
                 )
             )
-        return None, problems
+    reported = {problem.location for problem in problems}
+    for loc, number in _huge_integers(document.data, ()):
+        where = document.locate(pointer_of(loc))
+        if where not in reported:
+            problems.append(
+                ValidationProblem(
+                    f"`{display_path(loc)}`: {_shown(number)} is out of range: whole numbers "
+                    f"must be between {-(2**63):,} and {2**63 - 1:,}",
+                    where,
+                    "use a smaller number, or quote it if it is text",
+                )
+            )
+    return (result, []) if not problems else (None, problems)
+
+
+def _huge_integers(value: Any, loc: tuple[str | int, ...]) -> Iterable[tuple[tuple[Any, ...], int]]:
+    """Integers the expression engine cannot hold as 64-bit integers, with where they are."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _huge_integers(item, (*loc, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _huge_integers(item, (*loc, index))
+    elif isinstance(value, int) and not isinstance(value, bool) and not -(2**63) <= value < 2**63:
+        yield loc, value
 
 
 def validate_model(model: type[M], document: Document, *, what: str = "document") -> M:

@@ -48,8 +48,18 @@ def _serve(conn: Connection, job: Callable[[T], R], limits: Limits) -> None:
         try:
             outcome: object = job(item)
         except MemoryError:
-            outcome = Killed(f"ran out of memory (limit {limits.memory_bytes:,} bytes)")
-        conn.send(outcome)
+            limit = f" (limit {limits.memory_bytes:,} bytes)" if limits.memory_bytes else ""
+            outcome = Killed(f"ran out of memory{limit}")
+        except BaseException as exc:  # a bug or a library panic: report it, print no traceback
+            if isinstance(exc, KeyboardInterrupt | SystemExit):
+                raise
+            outcome = Killed(f"internal error: {type(exc).__name__}: {exc}"[:2000])
+        try:
+            conn.send(outcome)
+        except OSError:  # the parent is gone
+            break
+        except Exception as exc:  # too big to pickle within the memory limit, or unpicklable
+            conn.send(Killed(f"could not return the result: {type(exc).__name__}"))
     conn.close()
 
 
