@@ -173,7 +173,11 @@ def main(argv: list[str] | None = None) -> int:
     sets = prepare(args.data, args.seed, QUICK if args.quick else FULL)
 
     from ccai_policy.catalog import load_policy
-    from ccai_policy.engine import compile_policy
+
+    try:
+        from ccai_policy.compiler import compile_policy
+    except ImportError:  # before the compiler moved out of the engine
+        from ccai_policy.engine import compile_policy  # type: ignore[attr-defined,no-redef]
 
     figures = Figures()
     figures.times["policy", "load + compile"], ruleset = budget.best_of(
