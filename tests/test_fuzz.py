@@ -36,6 +36,7 @@ from .conftest import AS_OF, SHARED
 from .fuzzing.strategies import (
     corrupted_declarations,
     declarations,
+    hostile_evidence_paths,
     mangled_yaml,
     yaml_documents,
     yaml_soup,
@@ -111,7 +112,7 @@ def fuzz_declaration(result: Result) -> DeclarationResult | None:
     return next((d for d in result.declarations if d.file == "fuzz.yaml"), None)
 
 
-@budget(60)
+@budget(40)
 @given(raw=yaml_documents(declarations()))
 def test_valid_declarations_are_evaluated_and_every_format_renders(
     workdir: Path, raw: bytes
@@ -124,7 +125,7 @@ def test_valid_declarations_are_evaluated_and_every_format_renders(
     assert {f.rule_id for f in evaluated.findings} == {r.rule.id for r in ruleset().policy.rules}
 
 
-@budget(60)
+@budget(40)
 @given(raw=yaml_documents(corrupted_declarations()))
 def test_corrupted_declarations_end_in_located_problems_or_findings(
     workdir: Path, raw: bytes
@@ -142,6 +143,22 @@ def test_mangled_yaml_never_escapes_as_an_exception(workdir: Path, raw: bytes) -
     check_beside_good(workdir, raw)
 
 
+@budget(20)
+@given(raw=yaml_documents(hostile_evidence_paths()))
+def test_evidence_paths_outside_the_folder_are_refused_and_odd_ones_evaluated(
+    workdir: Path, raw: bytes
+) -> None:
+    result = check_beside_good(workdir, raw)
+    if result.problems:
+        assert len(result.problems) == 1
+        assert re.search(
+            r"evidence path '.*' (is absolute|leaves the declaration's folder|contains a NUL)",
+            result.problems[0].message,
+        ), result.problems[0].message
+    else:
+        assert fuzz_declaration(result) is not None
+
+
 KINDS = {
     "unknown field": r"unknown field '",
     "missing field": r"required field '[a-zA-Z_]+' is missing",
@@ -155,7 +172,13 @@ def test_the_corruptions_reach_each_kind_of_problem(workdir: Path) -> None:
     """The corrupted strategy is worth running: it produces each kind of mistake it claims."""
     seen: set[str] = set()
 
-    @settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=80,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+        derandomize=True,
+        database=None,
+    )
     @given(raw=yaml_documents(corrupted_declarations()))
     def collect(raw: bytes) -> None:
         for problem in check_beside_good(workdir, raw).problems:

@@ -568,3 +568,59 @@ def test_an_exception_in_a_worker_is_a_result_not_a_traceback(
     results = run_all(_raise_on_one, [0, 1, 2], jobs=2, limits=Limits(seconds=10))
     assert results == [0, Killed("internal error: ValueError: a bug in a job"), 2]
     assert "Traceback" not in capfd.readouterr().err
+
+
+# --- Evidence paths from a hostile declaration -------------------------------------------
+
+EVIDENCE = "      path: evidence/c-ana-deage.pdf\n"
+
+
+def test_an_evidence_path_with_a_nul_character_is_a_located_error(
+    run_cli: Run, workdir: Path
+) -> None:
+    text = good_with(EVIDENCE, '      path: "evidence/c-ana\\0deage.pdf"\n')
+    (workdir / "nul-path.yaml").write_text(text, encoding="utf-8")
+    result = check(run_cli, "nul-path.yaml")
+    assert result.exit_code == 2
+    assert problem_lines(result)[0] == (
+        f"  nul-path.yaml:{line_of(text, '      path: ')}:7: error: `consents[0].evidence.path`: "
+        "evidence path 'evidence/c-ana\\x00deage.pdf' contains a NUL character"
+    )
+
+
+def test_an_evidence_path_through_a_symlink_loop_is_a_located_error(
+    run_cli: Run, workdir: Path
+) -> None:
+    (workdir / "sub" / "evidence").mkdir(parents=True)
+    (workdir / "sub" / "evidence" / "c-ana-deage.pdf").symlink_to("loop.pdf")
+    (workdir / "sub" / "evidence" / "loop.pdf").symlink_to("c-ana-deage.pdf")
+    shutil.copy(GOOD, workdir / "sub" / "looped.yaml")
+    result = check(run_cli, "sub/looped.yaml")
+    assert result.exit_code == 2
+    assert problem_lines(result)[0] == (
+        f"  sub/looped.yaml:{line_of(GOOD.read_text(encoding='utf-8'), EVIDENCE)}:7: error: "
+        "`consents[0].evidence.path`: evidence path 'evidence/c-ana-deage.pdf' cannot be "
+        "resolved (a symbolic link loop?)"
+    )
+
+
+def test_an_unreadable_evidence_file_is_a_failing_finding(workdir: Path) -> None:
+    (workdir / "evidence").mkdir()
+    for name in ("c-ana-deage.pdf", "c-ana-voice.pdf"):
+        (workdir / "evidence" / name).write_bytes(b"%PDF-1.7\n")
+        (workdir / "evidence" / name).chmod(0)
+    try:
+        run = run_command(
+            ["check", "--as-of", AS_OF, "good.yaml", "--verify-evidence"],
+            workdir,
+            as_plain_user=True,
+        )
+    except subprocess.SubprocessError as exc:
+        pytest.skip(f"cannot give up root's file capabilities here: {exc}")
+    assert run.returncode == 1, run.output
+    assert "Traceback" not in run.output
+    assert (
+        f"good.yaml:{line_of(GOOD.read_text(encoding='utf-8'), EVIDENCE)}:7: FAIL "
+        "TRANSP-EVIDENCE-FILE-001 [high] c-ana-deage: cannot read evidence file "
+        "evidence/c-ana-deage.pdf: Permission denied"
+    ) in run.stdout

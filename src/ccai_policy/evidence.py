@@ -72,9 +72,17 @@ def _display(pointer: str) -> str:
     return display_path(parts)
 
 
-def _contained(path: Path, roots: list[Path]) -> bool:
-    resolved = path.resolve()
-    return any(resolved == root or root in resolved.parents for root in roots)
+def _refusal(target: Path, absolute: bool, roots: list[Path]) -> str:
+    """Why an evidence path is not acceptable, or '' when it is inside an allowed folder."""
+    if "\x00" in str(target):
+        return "contains a NUL character"
+    try:
+        resolved = target.resolve()
+    except (OSError, RuntimeError):  # RuntimeError: a symbolic link loop (Python 3.11)
+        return "cannot be resolved (a symbolic link loop?)"
+    if any(resolved == root or root in resolved.parents for root in roots):
+        return ""
+    return "is absolute" if absolute else "leaves the declaration's folder"
 
 
 def resolve(
@@ -86,13 +94,14 @@ def resolve(
     resolved: list[tuple[EvidenceRef, Path]] = []
     problems = []
     for ref in references(declaration):
-        pure = PurePosixPath(ref.raw)
-        target = Path(ref.raw) if pure.is_absolute() else base / ref.raw
-        if not _contained(target, allowed):
-            why = "is absolute" if pure.is_absolute() else "leaves the declaration's folder"
+        absolute = PurePosixPath(ref.raw).is_absolute()
+        target = Path(ref.raw) if absolute else base / ref.raw
+        why = _refusal(target, absolute, allowed)
+        if why:
+            shown = repr(ref.raw) if len(ref.raw) <= 200 else f"{ref.raw[:200]!r}…"
             problems.append(
                 ValidationProblem(
-                    f"`{_display(ref.pointer)}`: evidence path {ref.raw!r} {why}",
+                    f"`{_display(ref.pointer)}`: evidence path {shown} {why}",
                     document.locate(ref.pointer),
                     "use a path relative to the declaration's folder, or allow a folder with "
                     "--evidence-root",
@@ -145,7 +154,16 @@ def verify(resolved: list[tuple[EvidenceRef, Path]], document: Document) -> list
             continue
         if ref.sha256 is None:
             continue
-        actual = _sha256(path)
+        try:
+            actual = _sha256(path)
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            findings.append(
+                finding(
+                    "fail", f"{ref.subject_id}: cannot read evidence file {ref.raw}: {reason}", ref
+                )
+            )
+            continue
         if actual != ref.sha256:
             findings.append(
                 finding(

@@ -28,6 +28,12 @@ OFFSETS = st.integers(-23 * 60, 23 * 60).map(lambda minutes: dt.timedelta(minute
 DATES = st.dates().map(dt.date.isoformat)
 DATETIMES = st.datetimes(timezones=st.none() | st.just(dt.UTC) | st.builds(dt.timezone, OFFSETS))
 URLS = st.from_regex(r"https://[a-z]{1,10}\.example/[a-z0-9/]{0,20}", fullmatch=True)
+#: Evidence files: relative paths inside the declaration's folder, or (for manifests) URLs.
+PATHS = st.from_regex(r"[a-z0-9_-]{1,12}(/[a-z0-9_-]{1,12}){0,2}\.(pdf|c2pa|wav)", fullmatch=True)
+#: Evidence paths a declaration must not use, and one that is merely odd.
+HOSTILE_PATHS = st.sampled_from(
+    ["../../etc/passwd", "/etc/passwd", "a\x00b.pdf", "évidence/ü.pdf", "x/" * 150, "."]
+)
 #: Values of every YAML kind, put in place of a field to give it the wrong type.
 WRONG_VALUES = st.sampled_from(
     [True, False, None, 0, -1, 1.5, "text", "NO", "on", "012", "2026-13-45", [], ["x"], {"a": 1}]
@@ -134,11 +140,29 @@ def _link(draw: Draw, data: dict[str, Any]) -> None:
         ids[section] = _unique_ids(kept)
 
 
+def _evidence_fields(data: dict[str, Any]) -> list[tuple[dict[str, Any], str]]:
+    """(mapping, key) of every field that names an evidence file."""
+    fields = [(c["evidence"], "path") for c in data.get("consents", []) if c.get("evidence")]
+    for asset in data.get("assets", []):
+        if asset.get("path") is not None:
+            fields.append((asset, "path"))
+        if asset.get("content_credentials"):
+            fields.append((asset["content_credentials"], "manifest"))
+    return fields
+
+
 @st.composite
 def declarations(draw: Draw) -> dict[str, Any]:
-    """A declaration the models accept, with unique ids and every reference resolving."""
+    """A declaration the models accept, with unique ids, every reference resolving and every
+    evidence path inside the declaration's folder."""
     data: dict[str, Any] = draw(from_schema(SCHEMA))
+    for section in LIST_SECTIONS:  # mostly non-empty, so that references have targets
+        count = draw(st.integers(0, 4))
+        item = from_schema(SCHEMA["properties"][section]["items"])
+        data[section] = draw(st.lists(item, min_size=count, max_size=count))
     _link(draw, data)
+    for mapping, key in _evidence_fields(data):
+        mapping[key] = draw(PATHS | URLS if key == "manifest" else PATHS)
     return data
 
 
@@ -197,16 +221,31 @@ def _duplicate(draw: Draw, data: dict[str, Any]) -> None:
         items.insert(draw(st.integers(0, len(items))), copy.deepcopy(draw(st.sampled_from(items))))
 
 
-MUTATIONS = [_wrong_type, _delete, _unknown_key, _dangle, _duplicate]
+def _hostile_path(draw: Draw, data: dict[str, Any]) -> None:
+    fields = _evidence_fields(data)
+    if fields:
+        mapping, key = draw(st.sampled_from(fields))
+        mapping[key] = draw(HOSTILE_PATHS)
+
+
+MUTATIONS = [_wrong_type, _delete, _unknown_key, _dangle, _duplicate, _hostile_path]
 
 
 @st.composite
 def corrupted_declarations(draw: Draw) -> dict[str, Any]:
     """A declaration with one to three mistakes: wrong types, missing or unknown keys,
-    dangling references, duplicate ids."""
+    dangling references, duplicate ids, evidence paths outside its folder."""
     data: dict[str, Any] = draw(declarations())
     for _ in range(draw(st.integers(1, 3))):
         draw(st.sampled_from(MUTATIONS))(draw, data)
+    return data
+
+
+@st.composite
+def hostile_evidence_paths(draw: Draw) -> dict[str, Any]:
+    """A valid declaration but for one evidence path that is absolute, escapes, or is odd."""
+    data: dict[str, Any] = draw(declarations())
+    _hostile_path(draw, data)
     return data
 
 
