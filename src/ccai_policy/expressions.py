@@ -237,7 +237,10 @@ class Scope:
 
 
 def _describe(exc: BaseException) -> str:
-    text = str(exc).split(". Check that", 1)[0].split(" CEL does not coerce", 1)[0]
+    text = str(exc)
+    for advice in (". Check that", ". Check function arguments", " CEL does not coerce"):
+        text = text.split(advice, 1)[0]
+    text = " ".join(text.split())  # one line: a message never breaks a report's layout
     if len(text) > MAX_RENDERED:
         text = f"{text[:MAX_RENDERED]}…"
     if isinstance(exc, KeyError):

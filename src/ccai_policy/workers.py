@@ -7,6 +7,7 @@ import multiprocessing
 import os
 import resource
 import signal
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -34,10 +35,11 @@ def fork_available() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
-def _serve(conn: Connection, job: Callable[[T], R], limits: Limits) -> None:
+def _serve(conn: Connection, job: Callable[[T], R], limits: Limits, log: int) -> None:
     if limits.memory_bytes:
         resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    os.dup2(log, 2)  # what a library prints as it panics or aborts goes to the log, not the user
     while True:
         try:
             item = conn.recv()
@@ -45,6 +47,8 @@ def _serve(conn: Connection, job: Callable[[T], R], limits: Limits) -> None:
             break
         if item is None:
             break
+        os.ftruncate(2, 0)  # the log holds what the current job printed
+        os.lseek(2, 0, os.SEEK_SET)
         try:
             outcome: object = job(item)
         except MemoryError:
@@ -67,7 +71,9 @@ class _Worker(Generic[T, R]):
     def __init__(self, job: Callable[[T], R], limits: Limits) -> None:
         context = multiprocessing.get_context("fork")
         self.conn, child = context.Pipe()
-        self.process = context.Process(target=_serve, args=(child, job, limits), daemon=True)
+        self.log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in stop(), with the worker
+        args = (child, job, limits, self.log.fileno())
+        self.process = context.Process(target=_serve, args=args, daemon=True)
         self.process.start()
         child.close()
         self.index: int | None = None
@@ -88,6 +94,13 @@ class _Worker(Generic[T, R]):
             self.process.kill()
             self.process.join()
         self.conn.close()
+        self.log.close()
+
+    def last_words(self) -> str:
+        """The first line the worker printed during its last job (a panic or abort message)."""
+        self.log.seek(0)
+        lines = self.log.read(4000).decode("utf-8", "replace").splitlines()
+        return next((line.strip()[:300] for line in lines if line.strip()), "")
 
 
 def run_all(
@@ -143,10 +156,14 @@ def run_all(
 def _death(worker: _Worker[T, R]) -> str:
     worker.process.join(timeout=1)
     code = worker.process.exitcode
+    words = worker.last_words()
+    said = f": {words}" if words else ""
     if code is not None and code < 0:
         name = signal.Signals(-code).name
-        return f"the worker process was killed by {name} (memory limit or a crash in a library)"
-    return f"the worker process exited unexpectedly (status {code})"
+        return (
+            f"the worker process was killed by {name} (memory limit or a crash in a library){said}"
+        )
+    return f"the worker process exited unexpectedly (status {code}){said}"
 
 
 def cpu_count() -> int:
