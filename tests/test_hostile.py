@@ -7,6 +7,7 @@ in tests/hostile/ (its README says what each file proves); big files are made in
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -624,3 +625,25 @@ def test_an_unreadable_evidence_file_is_a_failing_finding(workdir: Path) -> None
         "TRANSP-EVIDENCE-FILE-001 [high] c-ana-deage: cannot read evidence file "
         "evidence/c-ana-deage.pdf: Permission denied"
     ) in run.stdout
+
+
+def _abort_on_one(item: int) -> int:
+    if item == 1:
+        os.write(2, b"memory allocation of 160000 bytes failed\nstack backtrace:\n   0: frame\n")
+        os.abort()
+    return item
+
+
+def test_what_a_crashing_library_prints_joins_the_reason_not_the_terminal(
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    results = run_all(_abort_on_one, [0, 1, 2], jobs=1, limits=Limits(seconds=10))
+    assert results == [
+        0,
+        Killed(
+            "the worker process was killed by SIGABRT (memory limit or a crash in a library): "
+            "memory allocation of 160000 bytes failed"
+        ),
+        2,
+    ]
+    assert capfd.readouterr().err == ""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import faulthandler
 import multiprocessing
 import os
 import resource
@@ -40,6 +41,8 @@ def _serve(conn: Connection, job: Callable[[T], R], limits: Limits, log: int) ->
         resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     os.dup2(log, 2)  # what a library prints as it panics or aborts goes to the log, not the user
+    if faulthandler.is_enabled():  # PYTHONFAULTHANDLER or pytest: its dumps go there too
+        faulthandler.enable(file=2)
     while True:
         try:
             item = conn.recv()
