@@ -210,8 +210,7 @@ def test_yaml_1_1_look_alikes_that_stay_text_are_evaluated(run_cli: Run, workdir
 
 def renamed_per_section(data: dict[str, Any]) -> dict[str, Any]:
     """The same declaration with the shared id made distinct in each section."""
-    text = yaml.safe_dump(data)
-    out = yaml.safe_load(text)
+    out: dict[str, Any] = yaml.safe_load(yaml.safe_dump(data))
     rename = {section: f"{section}-1" for section in ("people", "tools", "uses", "consents")}
     rename |= {"compensation": "pay-1", "notices": "notice-1", "assets": "asset-1"}
     for section, new in rename.items():

@@ -114,7 +114,7 @@ def every_model_wrong() -> dict[str, tuple[dict[str, Any], list[WrongField]]]:
         if model in cases:
             continue
         data = copy.deepcopy(base)
-        target = data
+        target: Any = data
         for part in loc:
             target = target[part]
         wrong = []
