@@ -1,0 +1,1 @@
+"""The benchmark of ccai-policy and its synthetic data generator (`make bench`)."""

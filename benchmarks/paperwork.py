@@ -35,8 +35,9 @@ def _years_later(day: dt.date, years: int) -> dt.date:
 
 
 def _earliest(use: dict[str, Any]) -> dt.date:
+    first: dt.date = use["first_used_on"]
     scan = use.get("scan")
-    return min(use["first_used_on"], scan["starts_at"].date()) if scan else use["first_used_on"]
+    return min(first, scan["starts_at"].date()) if scan else first
 
 
 def consents(

@@ -52,7 +52,7 @@ class Figures:
 
 def _generator_digest() -> str:
     here = Path(__file__).resolve().parent
-    sources = [(here / name).read_bytes() for name in ("generate.py", "people.py")]
+    sources = [(here / name).read_bytes() for name in ("generate.py", "people.py", "paperwork.py")]
     return hashlib.sha256(b"".join(sources)).hexdigest()[:16]
 
 
