@@ -301,3 +301,31 @@ def test_a_panic_in_the_library_becomes_an_expression_error() -> None:
     panicking = type(compiled)(compiled.source, _Panicking())
     with pytest.raises(ExpressionError, match=r"^called `Option::unwrap\(\)` on a `None` value$"):
         Scope({}).run(panicking)
+
+
+def test_an_alias_bomb_in_a_rule_file_is_refused_at_load(run_cli: Run, workdir: Path) -> None:
+    bomb = "".join(f"x{i}: &x{i} [{', '.join([f'*x{i - 1}'] * 9)}]\n" for i in range(1, 9))
+    text = rule_text("EVIL-BOMB-001", "true") + "x0: &x0 [a, a, a, a, a, a, a, a, a]\n" + bomb
+    with_rules(workdir, **{"EVIL-BOMB-001": text})
+    result = check(run_cli, "small.yaml")
+    assert result.exit_code == 2
+    assert re.match(
+        r"rules/EVIL-BOMB-001\.yaml:\d+:\d+: error: aliases expand to more than 100,000 nodes\n",
+        result.stderr,
+    ), result.stderr
+
+
+def test_a_parameter_too_large_for_the_engine_is_refused_at_load(
+    run_cli: Run, workdir: Path
+) -> None:
+    text = rule_text("EVIL-PARAMS-001", "size(use.subjects) < params.most")
+    text += "params:\n  most: 1" + "0" * 400 + "\n"  # beyond any double: CEL cannot take it
+    with_rules(workdir, **{"EVIL-PARAMS-001": text})
+    result = check(run_cli, "small.yaml")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"rules/EVIL-PARAMS-001.yaml:{ASSERT_LINE + 3}:3: error: `params.most`: "
+        "a number of 401 digits is out of range: whole numbers must be between "
+        "-9,223,372,036,854,775,808 and 9,223,372,036,854,775,807\n"
+        "  hint: use a smaller number, or quote it if it is text\n"
+    )
