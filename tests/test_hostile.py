@@ -395,12 +395,6 @@ def test_bytes_that_are_not_utf_8(run_cli: Run, workdir: Path, kind: str, messag
 
 # --- Links, permissions, and very many files ------------------------------------------------
 
-CATALOG_DISPLAY_PATH = (
-    "catalog.display_path calls Path.resolve(), which raises RuntimeError on a symlink loop; "
-    "it should use os.path.abspath (see the hardening report)"
-)
-
-
 def test_a_dangling_symlink_says_where_it_points(run_cli: Run, workdir: Path) -> None:
     (workdir / "link.yaml").symlink_to("gone.yaml")
     result = check(run_cli, "link.yaml")
@@ -412,7 +406,6 @@ def test_a_dangling_symlink_says_where_it_points(run_cli: Run, workdir: Path) ->
     assert hint == "    hint: it is a symbolic link to gone.yaml; fix or remove the link"
 
 
-@pytest.mark.xfail(reason=CATALOG_DISPLAY_PATH, strict=True)
 @pytest.mark.parametrize("given", ["the link", "its directory"])
 def test_a_symlink_loop_is_a_problem_of_its_own(run_cli: Run, workdir: Path, given: str) -> None:
     (workdir / "d").mkdir()
@@ -457,11 +450,6 @@ def test_an_unreadable_file_in_a_directory_is_a_problem_of_its_own(workdir: Path
     assert "  d/secret.yaml: error: cannot read file: Permission denied\n" in stdout
 
 
-@pytest.mark.xfail(
-    reason="click.Path refuses an unreadable PATH before anything is checked; "
-    "check's PATHS argument should use click.Path(readable=False)",
-    strict=True,
-)
 def test_an_unreadable_file_given_by_name_hides_nothing(workdir: Path) -> None:
     shutil.copy(GOOD, workdir / "good.yaml")
     shutil.copy(GOOD, workdir / "secret.yaml")
@@ -470,11 +458,6 @@ def test_an_unreadable_file_given_by_name_hides_nothing(workdir: Path) -> None:
     assert "  secret.yaml: error: cannot read file: Permission denied\n" in stdout
 
 
-@pytest.mark.xfail(
-    reason="find_declarations walks with os.walk, which skips a directory it cannot list "
-    "without a word; it should report it (os.walk's onerror)",
-    strict=True,
-)
 def test_an_unreadable_directory_is_reported_not_skipped(workdir: Path) -> None:
     shutil.copy(GOOD, workdir / "good.yaml")
     (workdir / "d" / "locked").mkdir(parents=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import fnmatch
 import hashlib
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,8 +30,9 @@ def data_dir(name: str) -> Path:
 
 def display_path(path: Path) -> str:
     """A path as shown to users: relative to the working directory when below it."""
+    absolute = Path(os.path.abspath(path))  # no resolve(): a symlink loop must not raise
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        return str(absolute.relative_to(os.path.abspath(Path.cwd())))
     except ValueError:
         return str(path)
 

@@ -48,10 +48,22 @@ def find_declarations(paths: Iterable[Path]) -> list[Target]:
         shown = display_path(path)
         if path.is_dir():
             found: list[Path] = []
-            for root, dirs, files in os.walk(path, followlinks=False):
+            unreadable: list[OSError] = []
+            for root, dirs, files in os.walk(path, followlinks=False, onerror=unreadable.append):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 found.extend(Path(root) / f for f in files if f.endswith(YAML_SUFFIXES))
-            if not found:
+            targets.extend(
+                Target(
+                    None,
+                    CcaiError(
+                        f"cannot read directory: {error.strerror or error}",
+                        Location(display_path(Path(error.filename or path))),
+                        "give the checker permission to list it, or leave it out",
+                    ),
+                )
+                for error in unreadable
+            )
+            if not found and not unreadable:
                 targets.append(
                     Target(
                         None,
