@@ -361,6 +361,48 @@ def test_an_integer_of_10_000_digits_in_an_amount(run_cli: Run, workdir: Path) -
 NAME = "    name: Ana Ruiz\n"
 
 
+def test_20_000_unknown_keys_report_100_problems_and_count_the_rest(
+    run_cli: Run, workdir: Path
+) -> None:
+    keys = "".join(f"  key{n}: 1\n" for n in range(20_000))
+    text = good_with(TITLE, TITLE + keys)
+    (workdir / "keys.yaml").write_text(text, encoding="utf-8")
+    result = check(run_cli, "keys.yaml")
+    assert result.exit_code == 2
+    lines = problem_lines(result)
+    errors = [line for line in lines if ": error: " in line]
+    assert len(errors) == 101
+    first = line_of(text, "  key0: 1")
+    assert errors[0] == f"  keys.yaml:{first}:3: error: `production.key0`: unknown field 'key0'"
+    assert errors[99] == (
+        f"  keys.yaml:{first + 99}:3: error: `production.key99`: unknown field 'key99'"
+    )
+    assert lines[-2:] == [
+        "  keys.yaml: error: 19,900 more problems in this file are not shown",
+        "    hint: fix the ones above, then check again",
+    ]
+
+
+def test_thousands_of_dangling_references_report_100(run_cli: Run, workdir: Path) -> None:
+    uses = "".join(
+        f"  - {{id: u-{n}, category: voice_replica, description: V., tool: t-voice, "
+        f"subjects: [p-nobody-{n}]}}\n"
+        for n in range(5_000)
+    )
+    text = good_with("uses:\n", "uses:\n" + uses)
+    (workdir / "refs.yaml").write_text(text, encoding="utf-8")
+    result = check(run_cli, "refs.yaml")
+    assert result.exit_code == 2
+    lines = problem_lines(result)
+    errors = [line for line in lines if ": error: " in line]
+    assert len(errors) == 101
+    assert errors[0].endswith("error: `uses[0].subjects[0]`: no person with id 'p-nobody-0'")
+    assert lines[-2:] == [
+        "  refs.yaml: error: more problems in this file are not shown",
+        "    hint: fix the ones above, then check again",
+    ]
+
+
 def encoded(kind: str) -> tuple[bytes, str]:
     """The example in another encoding, or with one bad byte in Ana's name; and where it is."""
     text = GOOD.read_text(encoding="utf-8")
@@ -394,6 +436,7 @@ def test_bytes_that_are_not_utf_8(run_cli: Run, workdir: Path, kind: str, messag
 
 
 # --- Links, permissions, and very many files ------------------------------------------------
+
 
 def test_a_dangling_symlink_says_where_it_points(run_cli: Run, workdir: Path) -> None:
     (workdir / "link.yaml").symlink_to("gone.yaml")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import itertools
 import re
 import typing
 from collections.abc import Iterable, Sequence
@@ -10,7 +11,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import ValidationErrors, ValidationProblem
+from .errors import Location, ValidationErrors, ValidationProblem
 from .loader import Document, escape_pointer_token
 from .model.declaration import LIST_SECTIONS, REFERENCES, Declaration
 
@@ -28,6 +29,8 @@ _SINGULAR = {
 _DATE_ERRORS = ("date", "datetime", "time")
 #: Values echoed in messages are cut to about this many characters.
 SHOWN_LENGTH = 80
+#: A file reports at most this many problems, then says how many more there are.
+MAX_PROBLEMS = 100
 _QUOTED = re.compile(r"'([^']*)'")
 
 
@@ -138,7 +141,33 @@ def _shown(value: Any) -> str:
     return repr(value)
 
 
-def _model_problems(model: type[M], document: Document, what: str) -> tuple[M | None, list[Any]]:
+def _capped(
+    problems: list[ValidationProblem], document: Document, unshown: int
+) -> ValidationErrors:
+    """The problems in file order, at most MAX_PROBLEMS, then one saying how many more there are.
+
+    unshown: problems already left out (-1: some, not counted).
+    """
+    problems.sort(key=lambda p: (p.location.line, p.location.column) if p.location else (0, 0))
+    if unshown >= 0:
+        unshown += max(0, len(problems) - MAX_PROBLEMS)
+    if unshown:
+        count = f"{unshown:,} " if unshown > 0 else ""
+        problems = [
+            *problems[:MAX_PROBLEMS],
+            ValidationProblem(
+                f"{count}more problems in this file are not shown",
+                Location(document.path),
+                "fix the ones above, then check again",
+            ),
+        ]
+    return ValidationErrors(problems)
+
+
+def _model_problems(
+    model: type[M], document: Document, what: str
+) -> tuple[M | None, list[ValidationProblem], int]:
+    """The model, or its problems (at most MAX_PROBLEMS of pydantic's) and how many were left."""
     if not isinstance(document.data, dict):
         hint = "start the file with 'apiVersion: ccai-policy/v1'" if what == "declaration" else ""
         kind = "an empty document" if document.data is None else kind_of(document.data)
@@ -147,13 +176,16 @@ def _model_problems(model: type[M], document: Document, what: str) -> tuple[M | 
             document.locate(""),
             hint or "see the schema",
         )
-        return None, [problem]
+        return None, [problem], 0
     problems = []
+    unshown = 0
     try:
         result: M | None = model.model_validate(document.data)
     except ValidationError as exc:
         result = None
-        for error in exc.errors(include_url=False):
+        errors = exc.errors(include_url=False)
+        unshown = max(0, len(errors) - MAX_PROBLEMS)
+        for error in errors[:MAX_PROBLEMS]:  # hints cost time: a hostile file may have millions
             loc = tuple(error["loc"])
             problems.append(
                 ValidationProblem(
@@ -174,7 +206,7 @@ def _model_problems(model: type[M], document: Document, what: str) -> tuple[M | 
                     "use a smaller number, or quote it if it is text",
                 )
             )
-    return (result, []) if not problems else (None, problems)
+    return (result, [], 0) if not problems else (None, problems, unshown)
 
 
 def _huge_integers(value: Any, loc: tuple[str | int, ...]) -> Iterable[tuple[tuple[Any, ...], int]]:
@@ -191,19 +223,21 @@ def _huge_integers(value: Any, loc: tuple[str | int, ...]) -> Iterable[tuple[tup
 
 def validate_model(model: type[M], document: Document, *, what: str = "document") -> M:
     """Validate a document against a pydantic model; all errors at once, located."""
-    result, problems = _model_problems(model, document, what)
+    result, problems, unshown = _model_problems(model, document, what)
     if result is None:
-        raise ValidationErrors(problems)
+        raise _capped(problems, document, unshown)
     return result
 
 
 def validate_declaration(document: Document) -> Declaration:
     """A Declaration, or ValidationErrors listing every schema and reference problem."""
-    declaration, problems = _model_problems(Declaration, document, "declaration")
-    problems.extend(reference_problems(document))
+    declaration, problems, unshown = _model_problems(Declaration, document, "declaration")
+    references = list(itertools.islice(reference_problems(document), MAX_PROBLEMS + 1))
+    if len(references) > MAX_PROBLEMS:
+        references, unshown = references[:MAX_PROBLEMS], -1
+    problems.extend(references)
     if problems or declaration is None:
-        problems.sort(key=lambda p: (p.location.line, p.location.column) if p.location else (0, 0))
-        raise ValidationErrors(problems)
+        raise _capped(problems, document, unshown)
     return declaration
 
 
