@@ -316,6 +316,35 @@ def test_a_9_mb_value_where_20_000_characters_are_allowed_is_one_short_message(
     )
 
 
+LONG = "k" * (4 * MIB)
+SHOWN = "k" * 79 + "…"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (TITLE, f"{TITLE}  ? {LONG}\n  : 1\n", f"`production.{SHOWN}`: unknown field '{SHOWN}'"),
+        (
+            "    subjects: [p-ana]\n    in_place",
+            f"    subjects: [{LONG}]\n    in_place",
+            f"`uses[0].subjects[0]`: no person with id '{SHOWN}'",
+        ),
+        (TITLE, f"{TITLE}  ? {LONG}\n  : 1\n  ? {LONG}\n  : 2\n", f"duplicate key '{SHOWN}'"),
+    ],
+    ids=["unknown key", "reference", "duplicate key"],
+)
+def test_a_4_mb_key_or_id_is_echoed_cut_to_80_characters(
+    run_cli: Run, workdir: Path, old: str, new: str, message: str
+) -> None:
+    (workdir / "long.yaml").write_text(good_with(old, new), encoding="utf-8")
+    result = check(run_cli, "long.yaml")
+    assert result.exit_code == 2
+    [error, *_] = problem_lines(result)
+    assert re.fullmatch(r"  long\.yaml:\d+:\d+: error: (.*)", error)
+    assert error.split(": error: ", 1)[1].startswith(message)
+    assert len(error) < 300
+
+
 def flow_lists(levels: int) -> str:
     return "production: " + "[" * levels + "]" * levels + "\n"
 

@@ -38,8 +38,13 @@ def display_path(loc: Sequence[str | int]) -> str:
     """`uses[3].subjects[0]` for ('uses', 3, 'subjects', 0)."""
     out = ""
     for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+        out += f"[{part}]" if isinstance(part, int) else (f".{cut(part)}" if out else cut(part))
     return out or "(document)"
+
+
+def cut(text: str, limit: int = SHOWN_LENGTH) -> str:
+    """Text as echoed in a message: whole when short, else its start and an ellipsis."""
+    return text if len(text) <= limit else f"{text[: limit - 1]}…"
 
 
 def pointer_of(loc: Iterable[str | int]) -> str:
@@ -93,6 +98,8 @@ def _field_names(model: type[BaseModel], loc: Sequence[str | int]) -> list[str]:
 
 
 def _did_you_mean(word: str, choices: Iterable[str]) -> str:
+    if len(word) > SHOWN_LENGTH:  # nothing that long is a typo of a field or an id
+        return ""
     close = difflib.get_close_matches(word, sorted(choices), n=1)
     return f"did you mean '{close[0]}'?" if close else ""
 
@@ -120,7 +127,7 @@ def _hint(error: Any, model: type[BaseModel]) -> str:
 def _message(error: Any) -> str:
     kind = error["type"]
     if kind == "extra_forbidden":
-        return f"unknown field '{error['loc'][-1]}'"
+        return f"unknown field '{cut(str(error['loc'][-1]))}'"
     if kind == "missing":
         return f"required field '{error['loc'][-1]}' is missing"
     return f"{error['msg']} (got {_shown(error.get('input'))})"
@@ -287,7 +294,7 @@ def reference_problems(document: Document) -> Iterable[ValidationProblem]:
                 if position is not None:
                     loc += (position,)
                 yield ValidationProblem(
-                    f"`{display_path(loc)}`: no {_SINGULAR[target]} with id '{ref}'",
+                    f"`{display_path(loc)}`: no {_SINGULAR[target]} with id '{cut(ref)}'",
                     document.locate(pointer_of(loc)),
                     _did_you_mean(ref, ids[target]) or f"add it to '{target}' or correct the id",
                 )

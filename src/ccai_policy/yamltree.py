@@ -191,9 +191,9 @@ class TreeBuilder:
             raise self._error("mapping key is not a string", mark, "use a plain text key")
         pointer = f"{parent.pointer}/{escape_pointer_token(key)}"
         if key in parent.container:
-            first = self.positions[pointer]
+            first, shown = self.positions[pointer], key if len(key) <= 80 else f"{key[:79]}…"
             raise self._error(
-                f"duplicate key {key!r} (first defined at line {first[0]}, column {first[1]})",
+                f"duplicate key {shown!r} (first defined at line {first[0]}, column {first[1]})",
                 mark,
                 "remove or rename one of them",
             )
