@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -106,6 +108,22 @@ class EvidenceOptions:
     verify: bool = False
 
 
+@contextlib.contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """Run the garbage collector less often while one declaration is checked.
+
+    Checking a large declaration allocates millions of objects, nearly all without cycles;
+    with the default thresholds the collector rescans the growing heap again and again (a
+    fifth of the time of a 10,000-use declaration). Cycles are still collected.
+    """
+    before = gc.get_threshold()
+    gc.set_threshold(100_000, 50, 100)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+
+
 def check_one(
     path: Path,
     ruleset: RuleSet,
@@ -114,13 +132,14 @@ def check_one(
     evidence: EvidenceOptions = EvidenceOptions(),
 ) -> DeclarationResult | list[Problem]:
     """Load, validate and evaluate one declaration file; problems instead of a result."""
-    try:
-        document = load_file(path, display=display_path(path), max_bytes=max_bytes)
-        declaration = validate_declaration(document)
-        files = resolve_evidence(declaration, document, list(evidence.roots))
-    except CcaiError as exc:
-        return _problems(exc)
-    result = evaluate(declaration, document, ruleset, as_of)
+    with _fewer_collections():
+        try:
+            document = load_file(path, display=display_path(path), max_bytes=max_bytes)
+            declaration = validate_declaration(document)
+            files = resolve_evidence(declaration, document, list(evidence.roots))
+        except CcaiError as exc:
+            return _problems(exc)
+        result = evaluate(declaration, document, ruleset, as_of)
     if not evidence.verify:
         return result
     findings = sorted(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -72,12 +73,23 @@ def _display(pointer: str) -> str:
     return display_path(parts)
 
 
-def _refusal(target: Path, absolute: bool, roots: list[Path]) -> str:
+def _real(path: Path, folders: dict[Path, Path]) -> Path:
+    """path.resolve(), resolving each folder once: a declaration names many files in few."""
+    if ".." in path.parts:
+        return path.resolve()
+    folder = folders.get(path.parent)
+    if folder is None:
+        folder = folders[path.parent] = path.parent.resolve()
+    real = folder / path.name
+    return real.resolve() if os.path.islink(real) else real
+
+
+def _refusal(target: Path, absolute: bool, roots: list[Path], folders: dict[Path, Path]) -> str:
     """Why an evidence path is not acceptable, or '' when it is inside an allowed folder."""
     if "\x00" in str(target):
         return "contains a NUL character"
     try:
-        resolved = target.resolve()
+        resolved = _real(target, folders)
     except (OSError, RuntimeError):  # RuntimeError: a symbolic link loop (Python 3.11)
         return "cannot be resolved (a symbolic link loop?)"
     if any(resolved == root or root in resolved.parents for root in roots):
@@ -93,10 +105,11 @@ def resolve(
     allowed = [base, *(r.resolve() for r in roots)]
     resolved: list[tuple[EvidenceRef, Path]] = []
     problems = []
+    folders: dict[Path, Path] = {}
     for ref in references(declaration):
         absolute = PurePosixPath(ref.raw).is_absolute()
         target = Path(ref.raw) if absolute else base / ref.raw
-        why = _refusal(target, absolute, allowed)
+        why = _refusal(target, absolute, allowed, folders)
         if why:
             shown = repr(ref.raw) if len(ref.raw) <= 200 else f"{ref.raw[:200]!r}…"
             problems.append(

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import sys
+import types
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -56,9 +58,20 @@ class ExpressionError(Exception):
 
 
 def _cel() -> Any:
-    import cel  # imported here: it costs ~0.2 s and only evaluation needs it
+    """The CEL library, imported on first use and without its interactive command line.
 
-    return cel
+    `import cel` also imports `cel.cli` (typer, rich, prompt_toolkit, pygments): 0.2-0.5 s of
+    a cold start that evaluation never needs. A placeholder stands in for it during import.
+    """
+    if "cel" not in sys.modules:
+        placeholder = types.ModuleType("cel.cli")
+        sys.modules.setdefault("cel.cli", placeholder)
+        try:
+            import cel  # noqa: F401
+        finally:
+            if sys.modules.get("cel.cli") is placeholder:
+                del sys.modules["cel.cli"]
+    return sys.modules["cel"]
 
 
 def bound_names(source: str) -> set[str]:
@@ -211,6 +224,9 @@ class Scope:
     def __init__(self, variables: dict[str, Any]) -> None:
         self._context = _cel().Context(variables=variables)
         self._bound: dict[str, Any] = {}
+        # The resolver must not refer back to this Scope or its Context: the library's Context
+        # takes no part in garbage collection, so such a cycle would keep every declaration's
+        # converted variables alive until the process ends (about 9 MB per 100-use declaration).
         self._context.set_variable_resolver(self._bound.get)
 
     def run(self, compiled: Compiled) -> Any:
