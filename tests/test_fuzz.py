@@ -35,15 +35,9 @@ from ccai_policy.workers import Limits
 
 from .authoring import DECL
 from .conftest import AS_OF, SHARED
-from .fuzzing.strategies import (
-    cel_expressions,
-    corrupted_declarations,
-    declarations,
-    hostile_evidence_paths,
-    mangled_yaml,
-    yaml_documents,
-    yaml_soup,
-)
+from .fuzzing.cel import cel_expressions
+from .fuzzing.strategies import corrupted_declarations, declarations, hostile_evidence_paths
+from .fuzzing.yaml_text import mangled_yaml, yaml_documents, yaml_soup
 
 SARIF_SCHEMA = SHARED / "testdata" / "sarif" / "sarif-schema-2.1.0.json"
 EXAMPLES = int(os.environ.get("CCAI_FUZZ_EXAMPLES", "0"))
