@@ -13,6 +13,7 @@ from .catalog import data_dir
 from .diff import FINDING_KINDS, SECTIONS, DeclarationDiff, ItemChange
 from .diffreport import counts, show, verdict, where
 from .model.rule import CRITERION_TITLES
+from .templating import template_environment
 
 #: The report's own stylesheet, when present, and what the diff adds to it.
 STYLESHEETS = ("report/report.css", "diff.css")
@@ -21,14 +22,7 @@ STYLESHEETS = ("report/report.css", "diff.css")
 @lru_cache(maxsize=4)
 def environment(directory: str) -> jinja2.Environment:
     """Templates from the bundled directory; every value is escaped unless marked safe."""
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(directory),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
+    env = template_environment(directory)
     env.globals.update(
         show=show,
         where=where,

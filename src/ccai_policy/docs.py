@@ -11,6 +11,7 @@ import yaml
 
 from .catalog import LoadedRule, ResolvedPolicy, bundled_policies, data_dir, load_policy
 from .model.rule import CRITERIA, CRITERION_TITLES
+from .templating import template_environment
 
 
 @dataclass(frozen=True)
@@ -25,13 +26,9 @@ class CatalogEntry:
 
 
 def _environment() -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(data_dir("templates"))),
+    return template_environment(
+        str(data_dir("templates")),
         autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2",), default=False),
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
     )
 
 

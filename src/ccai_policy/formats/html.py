@@ -21,6 +21,7 @@ from markupsafe import Markup, escape
 from ..catalog import data_dir
 from ..model.result import DeclarationResult, Finding, Result, UnusedWaiver
 from ..model.rule import CRITERIA, CRITERION_TITLES
+from ..templating import template_environment
 from . import overview
 from .people import PersonAffected, people_affected
 
@@ -135,14 +136,7 @@ def _card_class(counts: overview.CriterionCounts) -> str:
 @lru_cache(maxsize=4)
 def environment(directory: str) -> jinja2.Environment:
     """The Jinja2 environment of the report templates; autoescaping everything it renders."""
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(directory),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
+    env = template_environment(directory)
     env.filters["http_url"] = http_url
     env.filters["inline_code"] = inline_code
     env.globals.update(
