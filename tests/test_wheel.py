@@ -10,12 +10,13 @@ import os
 import shutil
 import subprocess
 import sys
-import tomllib
 import zipfile
 from pathlib import Path
 
 import pytest
 import yaml
+
+import ccai_policy
 
 from .conftest import AS_OF, EXAMPLES, ROOT
 
@@ -36,9 +37,7 @@ def run(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
 
 @pytest.mark.slow
 def test_installed_wheel_checks_declarations_from_another_directory(tmp_path: Path) -> None:
-    version = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"][
-        "version"
-    ]
+    version = ccai_policy.__version__  # pyproject.toml reads it from there (dynamic)
     dist = tmp_path / "dist"
     built = run(sys.executable, "-m", "build", "--wheel", "--outdir", dist, ROOT, cwd=tmp_path)
     assert built.returncode == 0, built.stderr
