@@ -139,13 +139,22 @@ def _link(draw: Draw, data: dict[str, Any]) -> None:
         ids[section] = _unique_ids(kept)
 
 
+def _items(data: dict[str, Any], section: str) -> list[dict[str, Any]]:
+    """The mappings of a section; an earlier mutation may have made it anything."""
+    items = data.get(section)
+    return [item for item in items if isinstance(item, dict)] if isinstance(items, list) else []
+
+
 def _evidence_fields(data: dict[str, Any]) -> list[tuple[dict[str, Any], str]]:
     """(mapping, key) of every field that names an evidence file."""
-    fields = [(c["evidence"], "path") for c in data.get("consents", []) if c.get("evidence")]
-    for asset in data.get("assets", []):
+    fields = []
+    for consent in _items(data, "consents"):
+        if isinstance(consent.get("evidence"), dict):
+            fields.append((consent["evidence"], "path"))
+    for asset in _items(data, "assets"):
         if asset.get("path") is not None:
             fields.append((asset, "path"))
-        if asset.get("content_credentials"):
+        if isinstance(asset.get("content_credentials"), dict):
             fields.append((asset["content_credentials"], "manifest"))
     return fields
 
@@ -201,20 +210,19 @@ def _unknown_key(draw: Draw, data: dict[str, Any]) -> None:
 
 def _dangle(draw: Draw, data: dict[str, Any]) -> None:
     sites = [
-        (section, index, field)
+        (item, field)
         for section, field, _, _ in REFERENCES
-        for index, item in enumerate(data.get(section, []))
+        for item in _items(data, section)
         if field in item
     ]
     if sites:
-        section, index, field = draw(st.sampled_from(sites))
-        item = data[section][index]
-        dangling = draw(st.sampled_from(["no-such-id", item["id"], "p-ana ", ""]))
+        item, field = draw(st.sampled_from(sites))
+        dangling = draw(st.sampled_from(["no-such-id", item.get("id"), "p-ana ", ""]))
         item[field] = [dangling] if isinstance(item[field], list) else dangling
 
 
 def _duplicate(draw: Draw, data: dict[str, Any]) -> None:
-    sections = [s for s in LIST_SECTIONS if data.get(s)]
+    sections = [s for s in LIST_SECTIONS if isinstance(data.get(s), list) and data[s]]
     if sections:
         items = data[draw(st.sampled_from(sections))]
         items.insert(draw(st.integers(0, len(items))), copy.deepcopy(draw(st.sampled_from(items))))
