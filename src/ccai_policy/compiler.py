@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .catalog import LoadedRule, ResolvedPolicy, rule_location
 from .errors import CcaiError, RuleError, ValidationErrors
 from .expressions import Compiled, compile_expression
 from .model.declaration import LIST_SECTIONS, OBJECT_SECTIONS
-from .model.rule import Severity
+from .model.rule import NeedsInformation, Rule, Severity, Window
 
 INDEXES: dict[str, tuple[str, str, bool]] = {
     "consents_by_use": ("consents", "uses", True),
@@ -20,7 +21,7 @@ INDEXES: dict[str, tuple[str, str, bool]] = {
     "notices_by_use": ("notices", "uses", True),
     "assets_by_use": ("assets", "uses", True),
     "uses_by_subject": ("uses", "subjects", True),
-    "uses_by_tool": ("uses", "tool", False),
+    "uses_by_tool": ("uses", "tool_ids", True),
 }
 BY_ID = tuple(f"{s}_by_id" for s in LIST_SECTIONS)
 #: Every name an expression may use besides its own item name.
@@ -38,6 +39,16 @@ CHUNK = 256
 
 
 @dataclass(frozen=True)
+class CompiledNeed:
+    """One 'needs information' entry: when it holds for an item, what to ask, where to point."""
+
+    need: NeedsInformation
+    when: Compiled
+    in_id: Compiled | None
+    ask_parts: list[str | Compiled]
+
+
+@dataclass(frozen=True)
 class CompiledRule:
     """A rule ready to evaluate: its programs, its effective severity and where it came from."""
 
@@ -48,6 +59,9 @@ class CompiledRule:
     pinpoint: Compiled | None
     per_item: Compiled
     message_parts: list[str | Compiled]
+    needs: list[CompiledNeed] = field(default_factory=list)
+    #: Whether any item is selected when the effective dates are ignored (None: no dated window).
+    undated: Compiled | None = None
 
 
 @dataclass(frozen=True)
@@ -60,32 +74,83 @@ class RuleSet:
         """The declaration-wide names the rules use: only these are converted for CEL."""
         used: set[str] = {"production"}  # findings about the whole declaration name it
         for rule in self.rules:
-            for program in (rule.applies_when, rule.fast, rule.pinpoint, rule.per_item):
+            programs = [rule.applies_when, rule.fast, rule.pinpoint, rule.per_item, rule.undated]
+            for need in rule.needs:
+                programs += [need.when, need.in_id]
+                programs += [p for p in need.ask_parts if not isinstance(p, str)]
+            programs += [p for p in rule.message_parts if not isinstance(p, str)]
+            for program in programs:
                 if program is not None:
                     used.update(program.program.variables())
-            for part in rule.message_parts:
-                if not isinstance(part, str):
-                    used.update(part.program.variables())
         return frozenset(used & GLOBAL_NAMES)
 
 
+def _timestamp(day: dt.date) -> str:
+    return f"timestamp('{day.isoformat()}T00:00:00Z')"
+
+
+def is_dated(window: Window) -> bool:
+    """Whether a window compares a date of the item (else it is shown, not enforced)."""
+    return (window.date is not None or window.dates is not None) and bool(
+        window.from_ or window.until
+    )
+
+
+def _window(window: Window) -> str:
+    """CEL: the window counts, and the item's date is unknown or inside it."""
+    when = f"({window.when})" if window.when else "true"
+    if not is_dated(window):
+        return when
+    bounds = []
+    if window.from_ is not None:
+        bounds.append(f"__d >= {_timestamp(window.from_)}")
+    if window.until is not None:
+        bounds.append(f"__d < {_timestamp(window.until + dt.timedelta(days=1))}")
+    days = f"({window.dates})" if window.dates else f"[{window.date}]"
+    return f"{when} && {days}.exists(__d, __d == null || ({' && '.join(bounds)}))"
+
+
+def dated(rule: Rule) -> bool:
+    """Whether any window of the rule compares a date of the item, or counts only sometimes."""
+    return any(is_dated(w) or w.when for w in rule.effective)
+
+
+def _in_force(rule: Rule) -> str:
+    if not dated(rule):
+        return "true"
+    return "(" + " || ".join(f"({_window(w)})" for w in rule.effective) + ")"
+
+
 def _compose(loaded: LoadedRule) -> dict[str, str]:
-    """The programs a rule runs as: fast over the whole section, then to find failing items."""
+    """The programs a rule runs as: fast over the whole section, then to find failing items.
+
+    An item is checked when `where` selects it and it falls inside an effective window; it
+    passes when no needed fact is unknown and `assert` holds.
+    """
     rule = loaded.rule
-    where = f"({rule.where})" if rule.where else "true"
-    verdict = f"({where}) ? (({rule.assert_}) ? {ITEM_PASS} : {ITEM_FAIL}) : {ITEM_NOT_APPLICABLE}"
+    undated = f"({rule.where})" if rule.where else "true"
+    where = f"({undated} && {_in_force(rule)})"
+    known = " && ".join(f"!({n.when})" for n in rule.needs_information)
+    holds = f"({known} && ({rule.assert_}))" if known else f"({rule.assert_})"
+    verdict = f"({where}) ? ({holds} ? {ITEM_PASS} : {ITEM_FAIL}) : {ITEM_NOT_APPLICABLE}"
     if rule.for_each == "declaration":
-        return {"per_item": verdict}
+        programs = {"per_item": verdict}
+        if dated(rule):
+            programs["undated"] = f"[{rule.as_}].exists({rule.as_}, {undated})"
+        return programs
     x, s = rule.as_, rule.for_each
-    return {
+    programs = {
         # Any item applicable, and every applicable item passing, in one linear call.
-        "fast": f"[{s}.exists({x}, {where}), {s}.all({x}, ({where}) ? ({rule.assert_}) : true)]",
+        "fast": f"[{s}.exists({x}, {where}), {s}.all({x}, ({where}) ? {holds} : true)]",
         # The positions of failing items within one chunk of positions.
         "pinpoint": f"{CHUNK_NAME}.filter({INDEX_NAME}, [{s}[{INDEX_NAME}]].exists({x}, "
-        f"({where}) ? !({rule.assert_}) : false))",
+        f"({where}) ? !{holds} : false))",
         # One item by position, where a chunk raised.
         "per_item": f"[{s}[{INDEX_NAME}]].map({x}, {verdict})[0]",
     }
+    if dated(rule):
+        programs["undated"] = f"{s}.exists({x}, {undated})"
+    return programs
 
 
 def _bind_item(loaded: LoadedRule, source: str) -> str:
@@ -109,27 +174,42 @@ def compile_rule(loaded: LoadedRule, severity: Severity) -> CompiledRule:
 
     problems: list[CcaiError] = []
     compiled: dict[str, Compiled] = {}
-    for key, source in (
+    fields: list[tuple[str, str | None]] = [
         ("applies_when", rule.applies_when),
         ("where", rule.where),
         ("assert", rule.assert_),
-    ):
+    ]
+    for i, w in enumerate(rule.effective):
+        fields += [(f"effective/{i}/{k}", getattr(w, k)) for k in ("date", "dates", "when")]
+    for i, need in enumerate(rule.needs_information):
+        fields += [(f"needs_information/{i}/when", need.when)]
+        fields += [(f"needs_information/{i}/in_id", need.in_id)]
+    for key, source in fields:
         if source:
             try:
                 compiled[key] = compile_field(key, source)
             except RuleError as exc:
                 problems.append(exc)
-    parts: list[str | Compiled] = []
-    position = 0
-    for match in _TEMPLATE.finditer(rule.message):
-        parts.append(rule.message[position : match.start()])
-        try:
-            parts.append(compile_field("message", match.group(1).strip()))
-        except RuleError as exc:
-            problems.append(exc)
-        position = match.end()
-    parts.append(rule.message[position:])
+
+    def template(key: str, text: str) -> list[str | Compiled]:
+        parts: list[str | Compiled] = []
+        position = 0
+        for match in _TEMPLATE.finditer(text):
+            parts.append(text[position : match.start()])
+            try:
+                parts.append(compile_field(key, match.group(1).strip()))
+            except RuleError as exc:
+                problems.append(exc)
+            position = match.end()
+        parts.append(text[position:])
+        return parts
+
+    parts = template("message", rule.message)
+    asks = [template(f"needs_information/{i}/ask", n.ask) for i, n in enumerate(rule.needs_information)]
     sources = [rule.applies_when or "", rule.where or "", rule.assert_, rule.message]
+    sources += [n.when for n in rule.needs_information]
+    sources += [w.date or "" for w in rule.effective] + [w.dates or "" for w in rule.effective]
+    sources += [w.when or "" for w in rule.effective]
     for name in sorted({p for source in sources for p in _PARAM.findall(source)}):
         if name not in rule.params:
             origin, _, _ = rule_location(loaded, "assert")
@@ -148,7 +228,22 @@ def compile_rule(loaded: LoadedRule, severity: Severity) -> CompiledRule:
         return compile_expression(source, what=rule.id, origin=origin, checked=False)
 
     programs = {name: composed(source) for name, source in _compose(loaded).items()}
-    message = [p if isinstance(p, str) else composed(_bind_item(loaded, p.source)) for p in parts]
+
+    def bound(template_parts: list[str | Compiled]) -> list[str | Compiled]:
+        return [
+            p if isinstance(p, str) else composed(_bind_item(loaded, p.source))
+            for p in template_parts
+        ]
+
+    needs = [
+        CompiledNeed(
+            need=need,
+            when=composed(_bind_item(loaded, need.when)),
+            in_id=composed(_bind_item(loaded, need.in_id)) if need.in_id else None,
+            ask_parts=bound(asks[i]),
+        )
+        for i, need in enumerate(rule.needs_information)
+    ]
     return CompiledRule(
         loaded=loaded,
         severity=severity,
@@ -156,7 +251,9 @@ def compile_rule(loaded: LoadedRule, severity: Severity) -> CompiledRule:
         fast=programs.get("fast"),
         pinpoint=programs.get("pinpoint"),
         per_item=programs["per_item"],
-        message_parts=message,
+        message_parts=bound(parts),
+        needs=needs,
+        undated=programs.get("undated"),
     )
 
 

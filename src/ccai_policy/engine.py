@@ -17,10 +17,13 @@ from .compiler import (
     INDEXES,
     ITEM_FAIL,
     ITEM_NOT_APPLICABLE,
+    CompiledNeed,
     CompiledRule,
     RuleSet,
+    is_dated,
 )
-from .expressions import ExpressionError, Scope, render_value
+from .expressions import Compiled, ExpressionError, Scope, render_value
+from .facts import derive
 from .loader import Document
 from .model.declaration import LIST_SECTIONS, Declaration
 from .model.result import (
@@ -67,7 +70,9 @@ def bind(
     Converting a variable for CEL costs time in proportion to its size, and every index
     holds a copy of its section's items, so unused sections and indexes are left out.
     """
-    data = _to_cel(declaration.model_dump(mode="python", exclude={"api_version", "kind"}))
+    raw = declaration.model_dump(mode="python", exclude={"api_version", "kind"})
+    derive(raw, as_of)
+    data = _to_cel(raw)
     variables: dict[str, Any] = {k: v for k, v in data.items() if k in names}
     for section in LIST_SECTIONS:
         if f"{section}_by_id" in names:
@@ -78,7 +83,8 @@ def bind(
         index: dict[str, list[Any]] = defaultdict(list)
         for item in data[section]:
             for value in item[key] if many else [item[key]]:
-                index[value].append(item)
+                if value is not None:
+                    index[value].append(item)
         variables[name] = dict(index)
     variables["params"] = _to_cel(params)
     variables["today"] = _to_cel(as_of)
@@ -91,6 +97,7 @@ class _Evaluation:
     def __init__(
         self, declaration: Declaration, document: Document, ruleset: RuleSet, as_of: dt.date
     ):
+        self.declaration = declaration
         self.variables = bind(declaration, ruleset.policy.params, as_of, ruleset.names)
         self.scope = Scope(self.variables)
         self.document = document
@@ -109,21 +116,7 @@ class _Evaluation:
         if rule.at and status in ("fail", "error") and pointer.count("/") == 2:
             located = f"{pointer}/{rule.at.replace('.', '/')}"
         where = self.document.locate(located)
-        self.findings.append(
-            Finding(
-                rule_id=rule.id,
-                title=rule.title,
-                criterion=rule.criterion,
-                severity=compiled.severity,
-                status=status,
-                message=message,
-                subject=Subject(id=subject_id, pointer=pointer),
-                location=SourceLocation(file=where.file, line=where.line, column=where.column),
-                remediation=rule.remediation,
-                references=rule.references,
-                tags=rule.tags,
-            )
-        )
+        self.findings.append(self._made(compiled, status, message, pointer, subject_id, where))
 
     def _bindings(self, compiled: CompiledRule, index: int) -> dict[str, Any]:
         """How one item is bound: by position in its section, or the production itself."""
@@ -133,9 +126,11 @@ class _Evaluation:
         return {INDEX_NAME: index}
 
     def message(self, compiled: CompiledRule, index: int) -> str:
-        bindings = self._bindings(compiled, index)
+        return self._render(compiled.message_parts, self._bindings(compiled, index))
+
+    def _render(self, parts: list[str | Compiled], bindings: dict[str, Any]) -> str:
         out = []
-        for part in compiled.message_parts:
+        for part in parts:
             if isinstance(part, str):
                 out.append(part)
                 continue
@@ -148,6 +143,10 @@ class _Evaluation:
     def run(self, compiled: CompiledRule) -> None:
         rule = compiled.loaded.rule
         production = self.variables["production"]
+        if rule.agreements and not set(rule.agreements) & set(production["agreements"]):
+            reason = f"applies only to productions under {' or '.join(rule.agreements)}"
+            self.finding(compiled, "not_applicable", reason, "/production", production["id"])
+            return
         if compiled.applies_when is not None:
             try:
                 applies = self.scope.run(compiled.applies_when)
@@ -209,14 +208,86 @@ class _Evaluation:
 
     def _fail(self, compiled: CompiledRule, index: int) -> None:
         pointer, subject_id = self._item(compiled, index)
+        bindings = self._bindings(compiled, index)
+        for need in compiled.needs:
+            try:
+                unknown = self.scope.run_with(need.when, **bindings)
+            except ExpressionError:
+                continue
+            if unknown is not True:
+                continue
+            at = self._needed_at(need, bindings, pointer) + "/" + need.need.field
+            ask = self._render(need.ask_parts, bindings)
+            where = self.document.locate(at)
+            message = f"needs information: {ask}"
+            self.findings.append(self._made(compiled, "fail", message, pointer, subject_id, where))
+            return
         self.finding(compiled, "fail", self.message(compiled, index), pointer, subject_id)
+
+    def _needed_at(self, need: CompiledNeed, bindings: dict[str, Any], pointer: str) -> str:
+        """Where an unknown fact lives: on the item, or on the item of another section."""
+        section = need.need.in_section
+        if section is None:
+            return pointer
+        if need.in_id is None:
+            return f"/{section}"
+        try:
+            wanted = self.scope.run_with(need.in_id, **bindings)
+        except ExpressionError:
+            return pointer
+        for position, item in enumerate(getattr(self.declaration, section, ())):
+            if getattr(item, "id", None) == wanted:
+                return f"/{section}/{position}"
+        return pointer
+
+    def _made(
+        self,
+        compiled: CompiledRule,
+        status: Status,
+        message: str,
+        pointer: str,
+        subject_id: str | None,
+        where: Any,
+    ) -> Finding:
+        rule = compiled.loaded.rule
+        return Finding(
+            rule_id=rule.id,
+            title=rule.title,
+            criterion=rule.criterion,
+            severity=compiled.severity,
+            status=status,
+            message=message,
+            subject=Subject(id=subject_id, pointer=pointer),
+            location=SourceLocation(file=where.file, line=where.line, column=where.column),
+            remediation=rule.remediation,
+            references=rule.references,
+            tags=rule.tags,
+        )
 
     def _not_applicable(self, compiled: CompiledRule) -> None:
         rule = compiled.loaded.rule
         reason = rule.applicability or (
             f"no {rule.for_each} to check" + (f" where {rule.where}" if rule.where else "")
         )
+        if compiled.undated is not None and self._selected_undated(compiled):
+            windows = "; ".join(
+                f"{w.obligation} applies from {w.from_}"
+                + (f" until {w.until}" if w.until else "")
+                + f" by {w.of}"
+                for w in rule.effective
+                if is_dated(w)
+            )
+            reason = f"not in force for this declaration: {windows}, and every item is dated outside"
         self.finding(compiled, "not_applicable", reason, f"/{rule.for_each}", None)
+
+    def _selected_undated(self, compiled: CompiledRule) -> bool:
+        assert compiled.undated is not None
+        rule = compiled.loaded.rule
+        bindings = {rule.as_: self.variables["production"]} if rule.for_each == "declaration" else {}
+        try:
+            return self.scope.run_with(compiled.undated, **bindings) is True
+        except ExpressionError:
+            return False
 
     def _passed(self, compiled: CompiledRule) -> None:
         rule = compiled.loaded.rule

@@ -48,14 +48,14 @@ class CaseResult:
         return f"{self.rule_id}::{self.case.name}"
 
 
-def _check(case: RuleTest, status: str, fails: list[Finding]) -> str:
+def _check(case: RuleTest, status: str, fails: list[Finding], said: list[Finding]) -> str:
     """Why the case failed, or '' when it passed."""
     if status != case.expect:
         return f"expected {case.expect}, got {status}"
     if case.failures is not None and len(fails) != case.failures:
         return f"expected {case.failures} failing item(s), got {len(fails)}"
-    if case.message_contains and not any(case.message_contains in f.message for f in fails):
-        shown = "; ".join(f.message for f in fails) or "(no messages)"
+    if case.message_contains and not any(case.message_contains in f.message for f in said):
+        shown = "; ".join(f.message for f in said) or "(no messages)"
         return f"no message contains {case.message_contains!r}; messages: {shown}"
     return ""
 
@@ -84,7 +84,11 @@ def run_case(loaded: LoadedRule, case: RuleTest, root: Path) -> CaseResult:
     result = evaluate(declaration, document, RuleSet(policy, [compiled]), TEST_AS_OF)
     status = rule_outcomes(result).get(rule.id, "not_applicable")
     fails = [f for f in result.findings if f.status in ("fail", "error")]
-    detail = _check(case, status, fails)
+    # message_contains reads the failing messages, or the reason a rule is not applicable
+    said = fails if case.expect in ("fail", "error") else [
+        f for f in result.findings if f.status == case.expect
+    ]
+    detail = _check(case, status, fails, said)
     if detail and fails:
         detail += "\n" + "\n".join(f"  {f.location.line}: {f.message}" for f in fails[:5])
     return CaseResult(rule.id, case, not detail, status, detail)

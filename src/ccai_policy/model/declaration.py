@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import AnyUrl, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AnyUrl, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 Id = Annotated[
     str,
@@ -18,16 +18,29 @@ Text = Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
 Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
 
 ProductionType = Literal["film", "series", "game", "commercial"]
-Agreement = Literal[
-    "sag-aftra-tv-theatrical-2023",
-    "sag-aftra-tv-theatrical-2026",
-    "sag-aftra-interactive-media-2025",
-    "sag-aftra-commercials-2025",
-    "wga-mba-2023",
-    "wga-mba-2026",
-    "dga-basic-agreement-2023",
-    "iatse-basic-agreement-2024",
+#: The agreements the vocabulary knows, by family; each is declared with its version (year).
+AGREEMENT_FAMILIES = (
+    "sag-aftra-tv-theatrical",
+    "sag-aftra-interactive-media",
+    "sag-aftra-commercials",
+    "wga-mba",
+    "dga-basic-agreement",
+    "iatse-basic-agreement",
+)
+Agreement = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-z][a-z0-9]*(-[a-z0-9]+)*-(19|20)[0-9]{2}$"),
+    Field(
+        description="A collective bargaining agreement and its version, as <family>-<year>: "
+        "sag-aftra-tv-theatrical-2023, sag-aftra-tv-theatrical-2026, "
+        "sag-aftra-interactive-media-2025, sag-aftra-commercials-2025, wga-mba-2023, "
+        "wga-mba-2026, dga-basic-agreement-2023, iatse-basic-agreement-2024. A version the "
+        "rules do not encode is reported as not covered, never checked against another version."
+    ),
 ]
+#: A fact that switches an obligation on or off: true, false, or 'unknown' until someone finds
+#: out. Left out, it is unknown, and a rule that turns on it asks for it ("needs information").
+Tri = bool | Literal["unknown"]
 Role = Literal[
     "principal", "background", "voice", "stunt", "writer", "director", "crew", "composer", "other"
 ]
@@ -43,6 +56,45 @@ UseCategory = Literal[
     "real_time_generation",
     "training_on_production_material",
 ]
+#: What each category means, in plain words built on the agreements' own terms (SAG-AFTRA 2023
+#: TV/Theatrical for the replica, alteration and synthetic performer terms, WGA 2023 MBA Art. 72
+#: for GAI literary material). The category picks the clause; the facts (subjects, voice,
+#: features_from) decide whether a person is protected.
+CATEGORY_DEFINITIONS: dict[str, str] = {
+    "employment_based_digital_replica": "Employment-Based Digital Replica: a digital copy of a "
+    "performer's voice or likeness made with the performer's own participation (a scan or "
+    "recording session) while employed on the production, used to show them in scenes they "
+    "did not actually perform.",
+    "independently_created_digital_replica": "Independently Created Digital Replica: a "
+    "digital copy of a performer's voice or likeness made from material that already exists "
+    "(archive footage, earlier recordings), without the performer taking part in making it; "
+    "the category for recreating someone who is not on set, including a performer who has died.",
+    "background_actor_digital_replica": "Background Actor Digital Replica: a digital copy of a "
+    "background actor's likeness, made while they are employed, used as a background figure "
+    "(crowds, extras).",
+    "digital_alteration": "Digital Alteration: a change to a performer's voice or likeness "
+    "within a performance they actually recorded (lip-sync, a changed line, a removed "
+    "blemish), where the result stays their performance; showing them in scenes or lines they "
+    "did not perform is a digital replica, not an alteration.",
+    "synthetic_performer": "Synthetic Performer: a digitally created performer who is not "
+    "recognisable as any identifiable natural performer and is not voiced by one; the people "
+    "whose recognisable features it borrows are listed in features_from, never in subjects.",
+    "voice_replica": "A digital replica of a person's voice alone (for example ADR or dubbing "
+    "in the performer's own voice), under the same terms as the replica of a likeness.",
+    "gai_literary_material": "GAI literary material: text produced by generative AI (scripts, "
+    "outlines, dialogue), which the WGA 2023 MBA says is neither literary material nor source "
+    "material; subjects are the writers given it or whose material it works on.",
+    "gai_visual_or_audio": "Generative AI visual or audio content that depicts or voices no "
+    "identifiable real person (sets, props, skies, music beds, sound effects); a use that "
+    "shows or voices a real person belongs to a replica category.",
+    "real_time_generation": "Real-time generation: output generated live, while the audience "
+    "or players watch or play (a game character answering players in a performer's voice).",
+    "training_on_production_material": "Training or fine-tuning an AI model on the "
+    "production's material (footage, recordings, scripts); subjects are the people whose "
+    "performances or work are in that material.",
+}
+#: Categories whose definition excludes an identifiable real person in `subjects`.
+NO_REAL_PERSON_CATEGORIES = frozenset({"gai_visual_or_audio", "synthetic_performer"})
 DigitalSourceType = Literal[
     "digitalCapture",
     "computationalCapture",
@@ -112,7 +164,18 @@ class Production(Strict):
         default_factory=list, description="Collective bargaining agreements in force."
     )
     release_date: dt.date | None = Field(default=None, description="First public release.")
-    is_advertisement: bool = Field(default=False, description="Whether it advertises something.")
+    distributed_until: dt.date | None = Field(
+        default=None,
+        description="For a work first released earlier and still offered to the public: the "
+        "last day it is (or will be) distributed. Continued distribution after an obligation "
+        "takes effect brings the obligation in; left out, the work is taken as still "
+        "distributed.",
+    )
+    is_advertisement: Tri = Field(
+        default="unknown",
+        description="Whether it advertises a product or service: true, false or unknown. A "
+        "commercial is always an advertisement.",
+    )
     contact: str | None = Field(default=None, description="Who answers questions about it.")
 
 
@@ -132,7 +195,18 @@ class Person(Strict):
     name: Text
     roles: list[Role] = Field(min_length=1, description="What the person does on the production.")
     union: str | None = Field(default=None, description="Union membership, e.g. SAG-AFTRA.")
-    minor: bool = Field(default=False, description="Under 18 when the work is done.")
+    minor: Tri = Field(
+        default="unknown",
+        description="Under 18 when the work is done: true, false or unknown (left out: unknown).",
+    )
+    group_size: int | None = Field(
+        default=None,
+        ge=2,
+        le=1_000_000,
+        description="For a group of anonymous people (a crowd of scanned extras) declared as "
+        "one entry: how many people it holds. Consents for the group must cover that many "
+        "people (consents[].covers).",
+    )
     deceased_on: dt.date | None = Field(default=None, description="Date of death, if deceased.")
     representation: Representation = Field(default_factory=Representation)
     rights_holder: str | None = Field(
@@ -173,9 +247,20 @@ class Tool(Strict):
     name: Text
     vendor: Text
     version: str | None = None
-    gpai: bool = Field(default=False, description="A general-purpose AI model (EU AI Act).")
-    primary_purpose_is_likeness_replication: bool = Field(
-        default=False, description="Its primary purpose is producing a voice or likeness."
+    gpai: Tri = Field(
+        default="unknown",
+        description="A general-purpose AI model in the EU AI Act's sense: true, false or "
+        "unknown (left out: unknown).",
+    )
+    primary_purpose_is_likeness_replication: Tri = Field(
+        default="unknown",
+        description="Its primary purpose or function is producing a person's voice or "
+        "likeness (Tennessee ELVIS Act): true, false or unknown.",
+    )
+    placed_on_market: dt.date | None = Field(
+        default=None,
+        description="When the model was first placed on the EU market; EU AI Act Art. 53 "
+        "applies to models placed from 2 August 2025, and to earlier ones from 2 August 2027.",
     )
     output_marking: OutputMarking = Field(default_factory=OutputMarking)
     training: TrainingAttestation | None = Field(
@@ -201,9 +286,23 @@ class Scan(Strict):
 
 class Use(Strict):
     id: Id
-    category: UseCategory = Field(description="The kind of AI use, in the agreements' terms.")
+    category: UseCategory = Field(
+        description="The kind of AI use, in the agreements' terms. It picks which clause "
+        "applies; every rule protecting a person applies whenever the use touches them, "
+        "whatever the category.",
+        json_schema_extra={
+            "oneOf": [{"const": k, "description": v} for k, v in CATEGORY_DEFINITIONS.items()]
+        },
+    )
     description: Text = Field(description="What is done, in plain words.")
-    tool: str = Field(description="Id of the tool or model used (tools[].id).")
+    tool: str | None = Field(
+        default=None, description="Id of the tool or model used (tools[].id)."
+    )
+    tools: list[str] = Field(
+        default_factory=list,
+        description="For a use made with several tools or models: the ids of all of them "
+        "(tools[].id). Give `tool`, `tools`, or both.",
+    )
     subjects: list[str] = Field(
         default_factory=list,
         description="Ids of the people whose likeness, voice or work this use touches.",
@@ -212,11 +311,21 @@ class Use(Strict):
         default_factory=list,
         description="For a synthetic performer: people whose recognisable features it uses.",
     )
-    same_production: bool = Field(
-        default=True, description="Used in the production the material was recorded for."
+    same_production: Tri = Field(
+        default="unknown",
+        description="Used in the production the material was recorded for: true, false or "
+        "unknown (left out: unknown).",
     )
-    in_place_of_in_person_work: bool = Field(
-        default=False, description="Replaces work the person would otherwise do in person."
+    in_place_of_in_person_work: Tri = Field(
+        default="unknown",
+        description="Replaces work the person would otherwise do in person: true, false or "
+        "unknown (left out: unknown).",
+    )
+    new_performance: Tri = Field(
+        default="unknown",
+        description="The output shows a person doing or saying something they did not "
+        "perform (true), or stays within a performance they recorded (false); unknown if "
+        "left out. A digital alteration with a new performance is a digital replica.",
     )
     substantially_as_scripted: bool | None = Field(
         default=None, description="For an alteration: stays substantially as scripted/performed."
@@ -224,8 +333,16 @@ class Use(Strict):
     exception_claimed: str | None = Field(
         default=None, description="For an alteration: the consent exception claimed, if any."
     )
-    deepfake: bool = Field(
-        default=False, description="Output resembles real people, places or events (AI Act)."
+    deepfake: Tri = Field(
+        default="unknown",
+        description="Output resembles real people, objects, places or events and would falsely "
+        "appear authentic (EU AI Act 'deep fake'): true, false or unknown (left out: unknown).",
+    )
+    presented_as_authentic: Tri = Field(
+        default="unknown",
+        description="The output is presented to audiences as a genuine record of the person "
+        "(true) or clearly as a portrayal (false). A documentary, parody or news exception "
+        "never covers a fake presented as authentic.",
     )
     digital_source_type: DigitalSourceType | None = Field(
         default=None, description="IPTC digital source type of the outputs."
@@ -235,11 +352,14 @@ class Use(Strict):
     initiated_by: Literal["company", "writer", "performer", "vendor"] | None = Field(
         default=None, description="Who chose to use AI here."
     )
-    required_by_company: bool = Field(
-        default=False, description="The company required a person to use AI."
+    required_by_company: Tri = Field(
+        default="unknown",
+        description="The company required a person to use AI: true, false or unknown.",
     )
-    creative: bool = Field(
-        default=False, description="Touches creative elements (DGA consultation applies)."
+    creative: Tri = Field(
+        default="unknown",
+        description="Touches creative elements (DGA consultation applies): true, false or "
+        "unknown (left out: unknown).",
     )
     recorded_on: dt.date | None = Field(
         default=None,
@@ -251,13 +371,13 @@ class Use(Strict):
         description="For a synthetic performer in a role a human would play: the significant "
         "additional value it brings (SAG-AFTRA 2026).",
     )
-    during_strike: bool = Field(
-        default=False,
+    during_strike: Tri = Field(
+        default="unknown",
         description="Generated or used while the performer's union was on strike against "
-        "the company.",
+        "the company: true, false or unknown.",
     )
-    treated_as_literary_material: bool = Field(
-        default=False,
+    treated_as_literary_material: Tri = Field(
+        default="unknown",
         description="For GAI text: the company treats it as literary, source or assigned "
         "material for a writer's credit or pay (WGA Art. 72 says it is none of these).",
     )
@@ -287,6 +407,18 @@ class Use(Strict):
     )
 
 
+    @model_validator(mode="after")
+    def _some_tool(self) -> Use:
+        if self.tool is None and not self.tools:
+            raise ValueError("name the tool or model used: `tool: <id>` or `tools: [<id>, ...]`")
+        return self
+
+    @property
+    def tool_ids(self) -> list[str]:
+        """Every tool the use was made with, `tool` first, each once."""
+        return list(dict.fromkeys([*([self.tool] if self.tool else []), *self.tools]))
+
+
 class Evidence(Strict):
     path: str = Field(description="Path of the evidence file, relative to the declaration.")
     sha256: Sha256 | None = Field(default=None, description="SHA-256 of the file, hex.")
@@ -314,6 +446,19 @@ class Consent(Strict):
     clear_and_conspicuous: bool = Field(default=False)
     notice_given_at: dt.datetime | None = None
     signed_on: dt.date = Field(description="Date it was signed.")
+    form: Literal["written", "oral", "disputed"] = Field(
+        default="written",
+        description="How the consent was given: 'written' (a signed document, the default for "
+        "a consent with a signing date), 'oral', or 'disputed' (the person contests it). Only "
+        "a written consent counts where an agreement or law requires writing; a disputed one "
+        "never counts.",
+    )
+    covers: int | None = Field(
+        default=None,
+        ge=1,
+        description="For a consent about a group of anonymous people (people[].group_size): "
+        "how many members of the group signed it.",
+    )
     term_ends: dt.date | None = Field(default=None, description="When the licence ends.")
     revoked_on: dt.date | None = None
     training_permission: Permission | None = Field(
@@ -331,20 +476,47 @@ class Consent(Strict):
     evidence: Evidence | None = None
 
 
+Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
+
+
+class ExchangeRate(Strict):
+    to: Currency = Field(description="The currency the amount is converted into (ISO 4217).")
+    rate: float = Field(gt=0, description="How many units of `to` one unit of the amount buys.")
+    on: dt.date = Field(description="The date of the rate.")
+    source: str | None = Field(default=None, description="Where the rate comes from.")
+
+
 class Money(Strict):
-    value: float = Field(ge=0)
-    currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] = "USD"
+    value: float = Field(ge=0, description="The amount, in `currency`.")
+    currency: Currency = Field(default="USD", description="ISO 4217 currency code.")
+    exchange_rate: ExchangeRate | None = Field(
+        default=None,
+        description="A rate and its date, for comparing the amount with a floor set in another "
+        "currency; without one, an amount in another currency never meets the floor.",
+    )
 
 
 class Compensation(Strict):
     id: Id
-    person: str = Field(description="Id of the person paid.")
+    person: str | None = Field(
+        default=None,
+        description="Id of the person paid; may be left out only for a pension-and-health "
+        "fund contribution (basis: ph_contribution) that names no one.",
+    )
     use: str = Field(description="Id of the use paid for.")
     basis: PayBasis
     amount: Money | None = None
     scale_multiple: float | None = Field(default=None, ge=0)
     paid_on: dt.date | None = None
     notes: str | None = None
+
+    @model_validator(mode="after")
+    def _someone_paid(self) -> Compensation:
+        if self.person is None and self.basis != "ph_contribution":
+            raise ValueError(
+                "name the person paid (`person: <id>`); only a ph_contribution may name no one"
+            )
+        return self
 
 
 class Notice(Strict):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Any, Literal
 
 from pydantic import AnyUrl, BaseModel, ConfigDict, Field, StringConstraints
@@ -46,6 +47,76 @@ class Reference(_Strict):
     confidence: Confidence = Field(
         default="primary",
         description="primary: text read; secondary: from a summary; unconfirmed: inferred.",
+    )
+
+
+class Window(_Strict):
+    """When one obligation the rule encodes is in force, and which date of an item it tests."""
+
+    obligation: str = Field(
+        min_length=1, description="The agreement, law or principle, e.g. 'Cal. Civ. Code §3344.1'."
+    )
+    from_: dt.date | None = Field(
+        default=None,
+        alias="from",
+        description="The day the obligation took effect; left out for a principle with no "
+        "legal start, which applies to every item.",
+    )
+    until: dt.date | None = Field(
+        default=None, description="The last day it applies to new items, where it ends."
+    )
+    term_ends: dt.date | None = Field(
+        default=None,
+        description="For an agreement: the end of its term. Shown, not enforced: a production "
+        "declared under a version keeps its terms.",
+    )
+    date: Expression | None = Field(
+        default=None,
+        description="CEL: the date of the item compared with the window (e.g. "
+        "use.first_used_on). An unknown (null) date never takes an item out of the window.",
+    )
+    dates: Expression | None = Field(
+        default=None,
+        description="CEL: a list of dates instead of one; the item is inside the window when "
+        "any of them is (or is unknown).",
+    )
+    when: Expression | None = Field(
+        default=None,
+        description="CEL: the window counts only when this holds (e.g. a territory).",
+    )
+    of: str = Field(
+        default="the item",
+        description="What that date is, in plain words: 'the first use', 'the death', ...",
+    )
+    confidence: Confidence = Field(default="secondary", description="How sure the dates are.")
+
+
+class NeedsInformation(_Strict):
+    """A fact the rule turns on that the declaration leaves unknown."""
+
+    when: Expression = Field(
+        description="CEL on the item: true when the fact is unknown and the rule would apply."
+    )
+    field: str = Field(
+        min_length=1, description="The field that is unknown, relative to the item or the use."
+    )
+    in_section: str | None = Field(
+        default=None,
+        description="When the field is not on the item: the section that holds it (uses, "
+        "people, tools, or production and workforce).",
+    )
+    in_id: Expression | None = Field(
+        default=None,
+        description="CEL giving the id of the item of in_section that holds the field.",
+    )
+    ask: str = Field(
+        min_length=1,
+        max_length=500,
+        description="What to ask, after 'needs information: ' (e.g. 'say whether ...'); "
+        "{{ cel }} inserts.",
+    )
+    off_when: str = Field(
+        min_length=1, description="The value(s) of the field that switch the rule off."
     )
 
 
@@ -94,5 +165,20 @@ class Rule(_Strict):
     )
     at: str | None = Field(
         default=None, description="Field of the item to point findings at, e.g. 'subjects'."
+    )
+    agreements: list[str] = Field(
+        default_factory=list,
+        description="The agreement versions the rule encodes (e.g. sag-aftra-tv-theatrical-2023);"
+        " it applies only to productions declaring one of them. Empty: not agreement-specific.",
+    )
+    effective: list[Window] = Field(
+        default_factory=list,
+        description="When each obligation the rule encodes is in force. An item is checked "
+        "when it falls inside at least one window.",
+    )
+    needs_information: list[NeedsInformation] = Field(
+        default_factory=list,
+        description="Facts the rule turns on: when one is unknown, the item fails with "
+        "'needs information', never passes or drops out.",
     )
     tests: list[RuleTest] = Field(default_factory=list)
