@@ -45,8 +45,14 @@ def test_every_production_type_has_a_packaged_starter() -> None:
     assert sorted(STARTER_TYPES) == sorted(typing.get_args(ProductionType))
 
 
+def fill_in(text: str) -> str:
+    """Answer every flagged placeholder the way the starter suggests: drop the TODO marks."""
+    text = re.sub(r"\s*# TODO.*$", "", text, flags=re.MULTILINE)
+    return text.replace("TODO ", "")
+
+
 @pytest.mark.parametrize("production_type", STARTER_TYPES, ids=STARTER_TYPES)
-def test_starter_is_written_commented_and_evaluates_with_failures_to_fill_in(
+def test_a_fresh_starter_is_refused_at_every_todo_left(
     run_cli: RunCli, tmp_path: Path, production_type: str
 ) -> None:
     target = tmp_path / f"{production_type}.yaml"
@@ -56,27 +62,64 @@ def test_starter_is_written_commented_and_evaluates_with_failures_to_fill_in(
     assert f"ccai-policy check {target}" in written.output
     text = target.read_text(encoding="utf-8")
     assert text == starter_text(production_type)
-    assert text.startswith("# AI-use declaration for a ") and "TODO" in text
+    assert text.startswith("# AI-use declaration for a ")
     data = yaml.safe_load(text)
     assert data["production"]["type"] == production_type
 
     checked = run_cli("check", str(target), "--as-of", AS_OF)
+    assert checked.exit_code == 2, checked.output
+    todos = [
+        (number, line.index("TODO") + 1)
+        for number, line in enumerate(text.splitlines(), start=1)
+        if "TODO" in line
+    ]
+    assert len(todos) >= 10
+    for line, column in todos:
+        assert (
+            f"{target}:{line}:{column}: error: a TODO is left here: the declaration is not "
+            "finished" in checked.output
+        )
+    assert "hint: replace the placeholder with the production's real facts" in checked.output
+
+
+@pytest.mark.parametrize("production_type", STARTER_TYPES, ids=STARTER_TYPES)
+def test_uncommented_examples_with_todos_left_never_pass(
+    run_cli: RunCli, tmp_path: Path, production_type: str
+) -> None:
+    target = tmp_path / "half-done.yaml"
+    target.write_text(uncomment_examples(starter_text(production_type)), encoding="utf-8")
+    checked = run_cli("check", str(target), "--as-of", AS_OF)
+    assert checked.exit_code == 2, checked.output
+    assert "error: a TODO is left here" in checked.output
+    assert "COMPLIANT" not in checked.output
+
+
+@pytest.mark.parametrize("production_type", STARTER_TYPES, ids=STARTER_TYPES)
+def test_a_filled_starter_without_consent_fails_on_purpose(
+    run_cli: RunCli, tmp_path: Path, production_type: str
+) -> None:
+    target = tmp_path / "filled.yaml"
+    text = fill_in(starter_text(production_type))
+    assert "TODO" not in text
+    target.write_text(text, encoding="utf-8")
+    checked = run_cli("check", str(target), "--as-of", AS_OF)
     assert checked.exit_code == 1, checked.output
     assert "error:" not in checked.output
+    data = yaml.safe_load(text)
     assert f"({production_type}, {data['production']['studio']}) — NOT COMPLIANT" in checked.output
     use = data["uses"][0]
     subject = next(p["name"] for p in data["people"] if p["id"] == use["subjects"][0])
     failure = next(
         line for line in checked.output.splitlines() if "FAIL CONSENT-REPLICA-001" in line
     )
-    assert f"{use['id']} replicates {subject}, but no unrevoked consent covers it" in failure
+    assert f"{use['id']} replicates {subject}, but no consent that counts covers it" in failure
 
 
 @pytest.mark.parametrize("production_type", STARTER_TYPES, ids=STARTER_TYPES)
 def test_the_commented_examples_validate_and_pass_the_threshold(
     run_cli: RunCli, tmp_path: Path, production_type: str
 ) -> None:
-    filled = uncomment_examples(starter_text(production_type))
+    filled = fill_in(uncomment_examples(starter_text(production_type)))
     assert "consents:\n  - id:" in filled
     target = tmp_path / "filled.yaml"
     target.write_text(filled, encoding="utf-8")

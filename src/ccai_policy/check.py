@@ -15,6 +15,7 @@ from .catalog import ResolvedPolicy, display_path
 from .compiler import RuleSet
 from .engine import evaluate
 from .errors import CcaiError, Location, ValidationErrors
+from .coverage import RULE as COVERAGE_RULE
 from .evidence import RULE as EVIDENCE_RULE
 from .evidence import resolve as resolve_evidence
 from .evidence import verify as verify_evidence
@@ -228,7 +229,11 @@ def check_paths(
             fail_on=policy.fail_on,
         ),
         fail_on=fail_on or policy.fail_on,
-        rules=[*rule_infos(policy), *([EVIDENCE_RULE] if evidence.verify else [])],
+        rules=[
+            *rule_infos(policy),
+            *([COVERAGE_RULE] if any(r.rule.agreements for r in policy.rules) else []),
+            *([EVIDENCE_RULE] if evidence.verify else []),
+        ],
         inputs=[InputFile(file=d.file, sha256=d.sha256) for d in declarations],
         declarations=declarations,
         problems=problems,

@@ -23,6 +23,7 @@ from .compiler import (
     is_dated,
 )
 from .expressions import Compiled, ExpressionError, Scope, render_value
+from .coverage import check_coverage
 from .facts import derive
 from .loader import Document
 from .model.declaration import LIST_SECTIONS, Declaration
@@ -348,6 +349,9 @@ def evaluate(
     evaluation = _Evaluation(declaration, document, ruleset, as_of)
     for compiled in ruleset.rules:
         evaluation.run(compiled)
+    encoded = {a for compiled in ruleset.rules for a in compiled.loaded.rule.agreements}
+    if encoded:
+        evaluation.findings.extend(check_coverage(declaration, document, encoded))
     findings = sorted(
         evaluation.findings,
         key=lambda f: (f.location.line, f.location.column, f.rule_id, f.subject.pointer),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,6 +60,8 @@ class Document:
     scalar_starts: dict[str, tuple[int, int, str]] = field(repr=False, default_factory=dict)
     #: The source text, kept only with record_scalars (rule files), to map expression errors.
     text: str = field(repr=False, default="")
+    #: Where the word TODO appears, in values or comments: (line, column) of each.
+    todos: tuple[tuple[int, int], ...] = field(repr=False, default=())
 
     def locate(self, pointer: str) -> Location:
         """The location of the node at a JSON pointer, or of its nearest located ancestor."""
@@ -185,7 +188,12 @@ def load_text(
     finally:
         loader.dispose()
     kept = text if record_scalars else ""
-    return Document(path, data, sha256, builder.positions, builder.scalar_starts, kept)
+    todos = tuple(_line_col(text, m.start()) for m in _TODO.finditer(text))
+    return Document(path, data, sha256, builder.positions, builder.scalar_starts, kept, todos)
+
+
+#: A placeholder left to fill in: the word TODO in capitals, anywhere in the file.
+_TODO = re.compile(r"(?<![A-Za-z0-9_])TODO(?![A-Za-z0-9_])")
 
 
 def _char_at(text: str, line: int, column: int) -> str:

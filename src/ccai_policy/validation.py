@@ -243,9 +243,22 @@ def validate_declaration(document: Document) -> Declaration:
     if len(references) > MAX_PROBLEMS:
         references, unshown = references[:MAX_PROBLEMS], -1
     problems.extend(references)
+    problems.extend(todo_problems(document))
     if problems or declaration is None:
         raise _capped(problems, document, unshown)
     return declaration
+
+
+def todo_problems(document: Document) -> list[ValidationProblem]:
+    """A TODO left anywhere in a declaration: it is not finished, so it is not evaluated."""
+    return [
+        ValidationProblem(
+            "a TODO is left here: the declaration is not finished",
+            Location(document.path, line, column),
+            "replace the placeholder with the production's real facts and delete the TODO",
+        )
+        for line, column in document.todos[: MAX_PROBLEMS + 1]
+    ]
 
 
 def _items(data: Any, section: str) -> list[tuple[int, dict[str, Any]]]:

@@ -561,8 +561,16 @@ class Workforce(Strict):
     roles_affected: list[str] = Field(default_factory=list)
     positions_displaced: int = Field(default=0, ge=0)
     reskilling_offered: bool = False
-    employees_required_to_prompt_replacements: bool = False
-    writers_required_to_use_gai: bool = False
+    employees_required_to_prompt_replacements: Tri = Field(
+        default="unknown",
+        description="Whether any employee is required to give AI prompts that would displace "
+        "a covered employee (IATSE 2024): true, false or unknown (left out: unknown).",
+    )
+    writers_required_to_use_gai: Tri = Field(
+        default="unknown",
+        description="Whether the company requires writers to use generative AI (WGA Art. 72): "
+        "true, false or unknown (left out: unknown).",
+    )
     impact_bargaining_offered: bool = False
 
 
