@@ -10,6 +10,7 @@ import jinja2
 import yaml
 
 from .catalog import LoadedRule, ResolvedPolicy, bundled_policies, data_dir, load_policy
+from .model.declaration import CATEGORY_DEFINITIONS
 from .model.rule import CRITERIA, CRITERION_TITLES
 from .templating import template_environment
 
@@ -80,3 +81,71 @@ def outputs(directory: Path, by_criterion: dict[str, list[CatalogEntry]]) -> dic
         directory / "rules.md": render_markdown(by_criterion),
         directory / "index.html": render_html(by_criterion),
     }
+
+
+#: Where the generated tables sit in rules/README.md: between these markers.
+README_MARKERS = {
+    "categories": ("<!-- categories: generated -->", "<!-- categories: end -->"),
+    "switches": ("<!-- switches: generated -->", "<!-- switches: end -->"),
+}
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def category_table() -> str:
+    """Each use category and what it means, from the declaration model."""
+    rows = ["| category | what it is |", "|---|---|"]
+    rows += [f"| `{k}` | {_cell(v)} |" for k, v in CATEGORY_DEFINITIONS.items()]
+    return "\n".join(rows)
+
+
+def switches_table(rules: list[LoadedRule]) -> str:
+    """Per rule: the agreement versions, when it is in force, and the facts that switch it off."""
+    rows = [
+        "| rule | agreement versions | in force | switched off by | when that fact is unknown |",
+        "|---|---|---|---|---|",
+    ]
+    for loaded in sorted(rules, key=lambda r: r.rule.id):
+        rule = loaded.rule
+        windows = "; ".join(
+            w.obligation
+            + (f", from {w.from_}" if w.from_ else "")
+            + (f" until {w.until}" if w.until else "")
+            + (f" (term ends {w.term_ends})" if w.term_ends else "")
+            + (f", by {w.of}" if w.from_ and (w.date or w.dates) else "")
+            for w in rule.effective
+        )
+        off = "; ".join(f"`{n.field}`: {n.off_when}" for n in rule.needs_information)
+        unknown = (
+            "fails: needs information" if rule.needs_information else "no switch to leave unknown"
+        )
+        rows.append(
+            f"| {rule.id} | {', '.join(rule.agreements) or 'any'} | {_cell(windows) or 'none'} "
+            f"| {_cell(off) or '—'} | {unknown} |"
+        )
+    return "\n".join(rows)
+
+
+def readme_tables(rules: list[LoadedRule]) -> dict[str, str]:
+    return {"categories": category_table(), "switches": switches_table(rules)}
+
+
+def with_tables(readme: str, rules: list[LoadedRule]) -> str:
+    """rules/README.md with its generated tables brought up to date."""
+    for name, table in readme_tables(rules).items():
+        start, end = README_MARKERS[name]
+        before, _, rest = readme.partition(start)
+        _, _, after = rest.partition(end)
+        readme = f"{before}{start}\n{table}\n{end}{after}"
+    return readme
+
+
+def update_readme(path: Path | None = None) -> None:
+    """Rewrite the generated tables of rules/README.md from the bundled rules."""
+    from .catalog import load_rules
+
+    target = path or data_dir("rules") / "README.md"
+    rules = load_rules(data_dir("rules"))
+    target.write_text(with_tables(target.read_text(encoding="utf-8"), rules), encoding="utf-8")
