@@ -28,7 +28,7 @@ REVOKED = "tests/fixtures/declarations/replica-consent-revoked.yaml"
 MANY = "tests/fixtures/declarations/many-problems.yaml"
 REVOKED_FAIL = (
     f"{REVOKED}:57:5: FAIL CONSENT-REPLICA-001 [critical] u-deage replicates Ana Ruiz, "
-    "but no unrevoked consent covers it for Ana Ruiz"
+    "but no consent that counts covers it for Ana Ruiz"
 )
 SUMMARY = re.compile(r"^  (\d+) rules: (\d+) passed, (\d+) failed(, .*)?$", re.MULTILINE)
 

@@ -158,7 +158,7 @@ def test_guides_are_linked_from_the_readme_and_their_links_resolve() -> None:
 def test_the_guide_reader_finds_commands_files_and_outputs() -> None:
     found = steps(guide_text("policy-authors.md"))
     assert [s.target for s in found if s.kind == "file"] == [
-        "my-policy/rules/ACME-TODO-001.yaml",
+        "my-policy/rules/ACME-DESC-001.yaml",
         "my-policy/policies/acme.yaml",
     ]
     last_check = [s for s in found if s.kind == "run" and s.text.startswith("ccai-policy check")]

@@ -130,7 +130,8 @@ def _message(error: Any) -> str:
         return f"unknown field '{cut(str(error['loc'][-1]))}'"
     if kind == "missing":
         return f"required field '{error['loc'][-1]}' is missing"
-    return f"{error['msg']} (got {_shown(error.get('input'))})"
+    said = str(error["msg"]).replace("True, False or 'unknown'", "true, false or unknown")
+    return f"{said} (got {_shown(error.get('input'))})"
 
 
 def _shown(value: Any) -> str:

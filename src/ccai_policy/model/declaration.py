@@ -40,7 +40,7 @@ Agreement = Annotated[
 ]
 #: A fact that switches an obligation on or off: true, false, or 'unknown' until someone finds
 #: out. Left out, it is unknown, and a rule that turns on it asks for it ("needs information").
-Tri = bool | Literal["unknown"]
+Tri = Literal[True, False, "unknown"]
 Role = Literal[
     "principal", "background", "voice", "stunt", "writer", "director", "crew", "composer", "other"
 ]
