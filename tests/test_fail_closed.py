@@ -1,0 +1,542 @@
+"""Fail closed on meaning: no production that breaks an obligation comes out COMPLIANT.
+
+Each case is one way a non-compliant production used to pass (labels, unknown facts, dates,
+currencies, agreement versions), checked through `ccai-policy check` with the exit code and
+the message a user reads at file:line:col.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from click.testing import Result
+
+from ccai_policy.docs import README_MARKERS, readme_tables
+from ccai_policy.catalog import data_dir, load_rules
+from ccai_policy.loader import load_text
+
+from .conftest import AS_OF, EXAMPLES
+
+Run = Callable[..., Result]
+FILM = EXAMPLES / "feature-film-compliant.yaml"
+SERIES = EXAMPLES / "series-noncompliant.yaml"
+
+
+def example(path: Path) -> dict[str, Any]:
+    data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return data
+
+
+def item(data: dict[str, Any], section: str, item_id: str) -> dict[str, Any]:
+    found: dict[str, Any] = next(i for i in data[section] if i["id"] == item_id)
+    return found
+
+
+def write(tmp_path: Path, data: dict[str, Any], name: str = "decl.yaml") -> tuple[Path, str]:
+    path = tmp_path / name
+    text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+    path.write_text(text, encoding="utf-8")
+    return path, text
+
+
+def at(path: Path, text: str, pointer: str) -> str:
+    """`file:line:col` of a JSON pointer in the written file, as the checker reports it."""
+    where = load_text(text, str(path)).locate(pointer)
+    return f"{path}:{where.line}:{where.column}"
+
+
+def check(run_cli: Run, path: Path, *args: str, as_of: str = AS_OF) -> Result:
+    return run_cli("check", str(path), "--as-of", as_of, *args)
+
+
+def findings(run_cli: Run, path: Path, *args: str, as_of: str = AS_OF) -> list[dict[str, Any]]:
+    result = check(run_cli, path, "--format", "json", *args, as_of=as_of)
+    assert result.exit_code in (0, 1), result.output
+    out: list[dict[str, Any]] = json.loads(result.stdout)["declarations"][0]["findings"]
+    return out
+
+
+def late_actor() -> dict[str, Any]:
+    """A late actor recreated in new scenes, no consent and no pay, filed as generic content."""
+    return {
+        "apiVersion": "ccai-policy/v1",
+        "kind": "Declaration",
+        "production": {
+            "id": "prod-return",
+            "title": "The Return",
+            "studio": "Lantern Pictures",
+            "type": "film",
+            "is_advertisement": False,
+            "territories": ["US-CA", "US-NY"],
+            "agreements": ["sag-aftra-tv-theatrical-2023"],
+        },
+        "people": [
+            {
+                "id": "p-late",
+                "name": "Walter Grey",
+                "roles": ["principal"],
+                "minor": False,
+                "deceased_on": "2022-02-01",
+                "rights_holder": "The Grey Estate",
+            }
+        ],
+        "tools": [{"id": "t-gen", "name": "GenScene", "vendor": "Acme AI"}],
+        "uses": [
+            {
+                "id": "u-return",
+                "category": "gai_visual_or_audio",
+                "description": "Walter Grey in three new scenes.",
+                "tool": "t-gen",
+                "subjects": ["p-late"],
+                "deepfake": True,
+                "first_used_on": "2026-08-01",
+            }
+        ],
+    }
+
+
+# --- Labels decide instead of facts --------------------------------------------------------
+
+
+def test_a_late_actor_filed_under_a_generic_category_is_not_compliant(
+    run_cli: Run, tmp_path: Path
+) -> None:
+    path, text = write(tmp_path, late_actor())
+    result = check(run_cli, path)
+    assert result.exit_code == 1, result.output
+    assert "— NOT COMPLIANT" in result.stdout
+    use = "/uses/0"
+    expected = [
+        f"{at(path, text, use + '/subjects')}: FAIL CONSENT-REPLICA-001 [critical] u-return "
+        "replicates Walter Grey, but no consent that counts covers it for Walter Grey",
+        f"{at(path, text, use)}: FAIL CONSENT-DECEASED-001 [critical] u-return touches Walter "
+        "Grey, who died, but no written consent that counts covers it",
+        f"{at(path, text, use + '/subjects')}: FAIL CONSENT-POSTMORTEM-002 [high] u-return shows "
+        "Walter Grey, who died",
+        f"{at(path, text, use + '/subjects')}: FAIL COMP-PERSON-001 [high] u-return shows or "
+        "voices Walter Grey, but no payment to them for it is recorded",
+        f"{at(path, text, use + '/category')}: FAIL TRANSP-CATEGORY-001 [high] u-return is "
+        "declared as gai_visual_or_audio, but it names Walter Grey in subjects, and a "
+        "gai_visual_or_audio shows or voices no identifiable real person; the category that "
+        "fits is independently_created_digital_replica",
+    ]
+    for line in expected:
+        assert line in result.stdout, line
+    assert "FAIL CONSENT-POSTMORTEM-001" in result.stdout
+
+
+def test_de_aging_filed_as_a_digital_alteration_is_named_a_replica(
+    run_cli: Run, tmp_path: Path
+) -> None:
+    data = example(FILM)
+    item(data, "uses", "u-deage")["category"] = "digital_alteration"
+    path, text = write(tmp_path, data)
+    result = check(run_cli, path)
+    assert result.exit_code == 1, result.output
+    assert (
+        f"{at(path, text, '/uses/0/category')}: FAIL TRANSP-CATEGORY-001 [high] u-deage is "
+        "declared as digital_alteration, but it shows Ana Ruiz doing or saying what they did "
+        "not perform (new_performance: true), which goes beyond altering a recorded "
+        "performance; the category that fits is employment_based_digital_replica"
+    ) in result.stdout
+
+
+# --- Unknown is not false -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("field", "rule", "ask"),
+    [
+        ("deepfake", "TRANSP-EU-DEEPFAKE-001", "say whether the output of u-deage, shown in "
+         "a-feature, is a deep fake (deepfake: true or false)"),
+        ("creative", "CONTROLS-DGA-CONSULT-001", "say whether u-deage touches creative "
+         "elements (creative: true or false)"),
+        ("same_production", "CONSENT-OTHER-PICTURE-001", "say whether u-deage is used in the "
+         "production the performance was recorded for (same_production: true or false)"),
+    ],
+    ids=["deepfake", "creative", "same_production"],
+)
+def test_a_switch_left_out_needs_information_at_the_use(
+    run_cli: Run, tmp_path: Path, field: str, rule: str, ask: str
+) -> None:
+    data = example(FILM)
+    del item(data, "uses", "u-deage")[field]
+    path, text = write(tmp_path, data)
+    result = check(run_cli, path)
+    assert result.exit_code == 1, result.output
+    assert f"{at(path, text, '/uses/0')}: FAIL {rule} " in result.stdout
+    assert f"needs information: {ask}" in result.stdout
+    statuses = {f["rule_id"]: f["status"] for f in findings(run_cli, path)}
+    assert statuses[rule] == "fail"
+
+
+def test_an_explicit_unknown_is_located_at_the_field(run_cli: Run, tmp_path: Path) -> None:
+    data = example(FILM)
+    item(data, "uses", "u-deage")["creative"] = "unknown"
+    path, text = write(tmp_path, data)
+    result = check(run_cli, path)
+    assert result.exit_code == 1, result.output
+    assert (
+        f"{at(path, text, '/uses/0/creative')}: FAIL CONTROLS-DGA-CONSULT-001 [high] needs "
+        "information: say whether u-deage touches creative elements"
+    ) in result.stdout
+
+
+def test_a_bad_switch_value_names_the_three_choices(run_cli: Run, tmp_path: Path) -> None:
+    data = example(FILM)
+    item(data, "uses", "u-deage")["deepfake"] = "maybe"
+    path, text = write(tmp_path, data)
+    result = check(run_cli, path)
+    assert result.exit_code == 2
+    assert (
+        f"{at(path, text, '/uses/0/deepfake')}: error: `uses[0].deepfake`: Input should be "
+        "true, false or unknown (got 'maybe')"
+    ) in result.output
+
+
+def test_making_any_fact_unknown_never_turns_a_failure_into_a_pass(
+    run_cli: Run, tmp_path: Path
+) -> None:
+    """For every true/false fact of the examples: unknown fails wherever true or false does."""
+    tri = (
+        "deepfake", "creative", "same_production", "in_place_of_in_person_work",
+        "new_performance", "during_strike", "required_by_company", "minor", "gpai",
+        "primary_purpose_is_likeness_replication",
+    )  # fmt: skip
+
+    def blocking(data: dict[str, Any], name: str) -> bool:
+        path, _ = write(tmp_path, data, name)
+        code = check(run_cli, path).exit_code
+        assert code in (0, 1)
+        return code == 1
+
+    tried = 0
+    for source in (FILM, EXAMPLES / "game-interactive-media.yaml"):
+        base = example(source)
+        for section in ("uses", "people", "tools"):
+            for index, entry in enumerate(base[section]):
+                for field in tri:
+                    if field not in entry:
+                        continue
+                    outcomes = {}
+                    for value in (True, False, "unknown"):
+                        changed = copy.deepcopy(base)
+                        changed[section][index][field] = value
+                        outcomes[value] = blocking(changed, f"{field}-{value}.yaml")
+                    tried += 1
+                    if outcomes[True] or outcomes[False]:
+                        assert outcomes["unknown"], f"{source.name}: {section}[{index}].{field}"
+    assert tried >= 15
+
+
+# --- Time ------------------------------------------------------------------------------------
+
+
+def test_a_consent_signed_by_the_performer_after_his_death_does_not_count(
+    run_cli: Run, tmp_path: Path
+) -> None:
+    data = late_actor()
+    data["uses"][0]["category"] = "independently_created_digital_replica"
+    data["consents"] = [
+        {
+            "id": "c-self",
+            "person": "p-late",
+            "signer_role": "self",
+            "uses": ["u-return"],
+            "description": "Walter Grey's likeness recreated for three new scenes of The Return.",
+            "signed_on": "2047-02-01",
+        }
+    ]
+    path, text = write(tmp_path, data)
+    result = check(run_cli, path, as_of="2047-03-01")
+    assert result.exit_code == 1, result.output
+    assert (
+        f"{at(path, text, '/consents/0/signed_on')}: FAIL CONSENT-VALID-001 [critical] c-self "
+        "does not count: for u-return: it was signed on 2047-02-01, after u-return was first "
+        "used on 2026-08-01; it is signed by the person themselves on 2047-02-01, after their "
+        "death on 2022-02-01"
+    ) in result.stdout
+    assert "signed in life" not in result.stdout
+    assert "FAIL CONSENT-REPLICA-001" in result.stdout
+
+
+def test_a_consent_dated_after_the_as_of_date_does_not_count(
+    run_cli: Run, tmp_path: Path
+) -> None:
+    path = FILM
+    result = check(run_cli, path, as_of="2026-07-15")
+    assert result.exit_code == 1, result.output
+    assert (
+        "FAIL CONSENT-VALID-001 [critical] c-ana-voice does not count: for u-voice: it is "
+        "dated 2026-08-01, after the as-of date 2026-07-15"
+    ) in result.stdout
+
+
+def test_a_consent_whose_term_ended_before_the_first_use_does_not_count(
+    run_cli: Run, tmp_path: Path
+) -> None:
+    data = example(FILM)
+    item(data, "consents", "c-ana-deage")["term_ends"] = "2026-06-01"
+    path, text = write(tmp_path, data)
+    result = check(run_cli, path)
+    assert result.exit_code == 1, result.output
+    assert (
+        "FAIL CONSENT-VALID-001 [critical] c-ana-deage does not count: for u-deage: its term "
+        "ended on 2026-06-01, before u-deage was first used on 2026-06-02"
+    ) in result.stdout
+    assert "u-deage replicates Ana Ruiz, but no consent that counts covers it" in result.stdout
+
+
+def reason(found: list[dict[str, Any]], rule: str) -> str:
+    only = [f for f in found if f["rule_id"] == rule]
+    assert [f["status"] for f in only] == ["not_applicable"], only
+    message: str = only[0]["message"]
+    return message
+
+
+def test_obligations_do_not_apply_before_they_took_effect(run_cli: Run, tmp_path: Path) -> None:
+    data = late_actor()
+    data["uses"][0]["first_used_on"] = "2024-06-01"
+    data["people"][0]["deceased_on"] = "2019-03-02"
+    path, _ = write(tmp_path, data)
+    found = findings(run_cli, path)
+    assert "Cal. Civ. Code §3344.1 as amended by AB 1836 (from 1 Jan 2025; 70 years after " \
+        "death) applies from 2025-01-01 by the first use" in reason(found, "CONSENT-POSTMORTEM-001")
+    assert "applies from 2021-05-29 by the death" in reason(found, "CONSENT-POSTMORTEM-002")
+
+
+def test_eu_art_53_does_not_apply_to_a_may_2025_model_use(run_cli: Run, tmp_path: Path) -> None:
+    data = late_actor()
+    data["production"]["territories"] = ["EU"]
+    data["tools"][0].update({"gpai": True, "placed_on_market": "2024-09-01"})
+    data["uses"][0]["first_used_on"] = "2025-05-10"
+    path, _ = write(tmp_path, data)
+    found = findings(run_cli, path)
+    for rule in ("CONSENT-GPAI-COPYRIGHT-001", "TRANSP-GPAI-SUMMARY-001"):
+        assert "EU AI Act Art. 53" in reason(found, rule)
+        assert "every item is dated outside" in reason(found, rule)
+    data["uses"][0]["first_used_on"] = "2027-09-01"
+    path, _ = write(tmp_path, data)
+    statuses = {f["rule_id"]: f["status"] for f in findings(run_cli, path)}
+    assert statuses["CONSENT-GPAI-COPYRIGHT-001"] == "fail"
+
+
+@pytest.mark.parametrize(
+    "agreement",
+    ["sag-aftra-tv-theatrical-2020", "equity-uk-2024", "dga-basic-agreement-2026"],
+    ids=["older version", "unknown agreement", "newer version"],
+)
+def test_an_agreement_version_the_rules_do_not_encode_is_not_covered(
+    run_cli: Run, tmp_path: Path, agreement: str
+) -> None:
+    data = example(FILM)
+    data["production"]["agreements"] = [*data["production"]["agreements"], agreement]
+    path, text = write(tmp_path, data)
+    result = check(run_cli, path)
+    assert result.exit_code == 1, result.output
+    assert (
+        f"{at(path, text, '/production/agreements/3')}: FAIL TRANSP-AGREEMENT-001 [high] "
+        f"{agreement} is not covered by the encoded rules"
+    ) in result.stdout
+
+
+def test_a_rule_for_one_agreement_version_does_not_apply_to_another(
+    run_cli: Run, tmp_path: Path
+) -> None:
+    data = example(FILM)
+    data["production"]["agreements"] = ["sag-aftra-tv-theatrical-2023"]
+    path, _ = write(tmp_path, data)
+    found = findings(run_cli, path)
+    assert reason(found, "CONTROLS-SCAN-REASON-001") == (
+        "applies only to productions under sag-aftra-tv-theatrical-2026"
+    )
+
+
+# --- Money -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("amount", "passes"),
+    [
+        ({"value": 1200, "currency": "VND"}, False),
+        ({"value": 999, "currency": "USD"}, False),
+        ({"value": 1000, "currency": "USD"}, True),
+        ({"value": 1200, "currency": "EUR"}, False),
+        (
+            {"value": 1200, "currency": "EUR",
+             "exchange_rate": {"to": "USD", "rate": 1.08, "on": "2026-06-01"}},
+            True,
+        ),
+        (
+            {"value": 1200, "currency": "VND",
+             "exchange_rate": {"to": "USD", "rate": 0.00004, "on": "2026-06-01"}},
+            False,
+        ),
+    ],
+    ids=["VND", "999 USD", "1000 USD", "EUR no rate", "EUR with rate", "VND with rate"],
+)
+def test_a_floor_is_met_only_in_its_currency(
+    run_cli: Run, tmp_path: Path, amount: dict[str, Any], passes: bool
+) -> None:
+    policy = tmp_path / "floor.yaml"
+    policy.write_text(
+        'id: floor\nversion: "1"\ntitle: Day-rate floor\nextends: [ccai-baseline]\n'
+        "params: {day_rate_floor: 1000, floor_currency: USD}\n",
+        encoding="utf-8",
+    )
+    data = example(FILM)
+    item(data, "compensation", "pay-ana-deage")["amount"] = amount
+    item(data, "compensation", "pay-ana-voice")["amount"] = {"value": 3200, "currency": "USD"}
+    path, text = write(tmp_path, data)
+    result = check(run_cli, path, "--policy", str(policy))
+    if passes:
+        assert result.exit_code == 0, result.output
+        return
+    assert result.exit_code == 1, result.output
+    assert (
+        f"{at(path, text, '/uses/0')}: FAIL COMP-REPLICA-DAY-001 [high] u-deage "
+    ) in result.stdout
+    assert "no payment per day of digital performance of at least 1000 USD" in result.stdout
+
+
+def test_an_amount_that_rounds_to_zero_is_no_payment(run_cli: Run, tmp_path: Path) -> None:
+    data = example(FILM)
+    for entry in data["compensation"]:
+        if entry["use"] == "u-voice":
+            entry["basis"] = "negotiated"
+            entry["amount"] = {"value": 0.4, "currency": "JPY"}
+    path, text = write(tmp_path, data)
+    result = check(run_cli, path)
+    assert result.exit_code == 1, result.output
+    assert (
+        f"{at(path, text, '/uses/1/subjects')}: FAIL COMP-PERSON-001 [high] u-voice shows or "
+        "voices Ana Ruiz, but no payment to them for it is recorded"
+    ) in result.stdout
+
+
+# --- Facts real productions have -------------------------------------------------------------
+
+
+def test_a_fund_payment_may_name_no_one_but_a_fee_must(run_cli: Run, tmp_path: Path) -> None:
+    data = example(SERIES)
+    data["compensation"].append({"id": "pay-ph", "use": "u-ray-cameo", "basis": "ph_contribution"})
+    path, _ = write(tmp_path, data)
+    assert {f["rule_id"]: f["status"] for f in findings(run_cli, path)}["COMP-ICDR-PH-001"] == (
+        "pass"
+    )
+    data["compensation"][-1]["basis"] = "negotiated"
+    path, text = write(tmp_path, data)
+    result = check(run_cli, path)
+    assert result.exit_code == 2
+    assert "name the person paid (`person: <id>`); only a ph_contribution may name no one" in (
+        result.output
+    )
+
+
+def test_a_use_made_with_several_tools_is_checked_for_each(run_cli: Run, tmp_path: Path) -> None:
+    data = example(FILM)
+    deage = item(data, "uses", "u-deage")
+    deage["tools"] = ["t-deage", "t-voice"]
+    del deage["tool"]
+    data["production"]["territories"] = ["US-TN"]
+    item(data, "tools", "t-voice")["primary_purpose_is_likeness_replication"] = "unknown"
+    path, text = write(tmp_path, data)
+    result = check(run_cli, path)
+    assert result.exit_code == 1, result.output
+    assert (
+        f"{at(path, text, '/tools/1/primary_purpose_is_likeness_replication')}: FAIL "
+        "CONSENT-TN-TOOL-001 [high] needs information: say whether VoiceCraft Studio, used for "
+        "u-deage, has producing a voice or likeness as its primary purpose"
+    ) in result.stdout
+
+
+def test_a_crowd_is_one_entry_whose_consents_must_cover_everyone(
+    run_cli: Run, tmp_path: Path
+) -> None:
+    data = example(FILM)
+    data["people"].append(
+        {"id": "p-crowd", "name": "Pier crowd", "roles": ["background"], "minor": False,
+         "group_size": 40}
+    )  # fmt: skip
+    use = copy.deepcopy(item(data, "uses", "u-deage"))
+    use.update({"id": "u-crowd", "category": "background_actor_digital_replica",
+                "subjects": ["p-crowd"], "description": "Forty scanned extras on the pier."})
+    data["uses"].append(use)
+    data["consents"].append(
+        {"id": "c-crowd", "person": "p-crowd", "uses": ["u-crowd"], "signed_on": "2026-05-11",
+         "covers": 38}
+    )  # fmt: skip
+    path, _ = write(tmp_path, data)
+    result = check(run_cli, path)
+    assert result.exit_code == 1, result.output
+    assert (
+        "c-crowd does not count: for u-crowd: the consents for p-crowd cover 38 of the 40 "
+        "people in the group"
+    ) in result.stdout
+
+
+def test_an_exception_never_covers_a_fake_presented_as_authentic(
+    run_cli: Run, tmp_path: Path
+) -> None:
+    data = late_actor()
+    data["production"]["territories"] = ["DK"]
+    data["uses"][0].update({"expression_exception": "parody", "presented_as_authentic": True})
+    path, _ = write(tmp_path, data)
+    statuses = {f["rule_id"]: f["status"] for f in findings(run_cli, path)}
+    assert statuses["CONSENT-DK-IMITATION-001"] == "fail"
+    data["uses"][0]["presented_as_authentic"] = False
+    data["people"][0]["deceased_on"] = None
+    path, _ = write(tmp_path, data)
+    statuses = {f["rule_id"]: f["status"] for f in findings(run_cli, path)}
+    assert statuses["CONSENT-DK-IMITATION-001"] == "pass"
+
+
+def test_a_consent_given_orally_is_not_the_written_one_an_agreement_asks_for(
+    run_cli: Run, tmp_path: Path
+) -> None:
+    data = example(FILM)
+    item(data, "consents", "c-ana-voice")["form"] = "oral"
+    path, text = write(tmp_path, data)
+    result = check(run_cli, path)
+    assert result.exit_code == 1, result.output
+    assert f"{at(path, text, '/consents/1/clear_and_conspicuous')}: FAIL CONSENT-FORM-001" in (
+        result.stdout
+    )
+
+
+def test_continued_distribution_brings_in_an_obligation(run_cli: Run, tmp_path: Path) -> None:
+    data = example(FILM)
+    data["production"]["release_date"] = "2025-03-01"
+    item(data, "assets", "a-feature")["audience_disclosure"]["placement"] = "end_credits"
+    data["production"]["distributed_until"] = "2026-07-01"
+    path, _ = write(tmp_path, data)
+    assert "EU AI Act Art. 50" in reason(findings(run_cli, path), "TRANSP-EU-DEEPFAKE-001")
+    data["production"]["distributed_until"] = "2030-12-31"
+    path, _ = write(tmp_path, data)
+    result = check(run_cli, path)
+    assert result.exit_code == 1, result.output
+    assert "FAIL TRANSP-EU-DEEPFAKE-001" in result.stdout
+
+
+# --- The documentation stays in sync ---------------------------------------------------------
+
+
+def test_rules_readme_tables_are_current() -> None:
+    readme = (data_dir("rules") / "README.md").read_text(encoding="utf-8")
+    for name, table in readme_tables(load_rules(data_dir("rules"))).items():
+        start, end = README_MARKERS[name]
+        assert f"{start}\n{table}\n{end}" in readme, (
+            f"rules/README.md's {name} table is stale: run "
+            "python -c 'import ccai_policy.docs as d; d.update_readme()'"
+        )
+
+
+def test_every_bundled_rule_records_when_it_is_in_force() -> None:
+    for loaded in load_rules(data_dir("rules")):
+        assert loaded.rule.effective, f"{loaded.rule.id} has no effective dates"
