@@ -17,8 +17,8 @@ import pytest
 import yaml
 from click.testing import Result
 
-from ccai_policy.docs import README_MARKERS, readme_tables
 from ccai_policy.catalog import data_dir, load_rules
+from ccai_policy.docs import README_MARKERS, readme_tables
 from ccai_policy.loader import load_text
 
 from .conftest import AS_OF, EXAMPLES
@@ -153,12 +153,23 @@ def test_de_aging_filed_as_a_digital_alteration_is_named_a_replica(
 @pytest.mark.parametrize(
     ("field", "rule", "ask"),
     [
-        ("deepfake", "TRANSP-EU-DEEPFAKE-001", "say whether the output of u-deage, shown in "
-         "a-feature, is a deep fake (deepfake: true or false)"),
-        ("creative", "CONTROLS-DGA-CONSULT-001", "say whether u-deage touches creative "
-         "elements (creative: true or false)"),
-        ("same_production", "CONSENT-OTHER-PICTURE-001", "say whether u-deage is used in the "
-         "production the performance was recorded for (same_production: true or false)"),
+        (
+            "deepfake",
+            "TRANSP-EU-DEEPFAKE-001",
+            "say whether the output of u-deage, shown in "
+            "a-feature, is a deep fake (deepfake: true or false)",
+        ),
+        (
+            "creative",
+            "CONTROLS-DGA-CONSULT-001",
+            "say whether u-deage touches creative elements (creative: true or false)",
+        ),
+        (
+            "same_production",
+            "CONSENT-OTHER-PICTURE-001",
+            "say whether u-deage is used in the "
+            "production the performance was recorded for (same_production: true or false)",
+        ),
     ],
     ids=["deepfake", "creative", "same_production"],
 )
@@ -266,9 +277,7 @@ def test_a_consent_signed_by_the_performer_after_his_death_does_not_count(
     assert "FAIL CONSENT-REPLICA-001" in result.stdout
 
 
-def test_a_consent_dated_after_the_as_of_date_does_not_count(
-    run_cli: Run, tmp_path: Path
-) -> None:
+def test_a_consent_dated_after_the_as_of_date_does_not_count(run_cli: Run, tmp_path: Path) -> None:
     path = FILM
     result = check(run_cli, path, as_of="2026-07-15")
     assert result.exit_code == 1, result.output
@@ -283,7 +292,7 @@ def test_a_consent_whose_term_ended_before_the_first_use_does_not_count(
 ) -> None:
     data = example(FILM)
     item(data, "consents", "c-ana-deage")["term_ends"] = "2026-06-01"
-    path, text = write(tmp_path, data)
+    path, _ = write(tmp_path, data)
     result = check(run_cli, path)
     assert result.exit_code == 1, result.output
     assert (
@@ -306,8 +315,10 @@ def test_obligations_do_not_apply_before_they_took_effect(run_cli: Run, tmp_path
     data["people"][0]["deceased_on"] = "2019-03-02"
     path, _ = write(tmp_path, data)
     found = findings(run_cli, path)
-    assert "Cal. Civ. Code §3344.1 as amended by AB 1836 (from 1 Jan 2025; 70 years after " \
+    assert (
+        "Cal. Civ. Code §3344.1 as amended by AB 1836 (from 1 Jan 2025; 70 years after "
         "death) applies from 2025-01-01 by the first use" in reason(found, "CONSENT-POSTMORTEM-001")
+    )
     assert "applies from 2021-05-29 by the death" in reason(found, "CONSENT-POSTMORTEM-002")
 
 
@@ -369,13 +380,19 @@ def test_a_rule_for_one_agreement_version_does_not_apply_to_another(
         ({"value": 1000, "currency": "USD"}, True),
         ({"value": 1200, "currency": "EUR"}, False),
         (
-            {"value": 1200, "currency": "EUR",
-             "exchange_rate": {"to": "USD", "rate": 1.08, "on": "2026-06-01"}},
+            {
+                "value": 1200,
+                "currency": "EUR",
+                "exchange_rate": {"to": "USD", "rate": 1.08, "on": "2026-06-01"},
+            },
             True,
         ),
         (
-            {"value": 1200, "currency": "VND",
-             "exchange_rate": {"to": "USD", "rate": 0.00004, "on": "2026-06-01"}},
+            {
+                "value": 1200,
+                "currency": "VND",
+                "exchange_rate": {"to": "USD", "rate": 0.00004, "on": "2026-06-01"},
+            },
             False,
         ),
     ],
@@ -431,7 +448,7 @@ def test_a_fund_payment_may_name_no_one_but_a_fee_must(run_cli: Run, tmp_path: P
         "pass"
     )
     data["compensation"][-1]["basis"] = "negotiated"
-    path, text = write(tmp_path, data)
+    path, _ = write(tmp_path, data)
     result = check(run_cli, path)
     assert result.exit_code == 2
     assert "name the person paid (`person: <id>`); only a ph_contribution may name no one" in (
@@ -465,8 +482,14 @@ def test_a_crowd_is_one_entry_whose_consents_must_cover_everyone(
          "group_size": 40}
     )  # fmt: skip
     use = copy.deepcopy(item(data, "uses", "u-deage"))
-    use.update({"id": "u-crowd", "category": "background_actor_digital_replica",
-                "subjects": ["p-crowd"], "description": "Forty scanned extras on the pier."})
+    use.update(
+        {
+            "id": "u-crowd",
+            "category": "background_actor_digital_replica",
+            "subjects": ["p-crowd"],
+            "description": "Forty scanned extras on the pier.",
+        }
+    )
     data["uses"].append(use)
     data["consents"].append(
         {"id": "c-crowd", "person": "p-crowd", "uses": ["u-crowd"], "signed_on": "2026-05-11",

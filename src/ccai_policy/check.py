@@ -13,9 +13,9 @@ from pathlib import Path
 from . import __version__
 from .catalog import ResolvedPolicy, display_path
 from .compiler import RuleSet
+from .coverage import RULE as COVERAGE_RULE
 from .engine import evaluate
 from .errors import CcaiError, Location, ValidationErrors
-from .coverage import RULE as COVERAGE_RULE
 from .evidence import RULE as EVIDENCE_RULE
 from .evidence import resolve as resolve_evidence
 from .evidence import verify as verify_evidence

@@ -205,7 +205,9 @@ def compile_rule(loaded: LoadedRule, severity: Severity) -> CompiledRule:
         return parts
 
     parts = template("message", rule.message)
-    asks = [template(f"needs_information/{i}/ask", n.ask) for i, n in enumerate(rule.needs_information)]
+    asks = [
+        template(f"needs_information/{i}/ask", n.ask) for i, n in enumerate(rule.needs_information)
+    ]
     sources = [rule.applies_when or "", rule.where or "", rule.assert_, rule.message]
     sources += [n.when for n in rule.needs_information]
     sources += [w.date or "" for w in rule.effective] + [w.dates or "" for w in rule.effective]

@@ -29,7 +29,7 @@ RULE = RuleInfo(
     references=[
         Reference.model_validate(
             {
-                "title": "ccai-policy: agreements are versioned; a rule applies to its version only",
+                "title": "SAG-AFTRA contracts, in their successive versions",
                 "url": "https://www.sagaftra.org/contracts-industry-resources",
                 "confidence": "secondary",
             }
@@ -84,9 +84,7 @@ def check_coverage(
             continue
         known = [v for v in versions if family(v) == name]
         encoded_text = (
-            f"the rules encode {', '.join(known)}"
-            if known
-            else "no rule encodes any version of it"
+            f"the rules encode {', '.join(known)}" if known else "no rule encodes any version of it"
         )
         findings.append(
             made(

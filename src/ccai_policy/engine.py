@@ -22,8 +22,8 @@ from .compiler import (
     RuleSet,
     is_dated,
 )
-from .expressions import Compiled, ExpressionError, Scope, render_value
 from .coverage import check_coverage
+from .expressions import Compiled, ExpressionError, Scope, render_value
 from .facts import derive
 from .loader import Document
 from .model.declaration import LIST_SECTIONS, Declaration
@@ -278,13 +278,17 @@ class _Evaluation:
                 for w in rule.effective
                 if is_dated(w)
             )
-            reason = f"not in force for this declaration: {windows}, and every item is dated outside"
+            reason = (
+                f"not in force for this declaration: {windows}, and every item is dated outside"
+            )
         self.finding(compiled, "not_applicable", reason, f"/{rule.for_each}", None)
 
     def _selected_undated(self, compiled: CompiledRule) -> bool:
         assert compiled.undated is not None
         rule = compiled.loaded.rule
-        bindings = {rule.as_: self.variables["production"]} if rule.for_each == "declaration" else {}
+        bindings = (
+            {rule.as_: self.variables["production"]} if rule.for_each == "declaration" else {}
+        )
         try:
             return self.scope.run_with(compiled.undated, **bindings) is True
         except ExpressionError:

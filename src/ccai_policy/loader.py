@@ -189,9 +189,7 @@ def load_text(
         loader.dispose()
     kept = text if record_scalars else ""
     todos = tuple(_line_col(text, m.start()) for m in _TODO.finditer(text))
-    return Document(
-        path, data, sha256, builder.positions, builder.scalar_starts, kept, todos=todos
-    )
+    return Document(path, data, sha256, builder.positions, builder.scalar_starts, kept, todos=todos)
 
 
 #: A placeholder left to fill in: the word TODO in capitals, anywhere in the file.

@@ -85,9 +85,11 @@ def run_case(loaded: LoadedRule, case: RuleTest, root: Path) -> CaseResult:
     status = rule_outcomes(result).get(rule.id, "not_applicable")
     fails = [f for f in result.findings if f.status in ("fail", "error")]
     # message_contains reads the failing messages, or the reason a rule is not applicable
-    said = fails if case.expect in ("fail", "error") else [
-        f for f in result.findings if f.status == case.expect
-    ]
+    said = (
+        fails
+        if case.expect in ("fail", "error")
+        else [f for f in result.findings if f.status == case.expect]
+    )
     detail = _check(case, status, fails, said)
     if detail and fails:
         detail += "\n" + "\n".join(f"  {f.location.line}: {f.message}" for f in fails[:5])

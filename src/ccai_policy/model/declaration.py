@@ -295,9 +295,7 @@ class Use(Strict):
         },
     )
     description: Text = Field(description="What is done, in plain words.")
-    tool: str | None = Field(
-        default=None, description="Id of the tool or model used (tools[].id)."
-    )
+    tool: str | None = Field(default=None, description="Id of the tool or model used (tools[].id).")
     tools: list[str] = Field(
         default_factory=list,
         description="For a use made with several tools or models: the ids of all of them "
@@ -405,7 +403,6 @@ class Use(Strict):
         description="For a synthetic performer in an advertisement: the New York GBL §396-b "
         "exemption claimed, if any.",
     )
-
 
     @model_validator(mode="after")
     def _some_tool(self) -> Use:
