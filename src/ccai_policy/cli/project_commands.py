@@ -104,3 +104,44 @@ def diff_command(
             fail(f"cannot write {file}: {exc.strerror or exc}", "choose a writable path")
     click.echo(DIFF_FORMATS[fmt](result), nl=False)
     sys.exit(exit_code(result))
+
+
+@main.command("migrate")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
+@handle_errors
+def migrate_command(paths: tuple[Path, ...], debug: bool) -> None:
+    """Rewrite v1 declarations so that every fact v1 read as false is stated.
+
+    Each switch left out (deepfake, creative, minor, same_production, ...) is written as
+    `unknown`, with a comment, keeping the rest of the file and its comments. Exit 0: every
+    file migrated (or had nothing to migrate); 2: a file could not be, with what to add.
+    """
+    from ..catalog import display_path
+    from ..errors import CcaiError, ValidationErrors
+    from ..migrate import migrate_file
+
+    failed = False
+    for path in paths:
+        shown = display_path(path)
+        try:
+            migration = migrate_file(path, shown)
+        except CcaiError as exc:
+            failed = True
+            for problem in exc.problems if isinstance(exc, ValidationErrors) else [exc]:
+                click.echo(f"{problem.location or shown}: error: {problem.message}", err=True)
+                if problem.hint:
+                    click.echo(f"  hint: {problem.hint}", err=True)
+            continue
+        if not migration.stated:
+            click.echo(f"{shown}: nothing to migrate")
+            continue
+        try:
+            write_atomic(path, migration.text)
+        except OSError as exc:
+            fail(f"cannot write {shown}: {exc.strerror or exc}", "choose a writable path")
+        click.echo(
+            f"{shown}: stated {len(migration.stated)} facts as unknown; replace each with true "
+            f"or false: {', '.join(migration.stated)}"
+        )
+    sys.exit(2 if failed else 0)
