@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -563,3 +564,13 @@ def test_rules_readme_tables_are_current() -> None:
 def test_every_bundled_rule_records_when_it_is_in_force() -> None:
     for loaded in load_rules(data_dir("rules")):
         assert loaded.rule.effective, f"{loaded.rule.id} has no effective dates"
+
+
+@pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.yaml")), ids=lambda p: p.stem)
+def test_each_example_fails_exactly_the_rules_its_header_expects(run_cli: Run, path: Path) -> None:
+    header = "".join(line for line in path.read_text(encoding="utf-8").splitlines(True)
+                     if line.startswith("#"))  # fmt: skip
+    expected_part = header.split("Expected findings", 1)[1].split("Passing", 1)[0]
+    expected = set(re.findall(r"[A-Z]+(?:-[A-Z0-9]+)*-\d{3}", expected_part))
+    failing = {f["rule_id"] for f in findings(run_cli, path) if f["status"] in ("fail", "error")}
+    assert failing == expected
