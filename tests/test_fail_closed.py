@@ -574,3 +574,22 @@ def test_each_example_fails_exactly_the_rules_its_header_expects(run_cli: Run, p
     expected = set(re.findall(r"[A-Z]+(?:-[A-Z0-9]+)*-\d{3}", expected_part))
     failing = {f["rule_id"] for f in findings(run_cli, path) if f["status"] in ("fail", "error")}
     assert failing == expected
+
+
+def test_the_report_never_shows_a_consent_that_does_not_count_as_given(
+    run_cli: Run, tmp_path: Path
+) -> None:
+    data = late_actor()
+    data["consents"] = [
+        {"id": "c-self", "person": "p-late", "uses": ["u-return"], "signed_on": "2026-07-01"}
+    ]
+    path, _ = write(tmp_path, data)
+    report = tmp_path / "report.html"
+    result = check(run_cli, path, "-o", f"html:{report}")
+    assert result.exit_code == 1, result.output
+    html = report.read_text(encoding="utf-8")
+    assert (
+        "Does not count (c-self): it is signed by the person themselves on 2026-07-01, after "
+        "their death on 2022-02-01"
+    ) in html
+    assert "Consented: c-self" not in html

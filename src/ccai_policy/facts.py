@@ -23,10 +23,16 @@ MINOR_UNITS = {
 
 
 def _day(value: Any) -> dt.date | None:
+    """A date from a date, a datetime, or their ISO text (as a result's JSON holds them)."""
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
         return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value[:10])
+        except ValueError:
+            return None
     return None
 
 
@@ -44,7 +50,7 @@ def _amount(money: dict[str, Any] | None) -> None:
     money["converted"] = converted
 
 
-def _consent_reasons(
+def consent_reasons(
     consent: dict[str, Any],
     use: dict[str, Any],
     person: dict[str, Any] | None,
@@ -53,7 +59,8 @@ def _consent_reasons(
     """Why a consent does not count for one use it lists; empty when it counts."""
     reasons: list[str] = []
     signed = _day(consent["signed_on"])
-    assert signed is not None
+    if signed is None:
+        return ["it has no signing date"]
     first = _day(use.get("first_used_on"))
     uid = use["id"]
     if consent.get("form") == "disputed":
@@ -168,7 +175,7 @@ def derive(data: dict[str, Any], as_of: dt.date) -> None:
             use = uses.get(uid)
             if use is None:
                 continue
-            reasons = _consent_reasons(consent, use, people.get(consent["person"]), as_of)
+            reasons = consent_reasons(consent, use, people.get(consent["person"]), as_of)
             if reasons:
                 consent["reasons"].append(f"for {uid}: {'; '.join(reasons)}")
                 continue

@@ -47,7 +47,13 @@ _MARKS: dict[str, Any] = {
         "Met": "✓",
         "Nothing to check": "\N{EN DASH}",
     },
-    "consent_mark": {"given": "✓", "missing": "✗", "revoked": "✗", "expired": "✗"},
+    "consent_mark": {
+        "given": "✓",
+        "missing": "✗",
+        "revoked": "✗",
+        "expired": "✗",
+        "invalid": "✗",
+    },
 }
 _CARD_CLASS = {"Action needed": "action", "Met with waivers": "waivers", "Met": "met"}
 

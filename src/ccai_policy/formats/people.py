@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from ..facts import consent_reasons
 from ..model.result import DeclarationResult, Finding
 from .overview import finding_order
 
@@ -68,8 +69,13 @@ def _date(value: Any) -> dt.date | None:
     return dt.date.fromisoformat(value) if isinstance(value, str) else None
 
 
-def consent_status(consent: dict[str, Any], as_of: dt.date) -> ConsentStatus:
+def consent_status(
+    consent: dict[str, Any], as_of: dt.date, reasons: list[str] | None = None
+) -> ConsentStatus:
     signed = consent["signed_on"]
+    if reasons:
+        why = "; ".join(reasons)
+        return ConsentStatus("invalid", f"Does not count ({consent['id']}): {why}")
     by = "" if consent["signer_role"] == "self" else f" by {_SIGNER[consent['signer_role']]}"
     revoked = _date(consent.get("revoked_on"))
     ends = _date(consent.get("term_ends"))
@@ -103,8 +109,10 @@ def _details(person: dict[str, Any]) -> str:
     parts = [", ".join(person["roles"])]
     if person.get("union"):
         parts.append(str(person["union"]))
-    if person.get("minor"):
+    if person.get("minor") is True:
         parts.append("a minor")
+    elif person.get("minor") == "unknown":
+        parts.append("age not stated")
     if person.get("deceased_on"):
         holder = person.get("rights_holder")
         parts.append(
@@ -135,16 +143,23 @@ def people_affected(result: DeclarationResult, as_of: dt.date) -> list[PersonAff
             ]
             if not how:
                 continue
-            tool = tools.get(use["tool"])
+            named = [t for t in [use.get("tool"), *use.get("tools", [])] if t]
+            tool_text = ", ".join(
+                f"{tools[t]['name']} ({tools[t]['vendor']})" if t in tools else t
+                for t in dict.fromkeys(named)
+            )
             covering = [c for c in consents if use["id"] in c["uses"]]
             uses.append(
                 UseOfPerson(
                     use_id=use["id"],
                     category=category_text(use["category"]),
                     description=use["description"],
-                    tool=f"{tool['name']} ({tool['vendor']})" if tool else use["tool"],
+                    tool=tool_text,
                     how=" and ".join(how),
-                    consents=[consent_status(c, as_of) for c in covering]
+                    consents=[
+                        consent_status(c, as_of, consent_reasons(c, use, person, as_of))
+                        for c in covering
+                    ]
                     or [ConsentStatus("missing", "No consent recorded for this use")],
                     compensation=[pay_text(p) for p in pay if p["use"] == use["id"]],
                     findings=sorted(
