@@ -168,7 +168,7 @@ def load_text(
     try:
         data = builder.document(text)
     except yaml.MarkedYAMLError as exc:
-        raise _marked_error(exc, path, text) from None
+        raise _nesting_limit_first(exc, path, text) or _marked_error(exc, path, text) from None
     except yaml.reader.ReaderError as exc:
         index = exc.position
         if _READER_OFFSETS_IN_BYTES:
@@ -186,6 +186,27 @@ def load_text(
         loader.dispose()
     kept = text if record_scalars else ""
     return Document(path, data, sha256, builder.positions, builder.scalar_starts, kept)
+
+
+def _nesting_limit_first(exc: yaml.MarkedYAMLError, path: str, text: str) -> LoadError | None:
+    """This project's nesting limit where PyYAML's own, looser one stopped the scan first.
+
+    PyYAML 6.0.4 and later stop flow nesting at 1,000 levels while the scanner reads ahead of the
+    parser, before the tree builder sees the 65th level. The text before the library's stop holds
+    fewer levels than the library allows, so parsing it finds where this project's limit is
+    crossed, with the same message and location as on earlier PyYAML releases.
+    """
+    mark = exc.problem_mark
+    if mark is None or "nesting depth" not in (exc.problem or ""):
+        return None
+    lines = text.split("\n", mark.line + 1)
+    offset = sum(len(line) + 1 for line in lines[: mark.line]) + mark.column
+    try:
+        load_text(text[:offset], path, sha256="-")
+    except LoadError as inner:
+        if inner.message.startswith("nesting is deeper than"):
+            return inner
+    return None
 
 
 def _char_at(text: str, line: int, column: int) -> str:
