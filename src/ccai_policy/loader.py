@@ -59,6 +59,9 @@ class Document:
     scalar_starts: dict[str, tuple[int, int, str]] = field(repr=False, default_factory=dict)
     #: The source text, kept only with record_scalars (rule files), to map expression errors.
     text: str = field(repr=False, default="")
+    #: Plain scalars that YAML 1.1 and 1.2 read differently (yes, 010), by pointer: the message
+    #: and hint validation reports. The data holds them as YAML 1.2 reads them: text.
+    ambiguous: dict[str, tuple[str, str]] = field(repr=False, default_factory=dict)
 
     def locate(self, pointer: str) -> Location:
         """The location of the node at a JSON pointer, or of its nearest located ancestor."""
@@ -185,7 +188,9 @@ def load_text(
     finally:
         loader.dispose()
     kept = text if record_scalars else ""
-    return Document(path, data, sha256, builder.positions, builder.scalar_starts, kept)
+    return Document(
+        path, data, sha256, builder.positions, builder.scalar_starts, kept, builder.ambiguous
+    )
 
 
 def _nesting_limit_first(exc: yaml.MarkedYAMLError, path: str, text: str) -> LoadError | None:
