@@ -173,6 +173,7 @@ def check(
         jobs=jobs,  # --debug keeps the limits; only --jobs 0 evaluates without them
         limits=Limits(seconds=timeout, memory_bytes=memory_bytes),
         progress=None if quiet else Progress(),
+        contain_errors=not debug,
         evidence=EvidenceOptions(roots=evidence_roots, verify=verify_evidence),
     )
     if verify_credentials:
