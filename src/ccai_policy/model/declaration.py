@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Literal
 
 from pydantic import AnyUrl, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from .calendar import Date, Timestamp
 
 Id = Annotated[
     str,
@@ -145,7 +146,7 @@ NoticeKind = Literal[
 class Strict(BaseModel):
     """Base of every declaration model: unknown keys are errors, NaN and infinity too."""
 
-    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, frozen=True)
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, frozen=True, strict=True)
 
 
 class Production(Strict):
@@ -163,8 +164,8 @@ class Production(Strict):
     agreements: list[Agreement] = Field(
         default_factory=list, description="Collective bargaining agreements in force."
     )
-    release_date: dt.date | None = Field(default=None, description="First public release.")
-    distributed_until: dt.date | None = Field(
+    release_date: Date | None = Field(default=None, description="First public release.")
+    distributed_until: Date | None = Field(
         default=None,
         description="For a work first released earlier and still offered to the public: the "
         "last day it is (or will be) distributed. Continued distribution after an obligation "
@@ -207,7 +208,7 @@ class Person(Strict):
         "one entry: how many people it holds. Consents for the group must cover that many "
         "people (consents[].covers).",
     )
-    deceased_on: dt.date | None = Field(default=None, description="Date of death, if deceased.")
+    deceased_on: Date | None = Field(default=None, description="Date of death, if deceased.")
     representation: Representation = Field(default_factory=Representation)
     rights_holder: str | None = Field(
         default=None, description="For a deceased person: who holds their rights of publicity."
@@ -257,7 +258,7 @@ class Tool(Strict):
         description="Its primary purpose or function is producing a person's voice or "
         "likeness (Tennessee ELVIS Act): true, false or unknown.",
     )
-    placed_on_market: dt.date | None = Field(
+    placed_on_market: Date | None = Field(
         default=None,
         description="When the model was first placed on the EU market; EU AI Act Art. 53 "
         "applies to models placed from 2 August 2025, and to earlier ones from 2 August 2027.",
@@ -272,12 +273,12 @@ class Tool(Strict):
 
 
 class Scan(Strict):
-    notified_at: dt.datetime | None = Field(
+    notified_at: Timestamp | None = Field(
         default=None, description="When the performer was told of the scan session."
     )
-    starts_at: dt.datetime = Field(description="When the scan session starts.")
+    starts_at: Timestamp = Field(description="When the scan session starts.")
     business_reason: str | None = Field(default=None, description="Why the scan is needed.")
-    engaged_at: dt.datetime | None = Field(
+    engaged_at: Timestamp | None = Field(
         default=None,
         description="When the performer was engaged, if less than 48 hours before the session "
         "(notice is then due at engagement).",
@@ -345,7 +346,7 @@ class Use(Strict):
     digital_source_type: DigitalSourceType | None = Field(
         default=None, description="IPTC digital source type of the outputs."
     )
-    first_used_on: dt.date | None = Field(default=None, description="Date of first use.")
+    first_used_on: Date | None = Field(default=None, description="Date of first use.")
     scan: Scan | None = None
     initiated_by: Literal["company", "writer", "performer", "vendor"] | None = Field(
         default=None, description="Who chose to use AI here."
@@ -359,7 +360,7 @@ class Use(Strict):
         description="Touches creative elements (DGA consultation applies): true, false or "
         "unknown (left out: unknown).",
     )
-    recorded_on: dt.date | None = Field(
+    recorded_on: Date | None = Field(
         default=None,
         description="When the performance the use draws on was recorded (fixed); "
         "California Labor Code 927 covers performances fixed from 1 January 2025.",
@@ -441,8 +442,8 @@ class Consent(Strict):
         default=False, description="Signed as a separate writing, not buried in boilerplate."
     )
     clear_and_conspicuous: bool = Field(default=False)
-    notice_given_at: dt.datetime | None = None
-    signed_on: dt.date = Field(description="Date it was signed.")
+    notice_given_at: Timestamp | None = None
+    signed_on: Date = Field(description="Date it was signed.")
     form: Literal["written", "oral", "disputed"] = Field(
         default="written",
         description="How the consent was given: 'written' (a signed document, the default for "
@@ -456,8 +457,8 @@ class Consent(Strict):
         description="For a consent about a group of anonymous people (people[].group_size): "
         "how many members of the group signed it.",
     )
-    term_ends: dt.date | None = Field(default=None, description="When the licence ends.")
-    revoked_on: dt.date | None = None
+    term_ends: Date | None = Field(default=None, description="When the licence ends.")
+    revoked_on: Date | None = None
     training_permission: Permission | None = Field(
         default=None, description="Whether the material may train AI models."
     )
@@ -479,7 +480,7 @@ Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
 class ExchangeRate(Strict):
     to: Currency = Field(description="The currency the amount is converted into (ISO 4217).")
     rate: float = Field(gt=0, description="How many units of `to` one unit of the amount buys.")
-    on: dt.date = Field(description="The date of the rate.")
+    on: Date = Field(description="The date of the rate.")
     source: str | None = Field(default=None, description="Where the rate comes from.")
 
 
@@ -504,7 +505,7 @@ class Compensation(Strict):
     basis: PayBasis
     amount: Money | None = None
     scale_multiple: float | None = Field(default=None, ge=0)
-    paid_on: dt.date | None = None
+    paid_on: Date | None = None
     notes: str | None = None
 
     @model_validator(mode="after")
@@ -522,7 +523,7 @@ class Notice(Strict):
     kind: NoticeKind
     uses: list[str] = Field(default_factory=list, description="Ids of the uses it is about.")
     person: str | None = Field(default=None, description="The person consulted, if one.")
-    sent_at: dt.datetime
+    sent_at: Timestamp
     opportunity_to_bargain: bool = False
 
 
@@ -590,6 +591,7 @@ class Declaration(Strict):
         extra="forbid",
         allow_inf_nan=False,
         frozen=True,
+        strict=True,
         populate_by_name=True,
         json_schema_extra={"title": "ccai-policy declaration"},
     )
