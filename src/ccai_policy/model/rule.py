@@ -100,7 +100,20 @@ class NeedsInformation(_Strict):
     field: str = Field(
         min_length=1, description="The field that is unknown, relative to the item or the use."
     )
-    in_section: str | None = Field(
+    in_section: (
+        Literal[
+            "production",
+            "people",
+            "tools",
+            "uses",
+            "consents",
+            "compensation",
+            "notices",
+            "assets",
+            "workforce",
+        ]
+        | None
+    ) = Field(
         default=None,
         description="When the field is not on the item: the section that holds it (uses, "
         "people, tools, or production and workforce).",
