@@ -180,8 +180,8 @@ def example_with(old: str, new: str) -> str:
         (
             "    creative: true\n",
             '    creative: "true"\n',
-            "`uses[0].creative`: Input should be a valid boolean (got 'true')",
-            "",
+            "`uses[0].creative`: Input should be true, false or unknown (got 'true')",
+            "write true or false without quotes",
         ),
         (
             "    creative: true\n",

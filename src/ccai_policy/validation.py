@@ -129,6 +129,8 @@ def _hint(error: Any, model: type[BaseModel]) -> str:
         return "YAML reads yes/no/on/off/NO as booleans; put the value in quotes"
     if kind == "string_type" and isinstance(value, int | float):
         return "put the value in quotes if it is text"
+    if kind == "literal_error" and value in ("true", "false", "True", "False"):
+        return "write true or false without quotes"
     if kind == "literal_error" and isinstance(value, str):
         return _did_you_mean(value, _QUOTED.findall(str(error.get("ctx", {}).get("expected"))))
     if kind.startswith(_DATE_ERRORS):
