@@ -460,8 +460,7 @@ def test_a_fund_payment_may_name_no_one_but_a_fee_must(run_cli: Run, tmp_path: P
 def test_a_use_made_with_several_tools_is_checked_for_each(run_cli: Run, tmp_path: Path) -> None:
     data = example(FILM)
     deage = item(data, "uses", "u-deage")
-    deage["tools"] = ["t-deage", "t-voice"]
-    del deage["tool"]
+    deage["tools"] = ["t-voice"]
     data["production"]["territories"] = ["US-TN"]
     item(data, "tools", "t-voice")["primary_purpose_is_likeness_replication"] = "unknown"
     path, text = write(tmp_path, data)

@@ -161,9 +161,7 @@ def derive(data: dict[str, Any], as_of: dt.date) -> None:
     people = {p["id"]: p for p in data["people"]}
     uses = {u["id"]: u for u in data["uses"]}
     for use in data["uses"]:
-        use["tool_ids"] = list(
-            dict.fromkeys([*([use["tool"]] if use["tool"] else []), *use["tools"]])
-        )
+        use["tool_ids"] = list(dict.fromkeys([use["tool"], *use["tools"]]))
         use["touches"] = list(dict.fromkeys([*use["subjects"], *use["features_from"]]))
         use["category_conflict"] = _category_conflict(use, people)
         use["fitting_category"] = _fitting_category(use, people)

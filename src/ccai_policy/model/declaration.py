@@ -203,7 +203,6 @@ class Person(Strict):
     group_size: int | None = Field(
         default=None,
         ge=2,
-        le=1_000_000,
         description="For a group of anonymous people (a crowd of scanned extras) declared as "
         "one entry: how many people it holds. Consents for the group must cover that many "
         "people (consents[].covers).",
@@ -296,11 +295,11 @@ class Use(Strict):
         },
     )
     description: Text = Field(description="What is done, in plain words.")
-    tool: str | None = Field(default=None, description="Id of the tool or model used (tools[].id).")
+    tool: str = Field(description="Id of the tool or model used (tools[].id).")
     tools: list[str] = Field(
         default_factory=list,
-        description="For a use made with several tools or models: the ids of all of them "
-        "(tools[].id). Give `tool`, `tools`, or both.",
+        description="For a use made with several tools or models: the ids of the others "
+        "(tools[].id), besides `tool`. Every rule about a tool checks each of them.",
     )
     subjects: list[str] = Field(
         default_factory=list,
@@ -405,16 +404,10 @@ class Use(Strict):
         "exemption claimed, if any.",
     )
 
-    @model_validator(mode="after")
-    def _some_tool(self) -> Use:
-        if self.tool is None and not self.tools:
-            raise ValueError("name the tool or model used: `tool: <id>` or `tools: [<id>, ...]`")
-        return self
-
     @property
     def tool_ids(self) -> list[str]:
         """Every tool the use was made with, `tool` first, each once."""
-        return list(dict.fromkeys([*([self.tool] if self.tool else []), *self.tools]))
+        return list(dict.fromkeys([self.tool, *self.tools]))
 
 
 class Evidence(Strict):
@@ -605,6 +598,7 @@ OBJECT_SECTIONS = ("production", "workforce")
 #: Every reference between sections: (section, field, target section, field is a list).
 REFERENCES: tuple[tuple[str, str, str, bool], ...] = (
     ("uses", "tool", "tools", False),
+    ("uses", "tools", "tools", True),
     ("uses", "subjects", "people", True),
     ("uses", "features_from", "people", True),
     ("consents", "person", "people", False),
