@@ -66,6 +66,9 @@ def _build(schema: dict[str, Any]) -> st.SearchStrategy[Any]:
     if "enum" in schema:
         return st.sampled_from(schema["enum"])
     kind, low = schema.get("type"), schema.get("minimum")
+    above = schema.get("exclusiveMinimum")  # e.g. an exchange rate: more than 0
+    if kind == "number" and above is not None:
+        return st.floats(min_value=above, exclude_min=True, allow_nan=False, allow_infinity=False)
     if kind == "string":
         return _string(schema)
     if kind == "integer":
