@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .errors import Location, RuleError
+from .spelling import listing, nearest
 
 MAX_LENGTH = 2000
 MAX_COMPREHENSION_NESTING = 3
@@ -214,8 +215,19 @@ def _check_names(program: Any, source: str, what: str, origin: Location, known: 
                 f"{what} uses unknown name{'s' if len(unknown) > 1 else ''} "
                 f"{', '.join(repr(u) for u in unknown)}",
                 origin,
-                f"known names: {', '.join(sorted(known))}",
+                _nearest_names(unknown, known),
             )
+
+
+def _nearest_names(unknown: list[str], known: set[str]) -> str:
+    """For each unknown name, the known names closest to it, or where the names are listed."""
+    hints = []
+    for name in unknown:
+        close = nearest(name, known)
+        if close:
+            hints.append(f"for '{name}' did you mean {listing(close)}?")
+    where = "the names a rule can use are listed in rules/README.md"
+    return "; ".join(hints) if hints else where
 
 
 class Scope:
