@@ -68,8 +68,7 @@ ROLES = Meanings(
         "voice": "A voice performer: voice-over, dubbing, animation, announcements.",
         "stunt": "A stunt performer.",
         "writer": "A writer of the script or other literary material.",
-        "director": "A director of the production (the person the DGA agreement says to "
-        "consult).",
+        "director": "A director of the production (the person the DGA agreement says to consult).",
         "crew": "A member of the crew: a craft or technical job.",
         "composer": "A composer or musician.",
         "other": "Anyone else whose likeness, voice or work is touched.",
@@ -691,14 +690,12 @@ class Scope(Strict):
     )
     media: list[str] = Field(
         default_factory=list,
-        description="Media the consent covers, such as theatrical or streaming "
-        "(informational).",
+        description="Media the consent covers, such as theatrical or streaming (informational).",
         examples=[["streaming"]],
     )
     territories: list[str] = Field(
         default_factory=list,
-        description="Territories the consent covers, as country or region codes "
-        "(informational).",
+        description="Territories the consent covers, as country or region codes (informational).",
         examples=[["US", "EU"]],
     )
 
@@ -797,9 +794,7 @@ class Compensation(Strict):
     person: str = Field(
         description="The id of the person paid (from `people`).", examples=["p-ana"]
     )
-    use: str = Field(
-        description="The id of the use paid for (from `uses`).", examples=["u-deage"]
-    )
+    use: str = Field(description="The id of the use paid for (from `uses`).", examples=["u-deage"])
     basis: Annotated[PayBasis, PAY_BASES] = Field(
         description="What the payment is for.", examples=["per_digital_performance_day"]
     )

@@ -29,7 +29,9 @@ class RuleSelection(BaseModel):
         examples=[["CONSENT-*"]],
     )
     exclude: list[str] = Field(
-        default_factory=list, description="Rule ids or globs to leave out.", examples=[["TRANSP-EU-*"]]
+        default_factory=list,
+        description="Rule ids or globs to leave out.",
+        examples=[["TRANSP-EU-*"]],
     )
 
 

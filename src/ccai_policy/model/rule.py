@@ -149,9 +149,7 @@ class Rule(_Strict):
         description="<CRITERION>-<TOPIC>-<NNN>, e.g. CONSENT-REPLICA-001.",
         examples=["CONSENT-REPLICA-001"],
     )
-    title: str = Field(
-        min_length=1, max_length=200, description="What must hold, in one line."
-    )
+    title: str = Field(min_length=1, max_length=200, description="What must hold, in one line.")
     criterion: Annotated[Criterion, CRITERION_MEANINGS] = Field(
         description="The CCAI criterion the rule belongs to."
     )

@@ -7,7 +7,7 @@ import typing
 from typing import Any
 
 from pydantic import GetJsonSchemaHandler
-from pydantic.fields import FieldInfo
+from pydantic.fields import ComputedFieldInfo, FieldInfo
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema
 
@@ -90,7 +90,7 @@ def human_title(name: str) -> str:
     return " ".join(shown)
 
 
-def field_title(name: str, info: FieldInfo) -> str:
+def field_title(name: str, info: FieldInfo | ComputedFieldInfo) -> str:
     """The title editors show for a field: its alias (the key written) in words."""
     return human_title(info.alias or name)
 
