@@ -309,7 +309,8 @@ def _text(field: Field, value: Any, error: Any) -> tuple[str, str]:
             f"meant text, put it in quotes as you wrote it, e.g. {written}"
         )
     if isinstance(value, int | float):
-        return message, f"put it in quotes if it is text: {field.written(str(value))}"
+        written = field.written(str(value))
+        return message, f"if it is text, put it in quotes as you wrote it, e.g. {written}"
     return message, _example_hint(field, "write one value, e.g.")
 
 
@@ -348,7 +349,7 @@ def _length(field: Field, value: Any, error: Any) -> tuple[str, str]:
         )
     limit = ctx.get("max_length", 0)
     return (
-        f"is {len(value) if isinstance(value, str) else 'too many'} characters, "
+        f"is {len(value) if isinstance(value, str) else 0:,} characters, "
         f"over the limit of {limit:,}",
         "shorten it",
     )

@@ -41,7 +41,14 @@ def rules_show(rule_id: str, rules_dir: Path | None) -> None:
             click.echo(f"# {loaded.document.path}")
             click.echo(Path(loaded.document.path).read_text(encoding="utf-8"), nl=False)
             return
-    fail(f"no rule {rule_id!r}", "see 'ccai-policy rules list'")
+    ids = [loaded.rule.id for loaded in load_rules(rules_dir or data_dir("rules"))]
+    fail(f"no rule {rule_id!r}", _rule_hint(rule_id, ids))
+
+
+def _rule_hint(rule_id: str, ids: list[str]) -> str:
+    from ..spelling import did_you_mean
+
+    return did_you_mean(rule_id, ids) or "see 'ccai-policy rules list'"
 
 
 @rules.command("test")
@@ -156,7 +163,8 @@ def explain(rule_id: str) -> None:
             for ref in rule.references:
                 click.echo(f"  - {ref.title} ({ref.confidence}) {ref.url}")
             return
-    fail(f"no rule {rule_id!r}", "see 'ccai-policy rules list'")
+    ids = [entry.rule.id for entries in bundled_catalog().values() for entry in entries]
+    fail(f"no rule {rule_id!r}", _rule_hint(rule_id, ids))
 
 
 @main.group()
