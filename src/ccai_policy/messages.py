@@ -245,7 +245,7 @@ def _unknown_field(model: type[BaseModel], loc: tuple[Any, ...], data: Any) -> t
         return (
             f"is read as a field name: the text of `{text_key}` was cut at a comma, because "
             "inside `{…}` a comma separates fields",
-            f"put the whole text in quotes: {text_key}: {json.dumps(whole, ensure_ascii=False)}",
+            f"put the whole text in quotes: `{text_key}: {json.dumps(whole, ensure_ascii=False)}`",
         )
     fields = field_names(model, loc[:-1])
     suggestion = did_you_mean(name, fields)

@@ -75,7 +75,7 @@ def _collect(annotation: Any, found: dict[str, str], meanings: dict[str, str]) -
     elif origin is typing.Literal:
         for value in typing.get_args(annotation):
             found[str(value)] = meanings.get(str(value), "")
-    elif origin is typing.Union or type(annotation).__name__ == "UnionType":
+    elif origin is list or origin is typing.Union or type(annotation).__name__ == "UnionType":
         for arg in typing.get_args(annotation):
             _collect(arg, found, meanings)
 
