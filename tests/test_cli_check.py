@@ -311,7 +311,7 @@ def billion_laughs() -> bytes:
 
 
 BAD_INPUTS = [
-    ("malformed.yaml", b"apiVersion: [ccai-policy/v1\n", "2:1: error: invalid YAML: "),
+    ("malformed.yaml", b"apiVersion: [ccai-policy/v1\n", "1:13: error: the `[` on line 1 is never"),
     ("duplicate.yaml", b"kind: Declaration\nkind: Declaration\n", "2:1: error: duplicate key"),
     ("laughs.yaml", billion_laughs(), "6:8: error: aliases expand to more than 100,000 nodes"),
     ("latin1.yaml", b"production:\n  title: Am\xe9lie\n", "2:12: error: invalid UTF-8 byte 0xe9"),

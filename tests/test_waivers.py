@@ -125,7 +125,7 @@ def test_production_scope_limits_the_waiver(run_cli: Callable[..., Result], tmp_
             WAIVER.format(expires="2027-01-31").replace("TEST-PAY-001", "TEST-PAY-01"),
             "no rule 'TEST-PAY-01' in policy test-policy",
         ),
-        ("waivers: [\n", "error: invalid YAML"),
+        ("waivers: [\n", "error: the `[` on line 1 is never closed"),
     ],
     ids=["missing-justification", "bad-expiry", "unknown-rule", "broken-yaml"],
 )

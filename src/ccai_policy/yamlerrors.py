@@ -108,11 +108,13 @@ def _quote(src: _Source) -> Found:
 
 
 def _flow(src: _Source) -> Found:
-    in_flow = src.says("flow mapping", "flow sequence", "expected ',' or")
+    in_flow = src.says("flow mapping", "flow sequence", "flow node", "expected ',' or")
     unexpected_colon = src.says("unexpected ':'")
     if not (in_flow or unexpected_colon):
         return None
     opening = src.start if src.start is not None else src.mark
+    if src.char(opening) not in _PAIRS:
+        opening = _unclosed_opener(src, src.mark) or opening
     opener = src.char(opening)
     closer = _PAIRS.get(opener, "]" if src.says("sequence", "']'") else "}")
     mark = src.mark
@@ -149,6 +151,27 @@ def _flow(src: _Source) -> Found:
         f"close it with `{closer}` at the end of what it holds, e.g. `{example}`",
         opening,
     )
+
+
+def _unclosed_opener(src: _Source, mark: Any) -> _Mark | None:
+    """The last `[` or `{` before a mark that nothing closes, skipping quotes and comments."""
+    stack: list[_Mark] = []
+    for number in range(0, mark.line + 1):
+        text = src.line(number)
+        end = mark.column if number == mark.line else len(text)
+        quote = ""
+        for column, char in enumerate(text[:end]):
+            if quote:
+                quote = "" if char == quote else quote
+            elif char in "\"'" and (column == 0 or text[column - 1] in " [{,:"):
+                quote = char
+            elif char == "#" and (column == 0 or text[column - 1] == " "):
+                break
+            elif char in _PAIRS:
+                stack.append(_Mark(number, column))
+            elif char in "]}" and stack:
+                stack.pop()
+    return stack[-1] if stack else None
 
 
 def _flow_entry(line: str, column: int) -> tuple[str, str]:
@@ -226,6 +249,15 @@ def _block(src: _Source) -> Found:
             f"text follows the closing quote on line {mark.line + 1}",
             f"put the whole value inside the quotes: `{_key_of(line)}: "
             f"{_quoted(value.replace(before[-1], ''))}`",
+            mark,
+        )
+    indent = len(line) - len(line.lstrip(" "))
+    in_list = src.says("block collection", "'-' indicator")
+    if in_list and not line.lstrip().startswith("-") and indent in _levels_above(src, mark.line):
+        return (
+            f"line {mark.line + 1} is a field among the items of the list above it",
+            "make it an item of its own (`- key: value`), or indent it as much as the fields "
+            "of the item it belongs to",
             mark,
         )
     if char == "-" and mark.column == len(line) - len(line.lstrip(" ")):
