@@ -11,7 +11,13 @@ from pydantic import BaseModel, ValidationError
 from .errors import Location, ValidationErrors, ValidationProblem
 from .loader import Document, escape_pointer_token
 from .messages import cut, explain, kind_of, shown
-from .model.declaration import LIST_SECTIONS, NOTICE_RECIPIENTS, REFERENCES, Declaration
+from .model.declaration import (
+    LIST_SECTIONS,
+    NOTICE_RECIPIENTS,
+    RECIPIENTS,
+    REFERENCES,
+    Declaration,
+)
 from .spelling import FEW, did_you_mean, listing
 
 M = TypeVar("M", bound=BaseModel)
@@ -204,7 +210,9 @@ def _recipient_problems(document: Document) -> Iterable[ValidationProblem]:
     for index, notice in _items(document.data, "notices"):
         kind, to = notice.get("kind"), notice.get("to")
         allowed = NOTICE_RECIPIENTS.get(kind) if isinstance(kind, str) else None
-        if allowed is None or not isinstance(kind, str) or not isinstance(to, str) or to in allowed:
+        if not isinstance(kind, str) or not isinstance(to, str) or allowed is None:
+            continue
+        if to not in RECIPIENTS.meanings or to in allowed:  # an unknown value has its own message
             continue
         loc = ("notices", index, "to")
         person = " and name them in `person`" if allowed[0] in ("director", "writer") else ""
