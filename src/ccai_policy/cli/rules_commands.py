@@ -204,8 +204,22 @@ def policies_show(policy_ref: str, rules_dir: Path | None) -> None:
 
 @main.command()
 @click.argument("name", type=click.Choice(["declaration", "rule", "policy", "waivers", "result"]))
-def schema(name: str) -> None:
-    """Print the JSON Schema of a file format."""
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "markdown"]),
+    default="json",
+    show_default=True,
+    help="json: the JSON Schema, for editors and tools; markdown: the field reference for people.",
+)
+@handle_errors
+def schema(name: str, fmt: str) -> None:
+    """Print the JSON Schema of a file format, or its field reference in Markdown."""
+    if fmt == "markdown":
+        from ..fieldref import reference
+
+        click.echo(reference(name), nl=False)
+        return
     from ..schemas import generate
 
     click.echo(generate(name), nl=False)

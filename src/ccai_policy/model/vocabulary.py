@@ -64,6 +64,16 @@ def described_values(annotation: Any) -> dict[str, str]:
     return found
 
 
+def field_values(info: FieldInfo) -> dict[str, str]:
+    """The allowed values of a field with their meanings, including its own Annotated metadata
+    (pydantic moves the metadata of a field's outermost Annotated off its annotation)."""
+    found = described_values(info.annotation)
+    for item in info.metadata:
+        if isinstance(item, Meanings):
+            found.update({k: v for k, v in item.meanings.items() if k in found or not found})
+    return found
+
+
 def _collect(annotation: Any, found: dict[str, str], meanings: dict[str, str]) -> None:
     origin = typing.get_origin(annotation)
     if origin is typing.Annotated:
