@@ -35,10 +35,22 @@ def init(production_type: str, path: Path | None) -> None:
     The starter validates and evaluates; its failing findings list what to fill in.
     An existing file is never overwritten (exit 2).
     """
-    from ..init import write_starter
+    from ..fieldref import DECLARATION_REFERENCE
+    from ..init import write_schema_beside, write_starter
 
     written = write_starter(path, production_type)
     click.echo(f"wrote {written}: a starter declaration for a {production_type}")
+    schema, fresh = write_schema_beside(written)
+    if fresh:
+        click.echo(f"wrote {schema}: editors with a YAML language server check fields as you type")
+    else:
+        click.echo(
+            f"kept {schema} as it is; refresh it with: ccai-policy schema declaration > {schema}"
+        )
+    click.echo(
+        "every field, its meaning and its allowed values: "
+        f"ccai-policy schema declaration --format markdown ({DECLARATION_REFERENCE})"
+    )
     click.echo("next: replace the TODO values, then run")
     click.echo(f"  ccai-policy check {written}")
 
