@@ -33,8 +33,13 @@ def test_annotation_shape() -> None:
     )
 
 
+def annotations(text: str) -> list[str]:
+    """The workflow commands before the plain log lines."""
+    return text.split("::stop-commands::", 1)[0].splitlines()
+
+
 def test_one_annotation_per_failing_finding_by_severity(night_ferry: Result) -> None:
-    lines = github.render(night_ferry).splitlines()
+    lines = annotations(github.render(night_ferry))
     assert [line.split(" ", 1)[0] for line in lines] == ["::error", "::error", "::warning"]
     assert lines[0].startswith(
         "::error file=tests/formats/fixtures/declarations/night-ferry.yaml,line=45,col=5,"
@@ -45,3 +50,33 @@ def test_one_annotation_per_failing_finding_by_severity(night_ferry: Result) -> 
         "::warning file=tests/formats/fixtures/declarations/night-ferry.yaml,line=87,col=5,"
         "title=TRANSP-C2PA-001::a-radio-spot (Radio spot, made by u-omar-voice): carries no"
     )
+
+
+def test_the_verdicts_and_the_summary_reach_the_log_as_plain_lines(night_ferry: Result) -> None:
+    """GitHub hides workflow commands from the log; people still read what a text run says."""
+    text = github.render(night_ferry)
+    _, _, rest = text.partition("::stop-commands::")
+    token, _, body = rest.partition("\n")
+    assert token.startswith("ccai-") and body.endswith(f"::{token}::\n")
+    plain = body.removesuffix(f"::{token}::\n").splitlines()
+    assert plain == [
+        "tests/formats/fixtures/declarations/night-ferry.yaml: The Night Ferry (film, Pier Nine "
+        "Films) — NOT COMPLIANT",
+        "  5 rules: 0 passed, 3 failed, 1 waived, 1 not applicable",
+        "1 declaration checked against report-fixture 1.0 (fail on high and above): "
+        "0 compliant, 1 not compliant",
+    ]
+    assert token not in "\n".join(plain)
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("a\n::error::x", "a\\x0a::error::x"),
+        ("a\r\x1b[31mred", "a\\x0d\\x1b[31mred"),
+        ("plain — text", "plain — text"),
+    ],
+    ids=["line break", "carriage return and terminal escape", "plain"],
+)
+def test_a_log_line_cannot_be_split_by_what_a_user_wrote(text: str, shown: str) -> None:
+    assert github.escape_log_line(text) == shown

@@ -1,8 +1,15 @@
-"""GitHub Actions workflow commands: one annotation per failing finding, at its file and line."""
+"""GitHub Actions workflow commands: one annotation per failing finding, at its file and line,
+then the verdicts and the summary as plain log lines that GitHub does not read as commands."""
 
 from __future__ import annotations
 
+import hashlib
+import re
+
 from ..model.result import Finding, Problem, Result, SourceLocation
+from .text import run_summary, summary_line, verdict_line
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 #: The annotation command of each severity.
 COMMANDS = {
@@ -50,6 +57,25 @@ def _problem(problem: Problem) -> str:
     return annotation("error", problem.location, "could not evaluate", message)
 
 
+def escape_log_line(text: str) -> str:
+    """A plain log line: control characters and line breaks shown as escapes, so one value
+    cannot start a line of its own (where the runner would read a workflow command)."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m[0]):02x}" if ord(m[0]) < 256 else " ", text)
+
+
+def log_lines(result: Result) -> str:
+    """Each declaration's verdict and rule counts, and the run's summary, for people reading the
+    CI log, between `::stop-commands::` and its token: GitHub's way to print text verbatim."""
+    plain = []
+    for declaration in result.declarations:
+        plain.append(escape_log_line(verdict_line(declaration, result)))
+        plain.append(f"  {summary_line(declaration)}")
+    plain.append(escape_log_line(run_summary(result)))
+    body = "".join(line + "\n" for line in plain)
+    token = "ccai-" + hashlib.sha256(body.encode("utf-8")).hexdigest()[:32]
+    return f"::stop-commands::{token}\n{body}::{token}::\n"
+
+
 def render(result: Result) -> str:
     lines = [
         _finding(f)
@@ -67,4 +93,4 @@ def render(result: Result) -> str:
         )
         for w in result.unused_waivers
     )
-    return "".join(line + "\n" for line in lines)
+    return "".join(line + "\n" for line in lines) + log_lines(result)

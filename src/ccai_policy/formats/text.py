@@ -42,10 +42,15 @@ def summary_line(declaration: DeclarationResult) -> str:
     return f"{total} rule{'s' if total != 1 else ''}: {', '.join(parts)}"
 
 
-def _declaration(declaration: DeclarationResult, result: Result) -> list[str]:
+def verdict_line(declaration: DeclarationResult, result: Result) -> str:
+    """`file: title (type, studio) — VERDICT`."""
     p = declaration.production
     label = verdict(declaration, result).label.upper()
-    lines = [f"{declaration.file}: {p.title} ({p.type}, {p.studio}) — {label}"]
+    return f"{declaration.file}: {p.title} ({p.type}, {p.studio}) — {label}"
+
+
+def _declaration(declaration: DeclarationResult, result: Result) -> list[str]:
+    lines = [verdict_line(declaration, result)]
     for criterion in CRITERIA:
         findings = sorted(
             (f for f in declaration.findings if f.criterion == criterion and f.status in _SHOWN),
@@ -94,6 +99,12 @@ def render(result: Result) -> str:
         lines.append("Could not evaluate:")
         lines.extend(f"  {_problem(p)}" for p in result.problems)
         lines.append("")
+    lines.append(run_summary(result))
+    return "\n".join(lines) + "\n"
+
+
+def run_summary(result: Result) -> str:
+    """The run's last line: how many declarations, against what, how many compliant."""
     failing = sum(
         1
         for d in result.declarations
@@ -111,5 +122,4 @@ def render(result: Result) -> str:
             f"; {files_with_problems} file{'s' if files_with_problems != 1 else ''} "
             "could not be evaluated"
         )
-    lines.append(total)
-    return "\n".join(lines) + "\n"
+    return total
