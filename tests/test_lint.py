@@ -54,7 +54,15 @@ CASES = [
         "TEST-PAY-001.yaml",
         "assert: use.id in compensation_by_use",
         "assert: use.id in compensations_by_use",
-        "error: TEST-PAY-001: 'assert' uses unknown name 'compensations_by_use'",
+        "error: TEST-PAY-001: 'assert' uses unknown name 'compensations_by_use'\n"
+        "  hint: for 'compensations_by_use' did you mean 'compensation_by_use', "
+        "'compensation_by_id' or 'compensation'?",
+    ),
+    (
+        "TEST-PAY-001.yaml",
+        "assert: use.id in compensation_by_use",
+        "assert: use.id in zzz",
+        "uses unknown name 'zzz'\n  hint: the names a rule can use are listed in rules/README.md",
     ),
     (
         "TEST-PAY-001.yaml",
@@ -113,6 +121,7 @@ CASES = [
     ids=[
         "syntax",
         "unknown-name",
+        "unknown-name-far-from-any",
         "undeclared-param",
         "deep-nesting",
         "function-not-allowed",
