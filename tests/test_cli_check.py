@@ -71,7 +71,8 @@ def test_an_invalid_declaration_exits_2_with_every_problem(run_cli: Run) -> None
     assert result.exit_code == 2
     assert "Could not evaluate:" in result.stdout
     assert (
-        f"  {MANY}:51:16: error: `uses[3].subjects[0]`: no person with id 'p-anna'\n"
+        f"  {MANY}:51:16: error: `uses[3].subjects[0]` names 'p-anna', but there is no person "
+        "with that id\n"
         "    hint: did you mean 'p-ana'?\n"
     ) in result.stdout
     assert len(re.findall(rf"^  {re.escape(MANY)}:\d+:\d+: error: ", result.stdout, re.M)) == 11
@@ -298,7 +299,8 @@ def test_a_rule_with_an_unknown_key(run_cli: Run, tmp_path: Path, one_rule_polic
     )
     assert result.exit_code == 2
     assert (
-        f"{path}:{line}:{column}: error: `severty`: unknown field 'severty'\n"
+        f"{path}:{line}:{column}: error: `severty` is not a field: there is no field `severty` "
+        "at the top of the file\n"
         "  hint: did you mean 'severity'?\n"
     ) in result.stderr
 

@@ -162,3 +162,13 @@ def test_optional_fields_show_one_title_in_editors() -> None:
 @pytest.mark.parametrize("name", sorted(MODELS))
 def test_schema_ids_are_stable_names(name: str) -> None:
     assert committed(name)["$id"] == f"urn:ccai-policy:schema:v1:{name}"
+
+
+def test_the_schema_checks_who_a_notice_goes_to_as_validation_does(
+    declaration_validator: Draft202012Validator,
+) -> None:
+    data = load_file(EXAMPLES / "feature-film-compliant.yaml").data
+    assert not list(declaration_validator.iter_errors(data))
+    data["notices"][0]["to"] = "DGA"  # a director consultation sent to the guild
+    errors = list(declaration_validator.iter_errors(data))
+    assert [list(e.absolute_path) for e in errors] == [["notices", 0, "to"]]

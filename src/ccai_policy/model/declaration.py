@@ -851,6 +851,34 @@ class Notice(Strict):
         examples=[True],
     )
 
+    #: Editors check what validation checks: each kind of notice goes to its own recipients.
+    model_config = ConfigDict(
+        **_CONFIG,
+        json_schema_extra={
+            "allOf": [
+                {
+                    "if": {
+                        "properties": {
+                            "kind": {"const": kind, "title": "Kind", "description": f"A {kind}."}
+                        },
+                        "required": ["kind"],
+                    },
+                    "then": {
+                        "properties": {
+                            "to": {
+                                "title": "To",
+                                "enum": list(recipients),
+                                "enumDescriptions": [RECIPIENTS.meanings[r] for r in recipients],
+                                "description": f"Who a {kind.replace('_', ' ')} goes to.",
+                            }
+                        }
+                    },
+                }
+                for kind, recipients in NOTICE_RECIPIENTS.items()
+            ]
+        },
+    )
+
 
 class TrainingMining(Strict):
     """The CAWG training-and-data-mining terms in an asset's Content Credentials."""
