@@ -14,10 +14,7 @@ from .conftest import EXAMPLES, ROOT
 
 FIXTURES = ROOT / "tests" / "fixtures" / "declarations"
 MANY = "tests/fixtures/declarations/many-problems.yaml"
-BOOLEAN_HINT = (
-    "YAML reads unquoted yes, no, on, off, true and false as true or false; if you meant text, "
-    "put it in quotes as you wrote it, e.g. "
-)
+BOOLEAN_HINT = "write true or false; put it in quotes if it is text"
 
 #: Every problem in many-problems.yaml: where, what, and the hint, in the order of the file.
 EXPECTED = [
@@ -28,13 +25,14 @@ EXPECTED = [
     ),
     (
         f"{MANY}:9:24",
-        "`production.territories[1]` is false, but it should be text",
-        BOOLEAN_HINT + '`territories: ["no"]`',
+        "`production.territories[1]`: 'NO' is true or false to some YAML readers and text to "
+        "others",
+        BOOLEAN_HINT,
     ),
     (
         f"{MANY}:18:5",
-        "`people[1].name` is true, but it should be text",
-        BOOLEAN_HINT + '`name: "yes"`',
+        "`people[1].name`: 'yes' is true or false to some YAML readers and text to others",
+        BOOLEAN_HINT,
     ),
     (
         f"{MANY}:20:5",
@@ -64,7 +62,7 @@ EXPECTED = [
     (
         f"{MANY}:58:5",
         "`consents[0].separately_signed` is 'maybe', but it should be true or false",
-        "write `separately_signed: true` or `separately_signed: false`",
+        "write `separately_signed: true` or `separately_signed: false`, without quotes",
     ),
     (
         f"{MANY}:65:14",
@@ -79,8 +77,8 @@ EXPECTED = [
 ]
 EXPECTED_IDS = [
     "missing required field",
-    "country NO read as a boolean",
-    "name yes read as a boolean",
+    "country NO: YAML 1.1 and 1.2 disagree",
+    "name yes: YAML 1.1 and 1.2 disagree",
     "unknown field with did-you-mean",
     "duplicate id",
     "number where text is expected",
@@ -180,6 +178,37 @@ def example_with(old: str, new: str) -> str:
             "`compensation[1].amount.value` is inf, which is not an amount",
             "write the actual number, e.g. `value: 2500`",
         ),
+        (
+            "amount: {value: 18000, currency: USD}",
+            'amount: {value: "18000", currency: USD}',
+            "`compensation[1].amount.value` is '18000', but it should be a number",
+            "write digits without quotes, currency signs or thousands separators, "
+            "e.g. `value: 2500`",
+        ),
+        (
+            "    creative: true\n",
+            '    creative: "true"\n',
+            "`uses[0].creative` is 'true', but it should be true or false",
+            "write `creative: true` or `creative: false`, without quotes",
+        ),
+        (
+            "    creative: true\n",
+            "    creative: yes\n",
+            "`uses[0].creative`: 'yes' is true or false to some YAML readers and text to others",
+            "write true or false; put it in quotes if it is text",
+        ),
+        (
+            "      notified_at: 2026-05-10T09:00:00Z\n",
+            "      notified_at: 2026-05-10T09:00:00\n",
+            "`uses[0].scan.notified_at` is '2026-05-10T09:00:00', a time without a time zone",
+            "add Z for UTC or an offset such as +02:00, e.g. `notified_at: 2026-05-10T09:00:00Z`",
+        ),
+        (
+            "    signed_on: 2026-05-11\n",
+            "    signed_on: 20260511\n",
+            "`consents[0].signed_on` is 20260511, which is not a date",
+            "write dates as year-month-day, YYYY-MM-DD, e.g. `signed_on: 2026-05-11`",
+        ),
     ],
     ids=[
         "enum value with did-you-mean",
@@ -189,6 +218,11 @@ def example_with(old: str, new: str) -> str:
         "text where a list is expected",
         "list where a number is expected",
         "infinity",
+        "a number in quotes is text",
+        "true in quotes is text",
+        "yes is refused",
+        "a time without a zone",
+        "a number is not a date",
     ],
 )
 def test_single_mistakes_in_the_example(old: str, new: str, message: str, hint: str) -> None:

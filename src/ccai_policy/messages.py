@@ -212,10 +212,25 @@ def explain(error: Any, model: type[BaseModel], data: Any) -> tuple[str, str]:
         return _unknown_field(model, loc, data)
     if kind in ("literal_error", "enum"):
         return _not_allowed(field, value)
+    if kind == "value_error" and _time_kind(field.annotation):  # a number where a date belongs
+        return (_date if _time_kind(field.annotation) == "date" else _datetime)(field, value, error)
     handler = _HANDLERS.get(kind) or next(
         (h for prefix, h in _PREFIXES if kind.startswith(prefix)), _other
     )
     return handler(field, value, error)
+
+
+def _time_kind(annotation: Any) -> str:
+    """'date' or 'datetime' for a date or time field, else ''."""
+    import datetime as dt
+
+    for candidate in _candidates(annotation):
+        name = getattr(candidate, "__name__", "")
+        if candidate is dt.datetime or name == "AwareDatetime":
+            return "datetime"
+        if candidate is dt.date:
+            return "date"
+    return ""
 
 
 def _example_hint(field: Field, lead: str = "for example") -> str:
@@ -395,7 +410,7 @@ def _mapping(field: Field, value: Any, error: Any) -> tuple[str, str]:
 def _boolean(field: Field, value: Any, error: Any) -> tuple[str, str]:
     return (
         f"is {shown(value)}, but it should be true or false",
-        f"write `{field.key}: true` or `{field.key}: false`",
+        f"write `{field.key}: true` or `{field.key}: false`, without quotes",
     )
 
 

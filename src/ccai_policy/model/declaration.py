@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Literal
 
 from pydantic import AnyUrl, BaseModel, ConfigDict, Field, StringConstraints
 
+from .calendar import Date, Timestamp
 from .vocabulary import Meanings, field_title, model_title
 
 Id = Annotated[
@@ -330,6 +330,7 @@ _CONFIG = ConfigDict(
     extra="forbid",
     allow_inf_nan=False,
     frozen=True,
+    strict=True,
     field_title_generator=field_title,
     model_title_generator=model_title,
 )
@@ -369,7 +370,7 @@ class Production(Strict):
         description="The collective bargaining agreements the production works under.",
         examples=[["sag-aftra-tv-theatrical-2023", "wga-mba-2023"]],
     )
-    release_date: dt.date | None = Field(
+    release_date: Date | None = Field(
         default=None, description="Date of first public release.", examples=["2027-03-01"]
     )
     is_advertisement: bool = Field(
@@ -416,7 +417,7 @@ class Person(Strict):
     minor: bool = Field(
         default=False, description="Under 18 when the work is done.", examples=[True]
     )
-    deceased_on: dt.date | None = Field(
+    deceased_on: Date | None = Field(
         default=None, description="Date of death, if the person has died.", examples=["2019-04-02"]
     )
     representation: Representation = Field(
@@ -528,12 +529,12 @@ class Tool(Strict):
 class Scan(Strict):
     """A scan session that records a performer for a replica."""
 
-    notified_at: dt.datetime | None = Field(
+    notified_at: Timestamp | None = Field(
         default=None,
         description="When the performer was told of the scan session, with a time zone.",
         examples=["2026-05-10T09:00:00Z"],
     )
-    starts_at: dt.datetime = Field(
+    starts_at: Timestamp = Field(
         description="When the scan session starts, with a time zone.",
         examples=["2026-05-14T09:00:00Z"],
     )
@@ -542,7 +543,7 @@ class Scan(Strict):
         description="Why the scan is needed (SAG-AFTRA 2026 asks for a business reason).",
         examples=["Stadium crowd in episodes 3 and 4."],
     )
-    engaged_at: dt.datetime | None = Field(
+    engaged_at: Timestamp | None = Field(
         default=None,
         description="When the performer was engaged, if less than 48 hours before the session "
         "(notice is then due at engagement).",
@@ -609,7 +610,7 @@ class Use(Strict):
         description="The IPTC digital source type of the outputs.",
         examples=["compositeWithTrainedAlgorithmicMedia"],
     )
-    first_used_on: dt.date | None = Field(
+    first_used_on: Date | None = Field(
         default=None, description="The date of first use.", examples=["2026-06-02"]
     )
     scan: Scan | None = Field(
@@ -628,7 +629,7 @@ class Use(Strict):
         description="Touches creative elements, so the director must be consulted (DGA).",
         examples=[True],
     )
-    recorded_on: dt.date | None = Field(
+    recorded_on: Date | None = Field(
         default=None,
         description="When the performance the use draws on was recorded (fixed); "
         "California Labor Code 927 covers performances fixed from 1 January 2025.",
@@ -740,17 +741,17 @@ class Consent(Strict):
         description="Its terms are clear and conspicuous, as the agreements require.",
         examples=[True],
     )
-    notice_given_at: dt.datetime | None = Field(
+    notice_given_at: Timestamp | None = Field(
         default=None,
         description="When the person was told of the intended use, with a time zone "
         "(SAG-AFTRA Commercials: at least 48 hours ahead).",
         examples=["2026-05-09T10:00:00Z"],
     )
-    signed_on: dt.date = Field(description="The date it was signed.", examples=["2026-05-11"])
-    term_ends: dt.date | None = Field(
+    signed_on: Date = Field(description="The date it was signed.", examples=["2026-05-11"])
+    term_ends: Date | None = Field(
         default=None, description="The last day the consent applies.", examples=["2036-05-11"]
     )
-    revoked_on: dt.date | None = Field(
+    revoked_on: Date | None = Field(
         default=None, description="The date it was revoked, if it was.", examples=["2026-09-01"]
     )
     training_permission: Annotated[Permission, PERMISSIONS] | None = Field(
@@ -809,7 +810,7 @@ class Compensation(Strict):
         description="For basis `scale_multiple`: the multiple of the scale rate.",
         examples=[7.5],
     )
-    paid_on: dt.date | None = Field(
+    paid_on: Date | None = Field(
         default=None, description="When it was paid (informational).", examples=["2026-07-01"]
     )
     notes: str | None = Field(
@@ -841,7 +842,7 @@ class Notice(Strict):
         description="The id of the person notified or consulted (from `people`).",
         examples=["p-director"],
     )
-    sent_at: dt.datetime = Field(
+    sent_at: Timestamp = Field(
         description="When it was sent or held, with a time zone.",
         examples=["2026-04-20T15:00:00Z"],
     )

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from pydantic import BaseModel, ConfigDict, Field
 
+from .calendar import Date
 from .vocabulary import field_title, model_title
 
 _CONFIG = ConfigDict(
     extra="forbid",
     frozen=True,
+    strict=True,
     field_title_generator=field_title,
     model_title_generator=model_title,
 )
@@ -45,7 +45,7 @@ class Waiver(BaseModel):
         description="Who approved it: name and role.",
         examples=["J. Ortiz, SAG-AFTRA field rep"],
     )
-    expires: dt.date = Field(
+    expires: Date = Field(
         description="Last day the waiver applies (YYYY-MM-DD).", examples=["2027-01-31"]
     )
 
