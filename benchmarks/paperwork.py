@@ -175,7 +175,9 @@ def notices(
     creative = [u["id"] for u in uses if u.get("creative")]
     for start in range(0, len(creative), 10):
         if not sin("skipped_consultation"):
-            send("director", "director_consultation", creative[start : start + 10], cast.directors[0])
+            send(
+                "director", "director_consultation", creative[start : start + 10], cast.directors[0]
+            )
     training = [u["id"] for u in uses if u["category"] == "training_on_production_material"]
     send("SAG-AFTRA", "training_licence_notice", training)
     return out
