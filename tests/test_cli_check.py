@@ -229,7 +229,9 @@ def test_an_unknown_policy_lists_the_bundled_ones(run_cli: Run) -> None:
     assert result.exit_code == 2
     assert "error: unknown policy 'ccai-basline'" in result.stderr
     bundled = ", ".join(sorted(bundled_policies()))
-    assert f"hint: bundled policies: {bundled}; or give a policy file" in result.stderr
+    assert (
+        f"hint: did you mean 'ccai-baseline'? bundled policies: {bundled}; or give a policy file"
+    ) in result.stderr
     assert "ccai-baseline" in bundled
 
 

@@ -337,8 +337,8 @@ def test_a_parameter_too_large_for_the_engine_is_refused_at_load(
     result = check(run_cli, "small.yaml")
     assert result.exit_code == 2
     assert result.stderr == (
-        f"rules/EVIL-PARAMS-001.yaml:{ASSERT_LINE + 3}:3: error: `params.most`: "
-        "a number of 401 digits is out of range: whole numbers must be between "
+        f"rules/EVIL-PARAMS-001.yaml:{ASSERT_LINE + 3}:3: error: `params.most` is "
+        "a number of 401 digits, out of range: whole numbers must be between "
         "-9,223,372,036,854,775,808 and 9,223,372,036,854,775,807\n"
         "  hint: use a smaller number, or quote it if it is text\n"
     )
