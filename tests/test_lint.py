@@ -150,6 +150,7 @@ def test_check_refuses_a_broken_rule_set(run_cli: Callable[..., Result], workspa
     result = run_cli(
         "check",
         str(workspace / "decl.yaml"),
+        "--no-bundled-rules",
         "--rules",
         str(workspace / "rules"),
         "--policy",

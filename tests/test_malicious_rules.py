@@ -66,7 +66,15 @@ def with_rules(workdir: Path, *names: str, **written: str) -> None:
 def check(run_cli: Run, *args: str, seconds: int = 120) -> Result:
     with deadline(seconds):
         result = run_cli(
-            "check", "--rules", "rules", "--policy", "policy.yaml", "--as-of", AS_OF, *args
+            "check",
+            "--no-bundled-rules",
+            "--rules",
+            "rules",
+            "--policy",
+            "policy.yaml",
+            "--as-of",
+            AS_OF,
+            *args,
         )
     assert "Traceback" not in result.output
     return result

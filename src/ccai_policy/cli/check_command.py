@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -15,8 +16,12 @@ from .common import (
     handle_errors,
     parse_outputs,
     resolve_as_of,
+    rule_source_options,
     write_atomic,
 )
+
+if TYPE_CHECKING:
+    from ..catalog import RuleSources
 
 
 @main.command()
@@ -28,12 +33,7 @@ from .common import (
     show_default=True,
     help="Bundled policy id or policy file.",
 )
-@click.option(
-    "--rules",
-    "rules_dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    help="Rules directory (default: the bundled rules).",
-)
+@rule_source_options
 @click.option(
     "--waivers",
     "waiver_files",
@@ -120,7 +120,7 @@ from .common import (
 def check(
     paths: tuple[Path, ...],
     policy_ref: str,
-    rules_dir: Path | None,
+    sources: RuleSources,
     waiver_files: tuple[Path, ...],
     baseline_file: Path | None,
     fail_on: str | None,
@@ -152,7 +152,7 @@ def check(
         )
     targets = parse_outputs(outputs, FORMATS, DIRECTORY_FORMATS)
     today = resolve_as_of(as_of)
-    policy = load_policy(policy_ref, rules_dir)
+    policy = load_policy(policy_ref, sources)
     ruleset = compile_policy(policy)
     waivers = load_waivers(waiver_files, policy)
     baseline = None
