@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import typecheck
 from .catalog import (
     LoadedRule,
     RuleSources,
@@ -23,6 +24,8 @@ class LintReport:
     rules: int
     policies: int
     problems: list[CcaiError]
+    #: Why expressions were not checked against the declaration model, or '' when they were.
+    unchecked: str = ""
 
 
 def _collect(exc: CcaiError) -> list[CcaiError]:
@@ -40,7 +43,7 @@ def _check_rule(loaded: LoadedRule, base_root: Path) -> list[CcaiError]:
     rule = loaded.rule
     problems: list[CcaiError] = []
     try:
-        compile_rule(loaded, rule.severity)
+        compile_rule(loaded, rule.severity, check_types=True)
     except CcaiError as exc:
         problems.extend(_collect(exc))
     for index, case in enumerate(rule.tests):
@@ -92,4 +95,5 @@ def lint(
             resolve_policy_file(path, by_id)
         except CcaiError as exc:
             problems.extend(_collect(exc))
-    return LintReport(sum(by_id.get(r.rule.id) is r for r in own), len(policies), problems)
+    checked = sum(by_id.get(r.rule.id) is r for r in own)
+    return LintReport(checked, len(policies), problems, typecheck.available())

@@ -127,9 +127,16 @@ def rules_test(
     type=click.Path(path_type=Path, file_okay=False),
     help="Policies to resolve against the rules (default: policies/ beside the rules).",
 )
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Exit 2 when expressions could not be checked against the declaration model.",
+)
 @rule_source_options
 @handle_errors
-def rules_lint(rules_dir: Path | None, policies_dir: Path | None, sources: RuleSources) -> None:
+def rules_lint(
+    rules_dir: Path | None, policies_dir: Path | None, strict: bool, sources: RuleSources
+) -> None:
     """Every problem in RULES_DIR's rule files and the policies beside them; exit 2 on any.
 
     The rules of the other sources (the bundled catalog unless left out, each --rules folder)
@@ -151,11 +158,14 @@ def rules_lint(rules_dir: Path | None, policies_dir: Path | None, sources: RuleS
         if problem.hint:
             click.echo(f"  hint: {problem.hint}")
     count = len(report.problems)
-    click.echo(
-        f"{report.rules} rules, {report.policies} policies: "
-        + (f"{count} problem{'s' if count != 1 else ''}" if count else "no problems")
-    )
-    sys.exit(EXIT_ERROR if count else EXIT_OK)
+    found = f"{count} problem{'s' if count != 1 else ''}" if count else "no problems"
+    if report.unchecked:
+        found += (
+            f" in what could be checked; fields and types NOT checked: {report.unchecked}"
+            " (install cel-expr-python)"
+        )
+    click.echo(f"{report.rules} rules, {report.policies} policies: {found}")
+    sys.exit(EXIT_ERROR if count or (strict and report.unchecked) else EXIT_OK)
 
 
 @rules.command("docs")
