@@ -78,7 +78,9 @@ def sources_catalog(
 
     With the bundled rules left out, the bundled policies (which select them) are too.
     """
-    refs = [*(sorted(bundled_policies()) if sources.bundled else []), *policy_refs]
+    refs = list(
+        dict.fromkeys([*(sorted(bundled_policies()) if sources.bundled else []), *policy_refs])
+    )
     folders = [folder for ref in policy_refs for folder in policy_rule_dirs(find_policy(ref))]
     everything = load_catalog(sources.adding(folders))
     return catalog([load_policy(ref, sources) for ref in refs], everything)

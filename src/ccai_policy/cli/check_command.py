@@ -114,6 +114,18 @@ if TYPE_CHECKING:
     help="Read each asset file's C2PA Content Credentials and check them against the "
     "declaration (needs the extra ccai-policy[c2pa]).",
 )
+@click.option(
+    "--include",
+    multiple=True,
+    metavar="GLOB",
+    help="Files a directory scan checks (default *.yaml and *.yml); repeatable.",
+)
+@click.option(
+    "--exclude",
+    multiple=True,
+    metavar="GLOB",
+    help="Files left out, by name ('*.draft.yaml') or path ('declarations/old/*'); repeatable.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No progress indicator on a terminal.")
 @click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
 @handle_errors
@@ -134,12 +146,14 @@ def check(
     evidence_roots: tuple[Path, ...],
     verify_evidence: bool,
     verify_credentials: bool,
+    include: tuple[str, ...],
+    exclude: tuple[str, ...],
     quiet: bool,
     debug: bool,
 ) -> None:
     """Evaluate declaration files (or directories of them) against a policy."""
     from ..catalog import load_policy
-    from ..check import EvidenceOptions, check_paths
+    from ..check import EvidenceOptions, ScanOptions, check_paths
     from ..compiler import compile_policy
     from ..formats import DIRECTORY_FORMATS, FORMATS
     from ..model.result import exit_code
@@ -170,7 +184,10 @@ def check(
         limits=Limits(seconds=timeout, memory_bytes=memory_limit * 1024 * 1024),
         progress=None if quiet else Progress(),
         evidence=EvidenceOptions(roots=evidence_roots, verify=verify_evidence),
+        scan=ScanOptions(include=include, exclude=exclude),
     )
+    for skipped in result.skipped:
+        click.echo(f"note: skipped {skipped.file}: {skipped.reason}", err=True)
     if verify_credentials:
         from ..credentials import verify_credentials as add_credential_findings
 

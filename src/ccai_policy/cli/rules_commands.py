@@ -259,7 +259,9 @@ def policies_show(policy_ref: str, sources: RuleSources) -> None:
 
 
 @main.command()
-@click.argument("name", type=click.Choice(["declaration", "rule", "policy", "waivers", "result"]))
+@click.argument(
+    "name", type=click.Choice(["declaration", "rule", "policy", "waivers", "result", "config"])
+)
 def schema(name: str) -> None:
     """Print the JSON Schema of a file format."""
     from ..schemas import generate
