@@ -6,6 +6,10 @@ STAMP := $(VENV)/.installed
 
 .PHONY: demo test lint bench schemas clean
 
+# The bundled catalog's mutation score (`rules test --mutate`) may not fall below this. Measured
+# 453/669 = 67.7% when mutation testing came in; raise it as rules gain test cases.
+MUTATION_FLOOR ?= 65
+
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
@@ -21,7 +25,7 @@ demo: $(STAMP)
 
 test: $(STAMP) lint
 	$(BIN)/ccai-policy rules lint
-	$(BIN)/ccai-policy rules test --require-tests
+	$(BIN)/ccai-policy rules test --require-tests --mutate --min-score $(MUTATION_FLOOR)
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)

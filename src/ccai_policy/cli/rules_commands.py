@@ -21,6 +21,7 @@ from .common import (
 
 if TYPE_CHECKING:
     from ..catalog import LoadedRule, RuleSources
+    from ..ruleruns import RuleRun
 
 POLICY_OPTION = click.option(
     "--policy",
@@ -89,34 +90,130 @@ def _rules_to_test(
     type=click.Path(path_type=Path, file_okay=False),
     help="Where test 'base' paths start (default: each rules folder's parent).",
 )
+@click.option(
+    "--mutate",
+    is_flag=True,
+    help="Also change each rule's assert and where in small ways and report the changes no "
+    "test case catches, with a score per rule and in total.",
+)
+@click.option(
+    "--min-score",
+    type=click.FloatRange(0, 100),
+    help="With --mutate: exit 1 when the total score is below this percentage.",
+)
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=0),
+    default=1,
+    show_default=True,
+    help="Worker processes, each running one rule at a time under the limits below; "
+    "0 runs in this process without hard limits.",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=10.0,
+    show_default=True,
+    help="Seconds one rule's cases (and mutants) may take.",
+)
+@click.option(
+    "--memory-limit",
+    type=click.IntRange(min=64),
+    default=4096,
+    show_default=True,
+    help="Address space one worker may use, in MiB.",
+)
 @rule_source_options
 @handle_errors
 def rules_test(
-    rules_dir: Path | None, require_tests: bool, root: Path | None, sources: RuleSources
+    rules_dir: Path | None,
+    require_tests: bool,
+    root: Path | None,
+    mutate: bool,
+    min_score: float | None,
+    jobs: int,
+    timeout: float,
+    memory_limit: int,
+    sources: RuleSources,
 ) -> None:
-    """Run the test cases of RULES_DIR's rules (default: of every source); exit 1 on a failure."""
-    from ..ruletests import missing_tests, run_rule_tests
+    """Run the test cases of RULES_DIR's rules (default: of every source); exit 1 on a failure.
 
-    results = []
+    Each rule runs under the same limits as `check`. With --mutate, mutants documented as
+    equivalent in _equivalent_mutants.yaml beside the rules count as caught.
+    """
+    from ..mutation import load_equivalents
+    from ..ruleruns import run_rules
+    from ..ruletests import missing_tests
+    from ..workers import Limits
+
+    if min_score is not None and not mutate:
+        raise click.UsageError("--min-score needs --mutate")
+    work = []
+    equivalents: dict[str, dict[str, str]] = {}
     lacking: list[str] = []
-    count = 0
     for folder, loaded in _rules_to_test(rules_dir, sources):
-        count += len(loaded)
-        results += run_rule_tests(loaded, root or folder.resolve().parent)
+        work += [(rule, root or folder.resolve().parent) for rule in loaded]
+        equivalents.update(load_equivalents(folder) if mutate else {})
         lacking += missing_tests(loaded) if require_tests else []
+    runs = run_rules(
+        work,
+        mutate=mutate,
+        equivalents=equivalents,
+        jobs=jobs,
+        limits=Limits(seconds=timeout, memory_bytes=memory_limit * 1024 * 1024),
+    )
+    results = [case for run in runs for case in run.cases]
     for case in results:
         click.echo(f"{'PASSED' if case.passed else 'FAILED'} {case.label}")
         if not case.passed:
             click.echo(f"    {case.detail}".replace("\n", "\n    "))
+    stopped = [run for run in runs if run.stopped]
+    for run in stopped:
+        click.echo(f"STOPPED {run.loaded.rule.id}: {run.stopped}")
     for line in lacking:
         click.echo(f"MISSING {line}")
-    failed = sum(not c.passed for c in results)
+    low = _report_mutants(runs, min_score) if mutate else False
+    failed = sum(not c.passed for c in results) + len(stopped)
     click.echo(
-        f"{len(results) - failed} passed, {failed} failed"
+        f"{len(results) - sum(not c.passed for c in results)} passed, {failed} failed"
         + (f", {len(lacking)} rules lack tests" if lacking else "")
-        + f" ({count} rules)"
+        + f" ({len(work)} rules)"
     )
-    sys.exit(EXIT_FINDINGS if failed or lacking else EXIT_OK)
+    sys.exit(EXIT_FINDINGS if failed or lacking or low else EXIT_OK)
+
+
+def _percent(part: int, whole: int) -> str:
+    return f"{100 * part / whole:.1f}%" if whole else "n/a"
+
+
+def _report_mutants(runs: list[RuleRun], min_score: float | None) -> bool:
+    """Print each rule's mutation score and survivors, then the total; True when too low."""
+    from ..mutation import score
+
+    everything = []
+    for run in runs:
+        if not run.mutants:
+            continue
+        everything += run.mutants
+        caught, counted = score(run.mutants)
+        click.echo(
+            f"MUTANTS {run.loaded.rule.id}: {caught}/{counted} caught ({_percent(caught, counted)})"
+        )
+        for result in run.mutants:
+            if result.outcome == "survived":
+                click.echo(f"  SURVIVED {result.mutant.label}")
+    caught, counted = score(everything)
+    survived = sum(r.outcome == "survived" for r in everything)
+    equivalent = sum(r.outcome == "equivalent" for r in everything)
+    invalid = sum(r.outcome == "invalid" for r in everything)
+    click.echo(
+        f"mutation score: {caught}/{counted} caught ({_percent(caught, counted)}); "
+        f"{survived} survived, {equivalent} documented as equivalent, {invalid} did not compile"
+    )
+    if min_score is not None and counted and 100 * caught / counted < min_score:
+        click.echo(f"the mutation score is below --min-score {min_score:g}%")
+        return True
+    return False
 
 
 @rules.command("lint")
