@@ -17,6 +17,7 @@ from pathlib import Path
 import yaml
 
 from .catalog import LoadedRule
+from .celtokens import TokenError, tokens
 from .compiler import compile_rule
 from .errors import CcaiError, Location, RuleError
 from .ruletests import run_case
@@ -49,32 +50,21 @@ class MutantResult:
 
 
 def _code_positions(source: str) -> Iterator[tuple[int, str, int]]:
-    """(index, character, bracket depth) of every character outside string literals."""
+    """(offset, character, bracket depth) of every punctuation token (never inside a string
+    or a comment)."""
     depth = 0
-    quote = ""
-    index = 0
-    while index < len(source):
-        char = source[index]
-        if quote:
-            if char == "\\":
-                index += 2
-                continue
-            if source.startswith(quote, index):
-                index += len(quote)
-                quote = ""
-                continue
-            index += 1
+    try:
+        found = tokens(source)
+    except TokenError:
+        return  # not CEL: the rule does not compile, so it has no mutants
+    for token in found:
+        if token.kind != "punct":
             continue
-        if char in "'\"":
-            quote = char * 3 if source.startswith(char * 3, index) else char
-            index += len(quote)
-            continue
-        if char in _CLOSE:
+        if token.text in _CLOSE:
             depth -= 1
-        yield index, char, depth
-        if char in _OPEN:
+        yield token.offset, token.text, depth
+        if token.text in _OPEN:
             depth += 1
-        index += 1
 
 
 def _segments(source: str) -> list[tuple[int, int]]:
@@ -162,14 +152,11 @@ def _boundaries(field: str, source: str) -> Iterator[Mutant]:
 
 
 def _today(field: str, source: str) -> Iterator[Mutant]:
-    names = [i for i, _, _ in _code_positions(source) if source.startswith("today", i)]
-    names = [
-        i
-        for i in names
-        if not (i and (source[i - 1].isalnum() or source[i - 1] in "_."))
-        and not source[i + 5 : i + 6].isalnum()
-        and source[i + 5 : i + 6] != "_"
-    ]
+    try:
+        names = [t.offset for t in tokens(source) if t.kind == "ident" and t.text == "today"]
+    except TokenError:
+        return
+    names = [i for i in names if not (i and source[i - 1] == ".")]  # a field named today
     if not names:
         return
     for sign, word in (("+", "later"), ("-", "earlier")):
