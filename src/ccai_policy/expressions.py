@@ -10,8 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .celtokens import TokenError, bound_names, comprehension_nesting
-from .errors import Location, RuleError
-from .spelling import listing, nearest
+from .errors import Location, RuleError, did_you_mean
 
 MAX_LENGTH = 2000
 MAX_COMPREHENSION_NESTING = 3
@@ -77,9 +76,18 @@ def _cel() -> Any:
 def _map_position(message: str, origin: Location, style: str, text: str) -> Location:
     """Map CEL's line:column inside an expression to the rule file's line:column."""
     match = _POSITION.search(message)
-    if not match or not origin.line:
+    if not match:
         return origin
-    line, column = int(match.group(1)), int(match.group(2))
+    return map_position(int(match.group(1)), int(match.group(2)), origin, style, text)
+
+
+def map_position(line: int, column: int, origin: Location, style: str, text: str) -> Location:
+    """Where line:column (1-based) of a YAML scalar's value is in the file it came from.
+
+    `origin` is where the value starts, `style` its YAML style ('' plain, '|', '>', quotes).
+    """
+    if not origin.line:
+        return origin
     lines = text.splitlines()
     if not lines:
         return origin
@@ -177,23 +185,14 @@ def _check_names(program: Any, source: str, what: str, origin: Location, known: 
     if known:
         unknown = sorted(set(program.variables()) - known - bound_names(source))
         if unknown:
+            hints = [f"{name!r}: {did_you_mean(name, known)}" for name in unknown]
             raise RuleError(
                 f"{what} uses unknown name{'s' if len(unknown) > 1 else ''} "
                 f"{', '.join(repr(u) for u in unknown)}",
                 origin,
-                _nearest_names(unknown, known),
+                "; ".join(h for h in hints if not h.endswith(": "))
+                or "a name is a section (uses, people, ...), an index, params, today or the item",
             )
-
-
-def _nearest_names(unknown: list[str], known: set[str]) -> str:
-    """For each unknown name, the known names closest to it, or where the names are listed."""
-    hints = []
-    for name in unknown:
-        close = nearest(name, known)
-        if close:
-            hints.append(f"for '{name}' did you mean {listing(close)}?")
-    where = "the names a rule can use are listed in rules/README.md"
-    return "; ".join(hints) if hints else where
 
 
 class Scope:

@@ -24,6 +24,7 @@ TITLES = {
     "policy": "Policy file fields",
     "waivers": "Waiver file fields",
     "result": "Result (JSON output) fields",
+    "config": "Configuration file fields",
 }
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from .model.config import Config
 from .model.declaration import Declaration
 from .model.policy import Policy
 from .model.result import Result
@@ -21,6 +22,7 @@ MODELS: dict[str, type[BaseModel]] = {
     "policy": Policy,
     "waivers": WaiverFile,
     "result": Result,
+    "config": Config,
 }
 #: Stable ids: a name, not an address (no web site serves the schemas; files in schemas/ do).
 ID_PREFIX = "urn:ccai-policy:schema:v1:"

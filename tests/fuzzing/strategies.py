@@ -25,6 +25,7 @@ TEXT = st.lists(
 ).map("".join)
 OFFSETS = st.integers(-23 * 60, 23 * 60).map(lambda minutes: dt.timedelta(minutes=minutes))
 DATES = st.dates().map(dt.date.isoformat)
+# Times always carry a zone: the models refuse a time without one (it names no instant).
 DATETIMES = st.datetimes(timezones=st.just(dt.UTC) | st.builds(dt.timezone, OFFSETS))
 URLS = st.from_regex(r"https://[a-z]{1,10}\.example/[a-z0-9/]{0,20}", fullmatch=True)
 #: Evidence files: relative paths inside the declaration's folder, or (for manifests) URLs.

@@ -53,6 +53,12 @@ class Policy(BaseModel):
         description="Policies this one builds on, by id or file; their mandatory rules stay.",
         examples=[["ccai-baseline"]],
     )
+    rule_dirs: list[Annotated[str, StringConstraints(min_length=1)]] = Field(
+        default_factory=list,
+        description="Folders of rules this policy selects from besides the bundled catalog, "
+        "relative to this file, e.g. ['../rules'].",
+        examples=[["../rules"]],
+    )
     rules: RuleSelection = Field(
         default_factory=RuleSelection, description="Which rules the policy takes."
     )

@@ -163,6 +163,13 @@ class InputFile(_Frozen):
     sha256: str = Field(description="SHA-256 of the file as read.")
 
 
+class SkippedFile(_Frozen):
+    """A file a scan found but did not check: another ccai-policy format, or excluded."""
+
+    file: str = Field(description="The file skipped.")
+    reason: str = Field(description="Why it was not checked, in words.")
+
+
 class Result(_Frozen):
     """Everything one run evaluated and found; formats render it, nothing else."""
 
@@ -179,6 +186,9 @@ class Result(_Frozen):
         default_factory=list, description="Waivers that matched no failing finding."
     )
     baseline: str | None = Field(default=None, description="The --baseline file, if one.")
+    skipped: list[SkippedFile] = Field(
+        default_factory=list, description="Files found but not checked, and why."
+    )
 
 
 def counts_toward_exit(finding: Finding, fail_on: Severity) -> bool:
