@@ -11,6 +11,7 @@ import click
 from .app import main
 from .common import (
     SEVERITY_CHOICE,
+    check_threshold,
     fail,
     handle_errors,
     parse_outputs,
@@ -153,6 +154,7 @@ def check(
     targets = parse_outputs(outputs, FORMATS, DIRECTORY_FORMATS)
     today = resolve_as_of(as_of)
     policy = load_policy(policy_ref, rules_dir)
+    check_threshold(policy, fail_on)
     ruleset = compile_policy(policy)
     waivers = load_waivers(waiver_files, policy)
     baseline = None

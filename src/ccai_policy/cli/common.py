@@ -9,11 +9,14 @@ import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
 from ..errors import CcaiError, ValidationErrors
+
+if TYPE_CHECKING:
+    from ..catalog import ResolvedPolicy
 
 F = TypeVar("F", bound=Callable[..., Any])
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -61,6 +64,21 @@ def handle_errors(func: F) -> F:
             )
 
     return wrapper  # type: ignore[return-value]
+
+
+def check_threshold(policy: ResolvedPolicy, fail_on: str | None) -> None:
+    """Refuse a --fail-on that would let a mandatory rule's failures pass."""
+    if fail_on is None:
+        return
+    below = policy.mandatory_below(fail_on)  # type: ignore[arg-type]
+    if below:
+        severity = policy.severity[below[0]]
+        raise click.BadParameter(
+            f"{fail_on} is above the severity of {below[0]} ({severity}), which policy "
+            f"{policy.mandated_by.get(below[0], policy.policy.id)} makes mandatory: its failures "
+            f"would not fail the run; use --fail-on {severity} or lower",
+            param_hint="--fail-on",
+        )
 
 
 def resolve_as_of(value: str | None) -> dt.date:

@@ -10,6 +10,7 @@ import click
 from .app import main
 from .common import (
     SEVERITY_CHOICE,
+    check_threshold,
     fail,
     handle_errors,
     parse_outputs,
@@ -88,6 +89,7 @@ def diff_command(
     targets = [(name, file) for name, file, _ in parse_outputs(outputs, DIFF_FORMATS, {})]
     today = resolve_as_of(as_of)
     policy = load_policy(policy_ref, rules_dir)
+    check_threshold(policy, fail_on)
     waivers = load_waivers(waiver_files, policy)
     result = diff_files(
         old,
