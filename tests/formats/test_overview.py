@@ -43,7 +43,7 @@ PASSING = {
                 **PASSING,
                 "COMP-REPLICA-DAY-001": {"status": "fail", "baselined": True},
             },
-            "Compliant, with known findings",
+            "Not compliant",
         ),
     ],
     ids=["failing", "below-threshold", "baselined-below", "waived", "clean", "baselined"],
@@ -51,6 +51,16 @@ PASSING = {
 def test_verdict(night_ferry: Result, change: dict[str, dict[str, object]], label: str) -> None:
     result = _with(night_ferry, change)
     assert overview.verdict(result.declarations[0], result).label == label
+
+
+def test_a_known_breach_is_not_compliant_and_says_there_is_nothing_new(
+    night_ferry: Result,
+) -> None:
+    change = {**PASSING, "COMP-REPLICA-DAY-001": {"status": "fail", "baselined": True}}
+    result = _with(night_ferry, change)
+    explanation = overview.verdict(result.declarations[0], result).explanation
+    assert explanation.startswith("At least one rule failed at severity high or above.")
+    assert "known finding in the baseline, so there are no new findings" in explanation
 
 
 def test_counts_take_each_rule_once_by_its_worst_finding(night_ferry: Result) -> None:

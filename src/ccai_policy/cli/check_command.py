@@ -139,7 +139,7 @@ def check(
     debug: bool,
 ) -> None:
     """Evaluate declaration files (or directories of them) against a policy."""
-    from ..catalog import load_policy
+    from ..catalog import display_path, load_policy
     from ..check import EvidenceOptions, check_paths
     from ..compiler import compile_policy
     from ..formats import DIRECTORY_FORMATS, FORMATS
@@ -161,7 +161,7 @@ def check(
     if baseline_file is not None:
         from ..baseline import load_baseline
 
-        baseline = load_baseline(baseline_file)
+        baseline = load_baseline(baseline_file, display_path(baseline_file))
     result = check_paths(
         paths,
         ruleset,
@@ -181,7 +181,7 @@ def check(
     if baseline is not None:
         from ..baseline import apply_baseline
 
-        result = apply_baseline(result, baseline, str(baseline_file))
+        result = apply_baseline(result, baseline, policy.mandated_by)
     for name, file, as_directory in targets:
         try:
             if as_directory:

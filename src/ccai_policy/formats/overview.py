@@ -11,6 +11,7 @@ from ..model.result import (
     Finding,
     Result,
     counts_toward_exit,
+    is_compliant,
     rule_outcomes,
 )
 from ..model.rule import CRITERIA, CRITERION_TITLES, SEVERITY_RANK
@@ -47,6 +48,14 @@ def verdict(declaration: DeclarationResult, result: Result) -> Verdict:
             "Not compliant",
             f"At least one rule failed at severity {result.fail_on} or above.",
         )
+    if not is_compliant(declaration, result.fail_on):
+        return Verdict(
+            "not-compliant",
+            "Not compliant",
+            f"At least one rule failed at severity {result.fail_on} or above. Every such "
+            "failure is a known finding in the baseline, so there are no new findings and the "
+            "check does not fail, but the production is not compliant until they are fixed.",
+        )
     if any(f.status in ("fail", "error") and not f.baselined for f in findings):
         return Verdict(
             "compliant-below",
@@ -57,7 +66,7 @@ def verdict(declaration: DeclarationResult, result: Result) -> Verdict:
         return Verdict(
             "compliant-baseline",
             "Compliant, with known findings",
-            "Every failing rule is in the baseline of accepted findings.",
+            f"Some rules failed, all below severity {result.fail_on} and known from the baseline.",
         )
     if any(f.status == "waived" for f in findings):
         return Verdict(

@@ -11,6 +11,7 @@ from ..model.result import (
     Problem,
     Result,
     counts_toward_exit,
+    is_compliant,
     rule_outcomes,
 )
 from ..model.rule import CRITERIA, CRITERION_TITLES
@@ -90,15 +91,17 @@ def render(result: Result) -> str:
         )
     if result.unused_waivers:
         lines.append("")
+    for note in result.baseline_notes:
+        loc = note.source
+        where = f"{loc.file}:{loc.line}:{loc.column}" if loc.line else loc.file
+        lines.append(f"{where}: baseline: {note.message}\n    hint: {note.hint}")
+    if result.baseline_notes:
+        lines.append("")
     if result.problems:
         lines.append("Could not evaluate:")
         lines.extend(f"  {_problem(p)}" for p in result.problems)
         lines.append("")
-    failing = sum(
-        1
-        for d in result.declarations
-        if any(counts_toward_exit(f, result.fail_on) for f in d.findings)
-    )
+    failing = sum(1 for d in result.declarations if not is_compliant(d, result.fail_on))
     files_with_problems = len({p.location.file for p in result.problems})
     n = len(result.declarations)
     total = (
@@ -106,6 +109,9 @@ def render(result: Result) -> str:
         f"{result.policy.id} {result.policy.version} (fail on {result.fail_on} and above): "
         f"{n - failing} compliant, {failing} not compliant"
     )
+    if result.baseline is not None:
+        new = sum(1 for d in result.declarations if any(counts_toward_exit(f, result.fail_on) for f in d.findings))
+        total += f" ({new} with findings not in the baseline)"
     if files_with_problems:
         total += (
             f"; {files_with_problems} file{'s' if files_with_problems != 1 else ''} "

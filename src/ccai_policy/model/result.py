@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterable
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 from .rule import SEVERITY_RANK, Criterion, Reference, Severity
 
@@ -64,7 +67,10 @@ class Finding(_Frozen):
     tags: list[str] = Field(default_factory=list)
     waiver: AppliedWaiver | None = None
     baselined: bool = Field(
-        default=False, description="Matched by the --baseline file: shown, but not counted."
+        default=False,
+        description="A known finding recorded in the --baseline file: it does not fail the run, "
+        "but a production with a failing finding at or above the threshold is still not "
+        "compliant.",
     )
 
 
@@ -123,6 +129,30 @@ class InputFile(_Frozen):
     sha256: str
 
 
+class BaselineNote(_Frozen):
+    """Why a baseline, or one of its entries, suppresses less than it names."""
+
+    message: str
+    hint: str = ""
+    source: SourceLocation = Field(description="Where in the baseline file.")
+    file: str | None = Field(default=None, description="The declaration file concerned.")
+    rule_id: str | None = None
+    subject: Subject | None = None
+
+
+#: The statuses a baseline records: a known failure, a known error, and what was waived then.
+RECORDED_STATUSES = ("fail", "error", "waived")
+#: One recorded finding as the digest sees it: file, production id, rule, subject id, pointer,
+#: status, severity.
+RecordRow = tuple[str, str, str, str, str, str, str]
+
+
+def record_digest(fail_on: str, rows: Iterable[RecordRow]) -> str:
+    """SHA-256 over the findings a baseline relies on, in a canonical order."""
+    canonical = json.dumps([fail_on, sorted(rows)], separators=(",", ":"), ensure_ascii=False)
+    return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
 class Result(_Frozen):
     """Everything one run evaluated and found; formats render it, nothing else."""
 
@@ -137,15 +167,54 @@ class Result(_Frozen):
     problems: list[Problem]
     unused_waivers: list[UnusedWaiver] = Field(default_factory=list)
     baseline: str | None = Field(default=None, description="The --baseline file, if one.")
+    baseline_notes: list[BaselineNote] = Field(
+        default_factory=list,
+        description="Baseline entries that suppressed nothing, and why (another production, a "
+        "mandatory rule, a waiver that was in force, a higher severity, an old baseline).",
+    )
+
+    @computed_field(  # type: ignore[prop-decorator]
+        description="SHA-256 over fail_on and each declaration's file, production id and "
+        "failing, erroring and waived findings (rule, subject, status, severity). --baseline "
+        "refuses a baseline whose findings no longer match it."
+    )
+    @property
+    def findings_digest(self) -> str:
+        return record_digest(
+            self.fail_on,
+            (
+                (
+                    d.file,
+                    d.production.id,
+                    f.rule_id,
+                    f.subject.id or "",
+                    f.subject.pointer,
+                    f.status,
+                    f.severity,
+                )
+                for d in self.declarations
+                for f in d.findings
+                if f.status in RECORDED_STATUSES
+            ),
+        )
+
+
+def breaches(finding: Finding, fail_on: Severity) -> bool:
+    """A failing or erroring finding at or above the threshold: not compliant, known or new."""
+    return (
+        finding.status in ("fail", "error")
+        and SEVERITY_RANK[finding.severity] >= SEVERITY_RANK[fail_on]
+    )
 
 
 def counts_toward_exit(finding: Finding, fail_on: Severity) -> bool:
-    """A failing or erroring finding at or above the threshold fails the run."""
-    return (
-        finding.status in ("fail", "error")
-        and not finding.baselined
-        and SEVERITY_RANK[finding.severity] >= SEVERITY_RANK[fail_on]
-    )
+    """A breach not in the baseline is new: it fails the run."""
+    return breaches(finding, fail_on) and not finding.baselined
+
+
+def is_compliant(declaration: DeclarationResult, fail_on: Severity) -> bool:
+    """No breach at all: a baselined finding is known, never compliant."""
+    return not any(breaches(f, fail_on) for f in declaration.findings)
 
 
 def exit_code(result: Result) -> int:
