@@ -172,7 +172,7 @@ def load_baseline(path: Path, shown: str) -> Baseline:
     ]
     if recorded.findings_digest is None:
         baseline.unusable = (
-            "this baseline has no `findings_digest` (it was written by ccai-policy 0.1, or the "
+            "this baseline has no `findings_digest` (an earlier ccai-policy wrote it, or the "
             "digest was removed), so an edit to it cannot be detected: it suppresses nothing"
         )
     elif recorded.findings_digest != record_digest(recorded.fail_on, rows):

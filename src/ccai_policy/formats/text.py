@@ -111,7 +111,7 @@ def render(result: Result) -> str:
     )
     if result.baseline is not None:
         new = sum(1 for d in result.declarations if any(counts_toward_exit(f, result.fail_on) for f in d.findings))
-        total += f" ({new} with findings not in the baseline)"
+        total += f" ({new} with new findings since the baseline)"
     if files_with_problems:
         total += (
             f"; {files_with_problems} file{'s' if files_with_problems != 1 else ''} "
