@@ -225,7 +225,7 @@ def _refusal(
         )
     if finding.rule_id in mandatory:
         return (
-            f"{finding.rule_id} is mandatory in policy {mandatory[finding.rule_id]}: no baseline "
+            f"the rule is mandatory in policy {mandatory[finding.rule_id]}: no baseline "
             "suppresses it",
             "fix the finding; a mandatory rule can be neither waived nor baselined",
         )
