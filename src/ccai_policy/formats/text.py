@@ -110,7 +110,11 @@ def render(result: Result) -> str:
         f"{n - failing} compliant, {failing} not compliant"
     )
     if result.baseline is not None:
-        new = sum(1 for d in result.declarations if any(counts_toward_exit(f, result.fail_on) for f in d.findings))
+        new = sum(
+            1
+            for d in result.declarations
+            if any(counts_toward_exit(f, result.fail_on) for f in d.findings)
+        )
         total += f" ({new} with new findings since the baseline)"
     if files_with_problems:
         total += (
