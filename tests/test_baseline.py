@@ -342,3 +342,32 @@ def test_an_old_baseline_without_a_digest_is_read_and_suppresses_nothing(
         run_cli(*check_args("--baseline", str(baseline), "--format", "json")).output
     )["baseline_notes"]
     assert [n["source"] for n in notes] == [{"file": str(baseline), "line": 1, "column": 1}]
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"[" * 200_000, ": error: baseline is nested too deeply to be a ccai-policy JSON result"),
+        (b"\xff\xfe{\x00}\x00", ":1:1: error: file is UTF-16, not UTF-8"),
+        (b'{"fail_on":\n "\xc3\x28"}', ":2:3: error: invalid UTF-8 byte 0xc3"),
+        (
+            b'{"fail_on": "high", "declarations": 7}',
+            ":1:21: error: baseline is not a ccai-policy JSON result: `declarations`: Input "
+            "should be a valid list (got 7)",
+        ),
+        (None, ": error: cannot read baseline: Is a directory"),
+    ],
+    ids=["deep", "utf-16", "bad-utf-8", "wrong-shape", "directory"],
+)
+def test_a_hostile_baseline_is_a_located_error(
+    run_cli: Callable[..., Result], tmp_path: Path, content: bytes | None, expected: str
+) -> None:
+    bad = tmp_path / "baseline.json"
+    if content is None:
+        bad.mkdir()
+    else:
+        bad.write_bytes(content)
+    result = run_cli(*check_args("--baseline", str(bad)))
+    assert result.exit_code == 2, result.output
+    assert f"{bad}{expected}" in result.output
+    assert "Traceback" not in result.output

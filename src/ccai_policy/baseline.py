@@ -16,7 +16,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict
 
 from .errors import CcaiError, LoadError, Location, ValidationErrors
-from .loader import Document, load_text
+from .loader import Document, decode, load_text
 from .model.result import (
     RECORDED_STATUSES,
     BaselineNote,
@@ -34,6 +34,8 @@ from .validation import validate_model
 
 Key = tuple[str, str]
 RECORD_HINT = "record it again: ccai-policy check PATHS -o json:FILE"
+#: The largest baseline read: a JSON result of many declarations, each up to 10 MB.
+MAX_BASELINE_BYTES = 512 * 1024 * 1024
 #: Above this size, messages about a baseline name a JSON pointer instead of a line.
 _MAX_LOCATED_BYTES = 20 * 1024 * 1024
 
@@ -126,16 +128,29 @@ def finding_key(finding: Finding) -> Key:
 def load_baseline(path: Path, shown: str) -> Baseline:
     """Read a JSON result written by `check -o json:FILE`; a changed one is refused."""
     try:
-        text = path.read_bytes().decode("utf-8")
-        data = json.loads(text)
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_BASELINE_BYTES + 1)
     except OSError as exc:
         raise LoadError(f"cannot read baseline: {exc.strerror or exc}", Location(shown)) from None
-    except UnicodeDecodeError as exc:
-        raise LoadError(f"baseline is not UTF-8: {exc.reason}", Location(shown)) from None
+    if len(raw) > MAX_BASELINE_BYTES:
+        raise LoadError(
+            f"baseline is over the limit of {MAX_BASELINE_BYTES:,} bytes",
+            Location(shown),
+            "record one baseline per folder of declarations",
+        )
+    text = decode(raw, shown)
+    try:
+        data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise LoadError(
             f"baseline is not valid JSON: {exc.msg}",
             Location(shown, exc.lineno, exc.colno),
+            "write it with 'ccai-policy check ... -o json:FILE'",
+        ) from None
+    except RecursionError:
+        raise LoadError(
+            "baseline is nested too deeply to be a ccai-policy JSON result",
+            Location(shown),
             "write it with 'ccai-policy check ... -o json:FILE'",
         ) from None
     plain = Document(shown, data, "", {})
