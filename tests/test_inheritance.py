@@ -9,6 +9,7 @@ import pytest
 from click.testing import Result
 
 from .authoring import POLICY, RULES, check_args
+from .conftest import AS_OF, ROOT
 
 #: A parent whose mandatory rule is high, one step above its medium rule.
 PARENT = 'id: parent\nversion: "1"\ntitle: Parent\nmandatory: [TEST-PAY-001]\nfail_on: high\n'
@@ -195,3 +196,26 @@ def test_fail_on_option_above_a_mandatory_rule_is_refused(
         "--fail-on high or lower"
     ) in result.output
     assert run_cli(*check_args("--fail-on", "high", policy=written["parent"])).exit_code == 1
+
+
+def test_a_policy_file_cannot_pass_itself_off_as_a_bundled_policy(
+    run_cli: Callable[..., Result], tmp_path: Path
+) -> None:
+    bundled = (ROOT / "policies" / "ccai-baseline.yaml").read_text(encoding="utf-8")
+    copy = tmp_path / "ccai-baseline.yaml"
+    copy.write_text(bundled, encoding="utf-8")
+    decl = str(ROOT / "examples" / "series-noncompliant.yaml")
+    assert run_cli("check", decl, "--policy", str(copy), "--as-of", AS_OF).exit_code == 1
+    # A copy without a mandatory rule, beside a child that extends "ccai-baseline".
+    copy.write_text(bundled.replace("  - CONSENT-TIMING-001\n", ""), encoding="utf-8")
+    lax = tmp_path / "lax.yaml"
+    lax.write_text('id: lax\nversion: "1"\ntitle: Lax\nextends: [ccai-baseline]\n', "utf-8")
+    for policy in (copy, lax):
+        result = run_cli("check", decl, "--policy", str(policy), "--as-of", AS_OF)
+        assert result.exit_code == 2, result.output
+        assert (
+            f"{copy}:2:1: error: policy id 'ccai-baseline' is a bundled policy's, but this file "
+            "is not that policy: results and reports would name it as the bundled one\n"
+            "  hint: give this policy its own id; to build on the bundled one, write extends: "
+            "[ccai-baseline]"
+        ) in result.output

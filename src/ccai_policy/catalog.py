@@ -174,6 +174,14 @@ def resolve_policy_file(path: Path, by_id: dict[str, LoadedRule]) -> ResolvedPol
     return _resolve(path, by_id, [])
 
 
+def _same_file(bundled: Path, path: Path) -> bool:
+    """The bundled policy itself, or a byte-identical copy of it."""
+    try:
+        return bundled.samefile(path) or bundled.read_bytes() == path.read_bytes()
+    except OSError:
+        return False
+
+
 def _load_policy_file(path: Path) -> tuple[Policy, Document]:
     document = load_file(path, display=display_path(path))
     return validate_model(Policy, document, what="policy"), document
@@ -181,6 +189,15 @@ def _load_policy_file(path: Path) -> tuple[Policy, Document]:
 
 def _resolve(path: Path, by_id: dict[str, LoadedRule], stack: list[str]) -> ResolvedPolicy:
     policy, document = _load_policy_file(path)
+    bundled = bundled_policies().get(policy.id)
+    if bundled is not None and not _same_file(bundled, path):
+        raise RuleError(
+            f"policy id {policy.id!r} is a bundled policy's, but this file is not that policy: "
+            "results and reports would name it as the bundled one",
+            document.locate("/id"),
+            f"give this policy its own id; to build on the bundled one, write extends: "
+            f"[{policy.id}]",
+        )
     if policy.id in stack:
         raise RuleError(
             f"policy {policy.id!r} extends itself: {' -> '.join([*stack, policy.id])}",
