@@ -219,3 +219,14 @@ def test_a_policy_file_cannot_pass_itself_off_as_a_bundled_policy(
             "  hint: give this policy its own id; to build on the bundled one, write extends: "
             "[ccai-baseline]"
         ) in result.output
+
+
+def test_a_narrow_include_in_a_child_keeps_the_inherited_mandatory_rules(
+    run_cli: Callable[..., Result], tmp_path: Path
+) -> None:
+    written = policies(tmp_path, child=child("test-policy", 'rules: {include: ["TEST-PAY-*"]}\n'))
+    result = run_cli("policies", "show", str(written["child"]), "--rules", str(RULES))
+    assert result.exit_code == 0, result.output
+    assert (
+        "TEST-CONSENT-001             critical  Replicas have an unrevoked consent (mandatory)"
+    ) in result.output
