@@ -171,26 +171,14 @@ def load_baseline(path: Path, shown: str) -> Baseline:
             ]
         ) from None
     baseline = Baseline(shown, text, recorded.fail_on, _entries(recorded))
-    rows = [
-        (
-            d.file,
-            d.production.id,
-            f.rule_id,
-            f.subject.id or "",
-            f.subject.pointer,
-            f.status,
-            f.severity,
-        )
-        for d in recorded.declarations
-        for f in d.findings
-        if f.status in RECORDED_STATUSES
-    ]
     if recorded.findings_digest is None:
         baseline.unusable = (
             "this baseline has no `findings_digest` (an earlier ccai-policy wrote it, or the "
             "digest was removed), so an edit to it cannot be detected: it suppresses nothing"
         )
-    elif recorded.findings_digest != record_digest(recorded.fail_on, rows):
+    elif recorded.findings_digest != record_digest(
+        recorded.fail_on, ((d.file, d.production.id, d.findings) for d in recorded.declarations)
+    ):
         loc = baseline.locate("/findings_digest")
         raise LoadError(
             "baseline was changed after it was recorded: its findings do not match its "

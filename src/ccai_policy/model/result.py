@@ -6,7 +6,7 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Iterable
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 
@@ -142,14 +142,32 @@ class BaselineNote(_Frozen):
 
 #: The statuses a baseline records: a known failure, a known error, and what was waived then.
 RECORDED_STATUSES = ("fail", "error", "waived")
-#: One recorded finding as the digest sees it: file, production id, rule, subject id, pointer,
-#: status, severity.
-RecordRow = tuple[str, str, str, str, str, str, str]
 
 
-def record_digest(fail_on: str, rows: Iterable[RecordRow]) -> str:
-    """SHA-256 over the findings a baseline relies on, in a canonical order."""
-    canonical = json.dumps([fail_on, sorted(rows)], separators=(",", ":"), ensure_ascii=False)
+class Recordable(Protocol):
+    """What the digest reads of a finding, in a Result or in a baseline read back."""
+
+    @property
+    def rule_id(self) -> str: ...
+    @property
+    def subject(self) -> Subject: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def severity(self) -> str: ...
+
+
+def record_digest(
+    fail_on: str, declarations: Iterable[tuple[str, str, Iterable[Recordable]]]
+) -> str:
+    """SHA-256 over the threshold and, per (file, production id, findings), the recorded ones."""
+    rows = sorted(
+        (file, production, f.rule_id, f.subject.id or "", f.subject.pointer, f.status, f.severity)
+        for file, production, findings in declarations
+        for f in findings
+        if f.status in RECORDED_STATUSES
+    )
+    canonical = json.dumps([fail_on, rows], separators=(",", ":"), ensure_ascii=False)
     return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
@@ -181,21 +199,7 @@ class Result(_Frozen):
     @property
     def findings_digest(self) -> str:
         return record_digest(
-            self.fail_on,
-            (
-                (
-                    d.file,
-                    d.production.id,
-                    f.rule_id,
-                    f.subject.id or "",
-                    f.subject.pointer,
-                    f.status,
-                    f.severity,
-                )
-                for d in self.declarations
-                for f in d.findings
-                if f.status in RECORDED_STATUSES
-            ),
+            self.fail_on, ((d.file, d.production.id, d.findings) for d in self.declarations)
         )
 
 
