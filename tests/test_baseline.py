@@ -194,12 +194,37 @@ def test_a_finding_waived_when_recorded_blocks_once_the_waiver_expires(
     assert "waiver expired on 2026-12-01 (approved by J. Ortiz, union rep)" in result.output
     assert (
         f"{entry(baseline, 'TEST-PAY-001')}: baseline: TEST-PAY-001 on u-voice ({decl}:18:5) "
-        "is in the baseline but not suppressed: was waived when the baseline was recorded: a "
-        "baseline never stands in for a waiver that has expired or gone\n"
+        "is in the baseline but not suppressed: was waived (until 2026-12-01) when the "
+        "baseline was recorded: a baseline never stands in for a waiver that has expired or "
+        "gone\n"
         "    hint: renew the waiver with its approver, or fix the finding"
     ) in result.output
     # The finding that was failing then is still a known one.
     assert "FAIL (in baseline) TEST-DISCLOSE-001" in result.output
+
+
+def test_a_baseline_recorded_after_a_waiver_expired_does_not_extend_it(
+    run_cli: Callable[..., Result], tmp_path: Path
+) -> None:
+    waivers = tmp_path / "waivers.yaml"
+    waivers.write_text(WAIVER, encoding="utf-8")
+    decl = copy_decl(tmp_path)
+    baseline = tmp_path / "baseline.json"
+    late = ("--waivers", str(waivers), "--as-of", "2026-12-15")
+    recorded = run_cli(*check_args(*late, "-o", f"json:{baseline}", decl=decl))
+    assert recorded.exit_code == 1
+    assert "waiver expired on 2026-12-01" in recorded.output
+    result = run_cli(*check_args(*late, "--baseline", str(baseline), decl=decl))
+    assert result.exit_code == 1, result.output
+    assert f"{decl}:18:5: FAIL TEST-PAY-001 [high] u-voice pays nobody" in result.output
+    assert (
+        f"{entry(baseline, 'TEST-PAY-001')}: baseline: TEST-PAY-001 on u-voice ({decl}:18:5) "
+        "is in the baseline but not suppressed: its waiver had expired (on 2026-12-01) when the "
+        "baseline was recorded: a baseline never extends a waiver"
+    ) in result.output
+    # Without the waiver file, the same baseline still does not extend it.
+    result = run_cli(*check_args("--as-of", "2026-12-15", "--baseline", str(baseline), decl=decl))
+    assert result.exit_code == 1
 
 
 def test_a_mandatory_rule_is_never_baselined(
@@ -300,17 +325,21 @@ def test_a_known_error_does_not_cover_the_failure_found_once_the_rule_works(
         ('"severity": "medium"', '"severity": "critical"'),
         ('"rule_id": "TEST-PAY-001"', '"rule_id": "TEST-CONSENT-001"'),
         ('"fail_on": "high",\n  "rules"', '"fail_on": "info",\n  "rules"'),
+        ('"status": "waived"', '"status": "fail"'),
     ],
-    ids=["pass-made-fail", "production", "severity", "rule", "threshold"],
+    ids=["pass-made-fail", "production", "severity", "rule", "threshold", "waived-made-fail"],
 )
 def test_an_edited_baseline_is_refused(
     run_cli: Callable[..., Result], tmp_path: Path, old: str, new: str
 ) -> None:
-    baseline = record(run_cli, DECL, tmp_path)
+    waivers = tmp_path / "waivers.yaml"
+    waivers.write_text(WAIVER if "waived" in old else "waivers: []\n", encoding="utf-8")
+    baseline = tmp_path / "baseline.json"
+    run_cli(*check_args("--waivers", str(waivers), "-o", f"json:{baseline}"))
     text = baseline.read_text(encoding="utf-8")
     assert old in text
     baseline.write_text(text.replace(old, new), encoding="utf-8")
-    result = run_cli(*check_args("--baseline", str(baseline)))
+    result = run_cli(*check_args("--waivers", str(waivers), "--baseline", str(baseline)))
     assert result.exit_code == 2, result.output
     where = at(baseline, '"findings_digest"')
     assert (

@@ -8,6 +8,7 @@ not mandatory. Every entry it cannot use is reported, with where it is in the ba
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass
 from functools import cached_property
@@ -44,11 +45,16 @@ class _Lenient(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
 
 
+class _RecordedWaiver(_Lenient):
+    expires: dt.date
+
+
 class _RecordedFinding(_Lenient):
     rule_id: str
     subject: Subject
     status: Status
     severity: Severity
+    waiver: _RecordedWaiver | None = None
 
 
 class _RecordedProduction(_Lenient):
@@ -76,6 +82,8 @@ class Entry:
     status: Status
     severity: Severity
     pointer: str
+    #: The expiry of the waiver that matched it then, in force or not.
+    waiver_expires: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -206,9 +214,14 @@ def _entries(recorded: _RecordedResult) -> dict[str, list[Recorded]]:
             key = (finding.rule_id, finding.subject.id or finding.subject.pointer)
             # Where one key was both waived and failing, the waiver is what a baseline heeds.
             if finding.status in RECORDED_STATUSES and (
-                key not in entries or finding.status == "waived"
+                key not in entries or finding.waiver is not None
             ):
-                entry = Entry(finding.status, finding.severity, f"/declarations/{i}/findings/{j}")
+                entry = Entry(
+                    finding.status,
+                    finding.severity,
+                    f"/declarations/{i}/findings/{j}",
+                    finding.waiver.expires if finding.waiver else None,
+                )
                 entries[key] = entry
         by_file.setdefault(declaration.file, []).append(
             Recorded(declaration.production.id, f"/declarations/{i}", entries)
@@ -222,8 +235,14 @@ def _refusal(
     """Why a recorded entry does not suppress the finding it names, or None when it does."""
     if entry.status == "waived":
         return (
-            "was waived when the baseline was recorded: a baseline never stands in for a waiver "
-            "that has expired or gone",
+            f"was waived (until {entry.waiver_expires}) when the baseline was recorded: a "
+            "baseline never stands in for a waiver that has expired or gone",
+            "renew the waiver with its approver, or fix the finding",
+        )
+    if entry.waiver_expires is not None:
+        return (
+            f"its waiver had expired (on {entry.waiver_expires}) when the baseline was "
+            "recorded: a baseline never extends a waiver",
             "renew the waiver with its approver, or fix the finding",
         )
     if finding.rule_id in mandatory:

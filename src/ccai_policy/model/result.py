@@ -155,6 +155,8 @@ class Recordable(Protocol):
     def status(self) -> str: ...
     @property
     def severity(self) -> str: ...
+    @property
+    def waiver(self) -> object | None: ...
 
 
 def record_digest(
@@ -162,7 +164,16 @@ def record_digest(
 ) -> str:
     """SHA-256 over the threshold and, per (file, production id, findings), the recorded ones."""
     rows = sorted(
-        (file, production, f.rule_id, f.subject.id or "", f.subject.pointer, f.status, f.severity)
+        (
+            file,
+            production,
+            f.rule_id,
+            f.subject.id or "",
+            f.subject.pointer,
+            f.status,
+            f.severity,
+            f.waiver is not None,
+        )
         for file, production, findings in declarations
         for f in findings
         if f.status in RECORDED_STATUSES
@@ -193,7 +204,8 @@ class Result(_Frozen):
 
     @computed_field(  # type: ignore[prop-decorator]
         description="SHA-256 over fail_on and each declaration's file, production id and "
-        "failing, erroring and waived findings (rule, subject, status, severity). --baseline "
+        "failing, erroring and waived findings (rule, subject, status, severity, whether a "
+        "waiver matched). --baseline "
         "refuses a baseline whose findings no longer match it."
     )
     @property
