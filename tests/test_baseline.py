@@ -133,11 +133,14 @@ def test_malformed_baseline_exits_2(run_cli: Callable[..., Result], tmp_path: Pa
     bad.write_text('{"findings": []}', encoding="utf-8")
     result = run_cli(*check_args("--baseline", str(bad)))
     assert result.exit_code == 2
+    assert f"{bad}:1:1: error: baseline does not follow the ccai-policy result format: " in (
+        result.output
+    )
     assert (
-        f"{bad}:1:1: error: baseline is not a ccai-policy JSON result: `declarations`: "
-        "required field 'declarations' is missing\n"
-        "  hint: write it with 'ccai-policy check ... -o json:FILE'"
+        "line 1, column 1 (/): missing 'tool_version', 'as_of', 'policy', 'fail_on', 'rules', "
+        "'inputs', 'declarations', 'problems'"
     ) in result.output
+    assert "line 1, column 1 (/): has a field the format does not have" in result.output
 
 
 def copy_decl(tmp_path: Path, old: str = "", new: str = "") -> Path:
@@ -376,13 +379,14 @@ def test_an_old_baseline_without_a_digest_is_read_and_suppresses_nothing(
 @pytest.mark.parametrize(
     ("content", "expected"),
     [
-        (b"[" * 200_000, ": error: baseline is nested too deeply to be a ccai-policy JSON result"),
+        (b"[" * 200_000, ": error: baseline is nested too deeply"),
         (b"\xff\xfe{\x00}\x00", ":1:1: error: file is UTF-16, not UTF-8"),
         (b'{"fail_on":\n "\xc3\x28"}', ":2:3: error: invalid UTF-8 byte 0xc3"),
         (
             b'{"fail_on": "high", "declarations": 7}',
-            ":1:21: error: baseline is not a ccai-policy JSON result: `declarations`: Input "
-            "should be a valid list (got 7)",
+            ":1:1: error: baseline does not follow the ccai-policy result format: line 1, "
+            "column 1 (/): missing 'tool_version', 'as_of', 'policy', 'rules', 'inputs', "
+            "'problems'; line 1, column 21 (/declarations): should be array, not int",
         ),
         (None, ": error: cannot read baseline: Is a directory"),
     ],

@@ -9,15 +9,14 @@ not mandatory. Every entry it cannot use is reported, with where it is in the ba
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
-from .errors import CcaiError, LoadError, Location, ValidationErrors
-from .loader import Document, decode, load_text
+from .errors import LoadError, Location
+from .jsoninput import nearest, positions, read_json_text
 from .model.result import (
     RECORDED_STATUSES,
     BaselineNote,
@@ -31,13 +30,11 @@ from .model.result import (
     record_digest,
 )
 from .model.rule import SEVERITY_RANK, Severity
-from .validation import validate_model
 
 Key = tuple[str, str]
 RECORD_HINT = "record it again: ccai-policy check PATHS -o json:FILE"
-#: The largest baseline read: a JSON result of many declarations, each up to 10 MB.
-MAX_BASELINE_BYTES = 512 * 1024 * 1024
-#: Above this size, messages about a baseline name a JSON pointer instead of a line.
+WRITE_HINT = "write it with 'ccai-policy check ... -o json:FILE'"
+#: Above this size, messages about a baseline name the file without a line.
 _MAX_LOCATED_BYTES = 20 * 1024 * 1024
 
 
@@ -68,7 +65,7 @@ class _RecordedDeclaration(_Lenient):
 
 
 class _RecordedResult(_Lenient):
-    """What a baseline is read for, out of a JSON result."""
+    """What a baseline is read for, out of a JSON result the schema has already checked."""
 
     fail_on: Severity
     findings_digest: str | None = None
@@ -107,25 +104,14 @@ class Baseline:
     unusable: str = ""
 
     @cached_property
-    def _document(self) -> Document | None:
-        return _located_document(self.text, self.path)
+    def _positions(self) -> dict[str, tuple[int, int]]:
+        return positions(self.text) if len(self.text) <= _MAX_LOCATED_BYTES else {}
 
     def locate(self, pointer: str) -> SourceLocation:
-        document = self._document
-        if document is None:
+        if not self._positions:
             return SourceLocation(file=self.path)
-        loc = document.locate(pointer)
-        return SourceLocation(file=loc.file, line=loc.line, column=loc.column)
-
-
-def _located_document(text: str, path: str) -> Document | None:
-    """The baseline parsed again, slowly, for the line and column of each node; None if huge."""
-    if len(text) > _MAX_LOCATED_BYTES:
-        return None
-    try:
-        return load_text(text, path)
-    except CcaiError:
-        return None
+        line, column = nearest(self._positions, pointer)
+        return SourceLocation(file=self.path, line=line, column=column)
 
 
 def finding_key(finding: Finding) -> Key:
@@ -135,49 +121,8 @@ def finding_key(finding: Finding) -> Key:
 
 def load_baseline(path: Path, shown: str) -> Baseline:
     """Read a JSON result written by `check -o json:FILE`; a changed one is refused."""
-    try:
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_BASELINE_BYTES + 1)
-    except OSError as exc:
-        raise LoadError(f"cannot read baseline: {exc.strerror or exc}", Location(shown)) from None
-    if len(raw) > MAX_BASELINE_BYTES:
-        raise LoadError(
-            f"baseline is over the limit of {MAX_BASELINE_BYTES:,} bytes",
-            Location(shown),
-            "record one baseline per folder of declarations",
-        )
-    text = decode(raw, shown)
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise LoadError(
-            f"baseline is not valid JSON: {exc.msg}",
-            Location(shown, exc.lineno, exc.colno),
-            "write it with 'ccai-policy check ... -o json:FILE'",
-        ) from None
-    except RecursionError:
-        raise LoadError(
-            "baseline is nested too deeply to be a ccai-policy JSON result",
-            Location(shown),
-            "write it with 'ccai-policy check ... -o json:FILE'",
-        ) from None
-    plain = Document(shown, data, "", {})
-    try:
-        recorded = validate_model(_RecordedResult, plain, what="ccai-policy JSON result")
-    except ValidationErrors as exc:
-        located = _located_document(text, shown)
-        if located is not None:
-            exc = _located(exc, located)
-        raise ValidationErrors(
-            [
-                LoadError(
-                    f"baseline is not a ccai-policy JSON result: {p.message}",
-                    p.location,
-                    "write it with 'ccai-policy check ... -o json:FILE'",
-                )
-                for p in exc.problems
-            ]
-        ) from None
+    data, text = read_json_text(path, "result", "baseline", WRITE_HINT, shown)
+    recorded = _RecordedResult.model_validate(data)  # a subset of what the schema checked
     baseline = Baseline(shown, text, recorded.fail_on, _entries(recorded))
     if recorded.findings_digest is None:
         baseline.unusable = (
@@ -196,14 +141,6 @@ def load_baseline(path: Path, shown: str) -> Baseline:
             "waiver, which names an approver and an expiry",
         )
     return baseline
-
-
-def _located(exc: ValidationErrors, document: Document) -> ValidationErrors:
-    try:
-        validate_model(_RecordedResult, document, what="ccai-policy JSON result")
-    except ValidationErrors as located:
-        return located
-    return exc  # pragma: no cover - the same data validates the same way
 
 
 def _entries(recorded: _RecordedResult) -> dict[str, list[Recorded]]:

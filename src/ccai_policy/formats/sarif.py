@@ -14,7 +14,6 @@ from ..model.rule import CRITERION_TITLES
 SCHEMA = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 )
-INFORMATION_URI = "https://pypi.org/project/ccai-policy/"
 #: The SARIF level of each severity.
 LEVELS = {"critical": "error", "high": "error", "medium": "warning", "low": "note", "info": "note"}
 #: GitHub code scanning reads `security-severity` (0.0-10.0) to rank alerts.
@@ -165,7 +164,6 @@ def sarif_log(result: Result) -> dict[str, Any]:
                 "name": result.tool,
                 "version": result.tool_version,
                 "semanticVersion": result.tool_version,
-                "informationUri": INFORMATION_URI,
                 "rules": [_rule(rule) for rule in result.rules],
             }
         },

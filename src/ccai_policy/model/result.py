@@ -182,8 +182,15 @@ def record_digest(
     return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
+def _digest_optional(schema: dict[str, Any]) -> None:
+    """Every result written has findings_digest; one read back as a baseline may predate it."""
+    schema["required"] = [name for name in schema["required"] if name != "findings_digest"]
+
+
 class Result(_Frozen):
     """Everything one run evaluated and found; formats render it, nothing else."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, json_schema_extra=_digest_optional)
 
     tool: str = "ccai-policy"
     tool_version: str
@@ -205,8 +212,8 @@ class Result(_Frozen):
     @computed_field(  # type: ignore[prop-decorator]
         description="SHA-256 over fail_on and each declaration's file, production id and "
         "failing, erroring and waived findings (rule, subject, status, severity, whether a "
-        "waiver matched). --baseline "
-        "refuses a baseline whose findings no longer match it."
+        "waiver matched). --baseline refuses a baseline whose findings no longer match it, and "
+        "reads one without it (from an earlier version) but suppresses nothing with it."
     )
     @property
     def findings_digest(self) -> str:
