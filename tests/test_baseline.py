@@ -292,11 +292,11 @@ def test_a_known_error_does_not_cover_the_failure_found_once_the_rule_works(
         (rules / rule.name).write_text(rule.read_text(encoding="utf-8"), encoding="utf-8")
     pay = rules / "TEST-PAY-001.yaml"
     working = pay.read_text(encoding="utf-8")
-    # A broken rule: the unpaid voice reaches a field that does not exist.
+    # A broken rule: for the unpaid voice it reads a description as a number.
     pay.write_text(
         working.replace(
             "assert: use.id in compensation_by_use",
-            "assert: use.id in compensation_by_use || use.no_such_field",
+            "assert: use.id in compensation_by_use || int(use.description) > 0",
         ),
         encoding="utf-8",
     )

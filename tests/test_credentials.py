@@ -168,7 +168,15 @@ def production(tmp_path: Path) -> Path:
 
 def check(run_cli: RunCli, folder: Path, *extra: str) -> tuple[Result, dict[str, list[Any]]]:
     """Run check with the credentials rules; the text output and the findings by rule."""
-    args = ["check", str(folder / "decl.yaml"), "--rules", str(RULES), "--as-of", AS_OF]
+    args = [
+        "check",
+        str(folder / "decl.yaml"),
+        "--no-bundled-rules",
+        "--rules",
+        str(RULES),
+        "--as-of",
+        AS_OF,
+    ]
     args += ["--policy", str(POLICY), "--verify-credentials", *extra]
     text = run_cli(*args)
     data = json.loads(run_cli(*args, "--format", "json").output)
@@ -323,6 +331,24 @@ def test_a_sidecar_manifest_is_read_when_nothing_is_embedded(
     assert statuses(by_rule) == {rule: ["pass"] for rule in CREDENTIAL_RULES}
 
 
+def test_a_huge_sidecar_is_refused_without_being_read(
+    run_cli: RunCli, signer: Signer, production: Path
+) -> None:
+    frames = production / "frames"
+    frames.mkdir()
+    (frames / "matte.png").write_bytes(png())
+    with (frames / "matte.c2pa").open("wb") as sparse:
+        sparse.truncate(6 * 1024**3)  # 6 GiB that takes no disk: read whole, a MemoryError
+    signer.sign(frames / "still.png", "trainedAlgorithmicMedia")
+    text, by_rule = check(run_cli, production)
+    assert text.exit_code == 1, text.output
+    messages = [f["message"] for f in by_rule["TRANSP-C2PA-MANIFEST-001"] if f["status"] == "fail"]
+    assert messages == [
+        "a-matte: cannot read frames/matte.png: the sidecar manifest matte.c2pa is larger than "
+        "64 MB, so its Content Credentials cannot be checked"
+    ]
+
+
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
@@ -372,7 +398,15 @@ def test_without_the_extra_the_rules_say_they_need_it(
 
 
 def test_the_rules_run_only_when_asked(run_cli: RunCli, production: Path) -> None:
-    args = ["check", str(production / "decl.yaml"), "--rules", str(RULES), "--policy", str(POLICY)]
+    args = [
+        "check",
+        str(production / "decl.yaml"),
+        "--no-bundled-rules",
+        "--rules",
+        str(RULES),
+        "--policy",
+        str(POLICY),
+    ]
     data = json.loads(run_cli(*args, "--as-of", AS_OF, "--format", "json").output)
     assert not {r["id"] for r in data["rules"]} & set(CREDENTIAL_RULES)
     described = json.loads(

@@ -9,6 +9,7 @@ from typing import Literal
 
 from pydantic import BaseModel
 
+from .model.config import Config
 from .model.declaration import Declaration
 from .model.policy import Policy
 from .model.result import Result
@@ -21,6 +22,7 @@ MODELS: dict[str, type[BaseModel]] = {
     "policy": Policy,
     "waivers": WaiverFile,
     "result": Result,
+    "config": Config,
 }
 BASE_URI = "https://ccai-policy.dev/schemas/"
 

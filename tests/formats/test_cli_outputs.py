@@ -17,6 +17,7 @@ RunCli = Callable[..., CliResult]
 FIXTURE_ARGS = (
     "--policy",
     str(FIXTURES / "policy.yaml"),
+    "--no-bundled-rules",
     "--rules",
     str(FIXTURES / "rules"),
     "--waivers",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -16,9 +17,13 @@ from .common import (
     handle_errors,
     parse_outputs,
     resolve_as_of,
+    rule_source_options,
     write_atomic,
 )
 from .options import MAX_FILE_BYTES, TIMEOUT_RANGE, finite, memory_limit_bytes
+
+if TYPE_CHECKING:
+    from ..catalog import RuleSources
 
 
 @main.command()
@@ -30,12 +35,7 @@ from .options import MAX_FILE_BYTES, TIMEOUT_RANGE, finite, memory_limit_bytes
     show_default=True,
     help="Bundled policy id or policy file.",
 )
-@click.option(
-    "--rules",
-    "rules_dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    help="Rules directory (default: the bundled rules).",
-)
+@rule_source_options
 @click.option(
     "--waivers",
     "waiver_files",
@@ -118,13 +118,25 @@ from .options import MAX_FILE_BYTES, TIMEOUT_RANGE, finite, memory_limit_bytes
     help="Read each asset file's C2PA Content Credentials and check them against the "
     "declaration (needs the extra ccai-policy[c2pa]).",
 )
+@click.option(
+    "--include",
+    multiple=True,
+    metavar="GLOB",
+    help="Files a directory scan checks (default *.yaml and *.yml); repeatable.",
+)
+@click.option(
+    "--exclude",
+    multiple=True,
+    metavar="GLOB",
+    help="Files left out, by name ('*.draft.yaml') or path ('declarations/old/*'); repeatable.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No progress indicator on a terminal.")
 @click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
 @handle_errors
 def check(
     paths: tuple[Path, ...],
     policy_ref: str,
-    rules_dir: Path | None,
+    sources: RuleSources,
     waiver_files: tuple[Path, ...],
     baseline_file: Path | None,
     fail_on: str | None,
@@ -138,12 +150,14 @@ def check(
     evidence_roots: tuple[Path, ...],
     verify_evidence: bool,
     verify_credentials: bool,
+    include: tuple[str, ...],
+    exclude: tuple[str, ...],
     quiet: bool,
     debug: bool,
 ) -> None:
     """Evaluate declaration files (or directories of them) against a policy."""
     from ..catalog import display_path, load_policy
-    from ..check import EvidenceOptions, check_paths
+    from ..check import EvidenceOptions, ScanOptions, check_paths
     from ..compiler import compile_policy
     from ..formats import DIRECTORY_FORMATS, FORMATS
     from ..model.result import exit_code
@@ -156,7 +170,7 @@ def check(
         )
     targets = parse_outputs(outputs, FORMATS, DIRECTORY_FORMATS)
     today = resolve_as_of(as_of)
-    policy = load_policy(policy_ref, rules_dir)
+    policy = load_policy(policy_ref, sources)
     check_threshold(policy, fail_on)
     ruleset = compile_policy(policy)
     waivers = load_waivers(waiver_files, policy)
@@ -175,8 +189,12 @@ def check(
         jobs=jobs,  # --debug keeps the limits; only --jobs 0 evaluates without them
         limits=Limits(seconds=timeout, memory_bytes=memory_bytes),
         progress=None if quiet else Progress(),
+        contain_errors=not debug,
         evidence=EvidenceOptions(roots=evidence_roots, verify=verify_evidence),
+        scan=ScanOptions(include=include, exclude=exclude),
     )
+    for skipped in result.skipped:
+        click.echo(f"note: skipped {skipped.file}: {skipped.reason}", err=True)
     if verify_credentials:
         from ..credentials import verify_credentials as add_credential_findings
 

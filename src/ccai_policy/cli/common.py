@@ -16,7 +16,7 @@ import click
 from ..errors import CcaiError, ValidationErrors
 
 if TYPE_CHECKING:
-    from ..catalog import ResolvedPolicy
+    from ..catalog import ResolvedPolicy, RuleSources
 
 F = TypeVar("F", bound=Callable[..., Any])
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -79,6 +79,42 @@ def check_threshold(policy: ResolvedPolicy, fail_on: str | None) -> None:
             f"would not fail the run; use --fail-on {severity} or lower",
             param_hint="--fail-on",
         )
+
+
+def rule_source_options(func: F) -> F:
+    """`--rules DIR` (repeatable) and `--no-bundled-rules`, handed on as `sources`."""
+
+    @functools.wraps(func)
+    def wrapper(
+        *args: Any, rule_folders: tuple[Path, ...], bundled_rules: bool, **kwargs: Any
+    ) -> Any:
+        return func(*args, sources=make_sources(rule_folders, bundled_rules), **kwargs)
+
+    options = [
+        click.option(
+            "--rules",
+            "rule_folders",
+            multiple=True,
+            type=click.Path(path_type=Path, file_okay=False),
+            help="A folder of rules added to the bundled catalog; repeatable.",
+        ),
+        click.option(
+            "--bundled-rules/--no-bundled-rules",
+            default=True,
+            show_default=True,
+            help="Whether the bundled rules are part of the catalog.",
+        ),
+    ]
+    decorated: Any = wrapper
+    for option in reversed(options):
+        decorated = option(decorated)
+    return decorated  # type: ignore[no-any-return]
+
+
+def make_sources(folders: tuple[Path, ...] | list[Path], bundled: bool) -> RuleSources:
+    from ..catalog import RuleSources
+
+    return RuleSources(tuple(folders), bundled)
 
 
 def resolve_as_of(value: str | None) -> dt.date:

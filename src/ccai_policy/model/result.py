@@ -187,6 +187,13 @@ def _digest_optional(schema: dict[str, Any]) -> None:
     schema["required"] = [name for name in schema["required"] if name != "findings_digest"]
 
 
+class SkippedFile(_Frozen):
+    """A file a scan found but did not check: another ccai-policy format, or excluded."""
+
+    file: str
+    reason: str
+
+
 class Result(_Frozen):
     """Everything one run evaluated and found; formats render it, nothing else."""
 
@@ -203,6 +210,10 @@ class Result(_Frozen):
     problems: list[Problem]
     unused_waivers: list[UnusedWaiver] = Field(default_factory=list)
     baseline: str | None = Field(default=None, description="The --baseline file, if one.")
+    skipped: list[SkippedFile] = Field(
+        default_factory=list, description="Files found but not checked, and why."
+    )
+
     baseline_notes: list[BaselineNote] = Field(
         default_factory=list,
         description="Baseline entries that suppressed nothing, and why (another production, a "
