@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable
 from typing import Any
 
 from .diff import FINDING_KINDS, DeclarationDiff, FindingChange, ItemChange
+from .formats.escaping import markdown, markdown_code
 from .model.result import Finding
 
 _MARK = {"added": "+", "removed": "-", "changed": "~"}
@@ -96,18 +96,14 @@ def render_text(diff: DeclarationDiff) -> str:
     return "\n".join(lines) + "\n"
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~#])")
-_HTML = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
-
-
 def md(text: str) -> str:
-    """Text safe in a Markdown table cell: no HTML, Markdown punctuation escaped, one line."""
-    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()).translate(_HTML))
+    """Text safe in a Markdown table cell: the one Markdown escaper, on one line."""
+    return markdown(text)
 
 
 def code(text: str) -> str:
-    """Text as a Markdown code span in a table cell: no backticks inside, pipes escaped."""
-    return "`" + " ".join(str(text).split()).replace("`", "'").replace("|", "\\|") + "`"
+    """Text as a Markdown code span in a table cell."""
+    return markdown_code(text, in_table=True)
 
 
 def _md_table(header: list[str], rows: list[list[str]]) -> list[str]:

@@ -30,6 +30,18 @@ STATUS_TEXT = {
 }
 
 
+def blocking(finding: Finding, result: Result) -> bool:
+    """Whether a finding fails the run: `fail` or `error`, at or above the threshold, not waived
+    and not baselined. Every format (text, JSON readers, SARIF level, JUnit failure, GitHub
+    annotation order, the HTML verdict) decides with this, as the exit code does."""
+    return counts_toward_exit(finding, result.fail_on)
+
+
+def severity_order(finding: Finding, result: Result) -> tuple[int, int, int, str, int, int, str]:
+    """Blocking first; then errors before failures, the most severe first, then by place."""
+    return (0 if blocking(finding, result) else 1, *finding_order(finding))
+
+
 @dataclass(frozen=True)
 class Verdict:
     """A declaration's verdict: a stable key for styling, words for the reader."""
@@ -41,7 +53,7 @@ class Verdict:
 
 def verdict(declaration: DeclarationResult, result: Result) -> Verdict:
     findings = declaration.findings
-    if any(counts_toward_exit(f, result.fail_on) for f in findings):
+    if any(blocking(f, result) for f in findings):
         return Verdict(
             "not-compliant",
             "Not compliant",
