@@ -213,7 +213,9 @@ def test_1_999_characters_of_nested_negation_evaluate(run_cli: Run, workdir: Pat
     with_rules(workdir, **{"EVIL-DEEP-003": rule_text("EVIL-DEEP-003", deep)})
     result = check(run_cli, "small.yaml")
     assert result.exit_code == 1
-    assert f"    ✗ small.yaml:{VOICE}:5: FAIL EVIL-DEEP-003 [high] u-voice failed\n" in result.stdout
+    assert (
+        f"    ✗ small.yaml:{VOICE}:5: FAIL EVIL-DEEP-003 [high] u-voice failed\n" in result.stdout
+    )
     assert BENIGN_FINDING in result.stdout
 
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .diff import FINDING_KINDS, DeclarationDiff, FindingChange, ItemChange
-from .formats.escaping import markdown, markdown_code
+from .formats.escaping import log_text, markdown, markdown_code
 from .model.result import Finding
 
 _MARK = {"added": "+", "removed": "-", "changed": "~"}
@@ -59,13 +59,14 @@ def _text_item(change: ItemChange) -> list[str]:
     return lines
 
 
-def _text_finding(change: FindingChange) -> str:
+def _text_finding(change: FindingChange) -> list[str]:
     f = change.finding
-    line = f"    {where(f)}: {_STATUS[f.status]} {f.rule_id} [{f.severity}] {f.message}"
     if change.kind == "resolved":
-        line = f"    {where(f)}: {f.rule_id} [{f.severity}] {subject(f)}: {change.now}"
-        line += f"\n      was: {f.message}"
-    return line
+        return [
+            f"    {where(f)}: {f.rule_id} [{f.severity}] {subject(f)}: {change.now}",
+            f"      was: {f.message}",
+        ]
+    return [f"    {where(f)}: {_STATUS[f.status]} {f.rule_id} [{f.severity}] {f.message}"]
 
 
 def render_text(diff: DeclarationDiff) -> str:
@@ -91,9 +92,9 @@ def render_text(diff: DeclarationDiff) -> str:
         changes = diff.of_kind(kind)
         if changes:
             lines.append(f"  {kind.capitalize()}")
-            lines.extend(_text_finding(c) for c in changes)
+            lines.extend(line for c in changes for line in _text_finding(c))
     lines += ["", outcome(diff)]
-    return "\n".join(lines) + "\n"
+    return log_text(lines)
 
 
 def md(text: str) -> str:

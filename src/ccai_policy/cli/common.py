@@ -14,16 +14,23 @@ from typing import Any, NoReturn, TypeVar
 import click
 
 from ..errors import CcaiError, ValidationErrors
+from ..formats.escaping import log_line
 
 F = TypeVar("F", bound=Callable[..., Any])
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 SEVERITY_CHOICE = click.Choice(["critical", "high", "medium", "low", "info"])
 
 
+def say(line: str, err: bool = False) -> None:
+    """Print one line of a message: data in it can neither start a line of its own (a CI
+    workflow command) nor reach the terminal as a control sequence."""
+    click.echo(log_line(line), err=err)
+
+
 def fail(message: str, hint: str = "") -> NoReturn:
-    click.echo(f"error: {message}", err=True)
+    say(f"error: {message}", err=True)
     if hint:
-        click.echo(f"  hint: {hint}", err=True)
+        say(f"  hint: {hint}", err=True)
     sys.exit(EXIT_ERROR)
 
 
@@ -31,9 +38,9 @@ def report(exc: CcaiError) -> NoReturn:
     problems = exc.problems if isinstance(exc, ValidationErrors) else [exc]
     for problem in problems:
         where = f"{problem.location}: " if problem.location else ""
-        click.echo(f"{where}error: {problem.message}", err=True)
+        say(f"{where}error: {problem.message}", err=True)
         if problem.hint:
-            click.echo(f"  hint: {problem.hint}", err=True)
+            say(f"  hint: {problem.hint}", err=True)
     sys.exit(EXIT_ERROR)
 
 

@@ -14,6 +14,7 @@ from .common import (
     handle_errors,
     parse_outputs,
     resolve_as_of,
+    say,
     write_atomic,
 )
 
@@ -38,9 +39,9 @@ def init(production_type: str, path: Path | None) -> None:
     from ..init import write_starter
 
     written = write_starter(path, production_type)
-    click.echo(f"wrote {written}: a starter declaration for a {production_type}")
-    click.echo("next: replace the TODO values, then run")
-    click.echo(f"  ccai-policy check {written}")
+    say(f"wrote {written}: a starter declaration for a {production_type}")
+    say("next: replace the TODO values, then run")
+    say(f"  ccai-policy check {written}")
 
 
 @main.command("diff")

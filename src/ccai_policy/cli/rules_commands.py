@@ -7,8 +7,9 @@ from pathlib import Path
 
 import click
 
+from ..formats.escaping import log_text
 from .app import main
-from .common import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, fail, handle_errors, write_atomic
+from .common import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, fail, handle_errors, say, write_atomic
 
 
 @main.group()
@@ -25,7 +26,7 @@ def rules_list(rules_dir: Path | None) -> None:
 
     for loaded in load_rules(rules_dir or data_dir("rules")):
         r = loaded.rule
-        click.echo(f"{r.id:<28} {r.criterion:<13} {r.severity:<9} {r.title}")
+        say(f"{r.id:<28} {r.criterion:<13} {r.severity:<9} {r.title}")
 
 
 @rules.command("show")
@@ -38,8 +39,9 @@ def rules_show(rule_id: str, rules_dir: Path | None) -> None:
 
     for loaded in load_rules(rules_dir or data_dir("rules")):
         if loaded.rule.id == rule_id:
-            click.echo(f"# {loaded.document.path}")
-            click.echo(Path(loaded.document.path).read_text(encoding="utf-8"), nl=False)
+            say(f"# {loaded.document.path}")
+            text = Path(loaded.document.path).read_text(encoding="utf-8")
+            click.echo(log_text(text.splitlines()), nl=False)
             return
     fail(f"no rule {rule_id!r}", "see 'ccai-policy rules list'")
 
@@ -64,12 +66,13 @@ def rules_test(rules_dir: Path | None, require_tests: bool, root: Path | None) -
     loaded = load_rules(directory)
     results = run_rule_tests(loaded, root or directory.resolve().parent)
     for case in results:
-        click.echo(f"{'PASSED' if case.passed else 'FAILED'} {case.label}")
+        say(f"{'PASSED' if case.passed else 'FAILED'} {case.label}")
         if not case.passed:
-            click.echo(f"    {case.detail}".replace("\n", "\n    "))
+            for line in case.detail.split("\n"):
+                say(f"    {line}")
     lacking = missing_tests(loaded) if require_tests else []
     for line in lacking:
-        click.echo(f"MISSING {line}")
+        say(f"MISSING {line}")
     failed = sum(not c.passed for c in results)
     click.echo(
         f"{len(results) - failed} passed, {failed} failed"
@@ -102,9 +105,9 @@ def rules_lint(rules_dir: Path | None, policies_dir: Path | None) -> None:
     report = lint(directory, policies_dir)
     for problem in report.problems:
         where = f"{problem.location}: " if problem.location else ""
-        click.echo(f"{where}error: {problem.message}")
+        say(f"{where}error: {problem.message}")
         if problem.hint:
-            click.echo(f"  hint: {problem.hint}")
+            say(f"  hint: {problem.hint}")
     count = len(report.problems)
     click.echo(
         f"{report.rules} rules, {report.policies} policies: "
@@ -132,7 +135,7 @@ def rules_docs(out_dir: Path) -> None:
             write_atomic(path, text)
         except OSError as exc:
             fail(f"cannot write {path}: {exc.strerror or exc}", "choose a writable --out")
-        click.echo(f"wrote {path}")
+        say(f"wrote {path}")
 
 
 @main.command()
@@ -147,14 +150,15 @@ def explain(rule_id: str) -> None:
             rule = entry.rule
             if rule.id != rule_id:
                 continue
-            click.echo(f"{rule.id}: {rule.title}")
-            click.echo(f"criterion: {rule.criterion}; severity: {rule.severity}")
-            click.echo(f"policies: {', '.join(entry.policies)}")
-            click.echo(f"applies to: {rule.applicability or 'every declaration'}")
-            click.echo(f"\nWhy: {rule.description}\n\nWhat to do: {rule.remediation}\n")
-            click.echo("Sources:")
+            say(f"{rule.id}: {rule.title}")
+            say(f"criterion: {rule.criterion}; severity: {rule.severity}")
+            say(f"policies: {', '.join(entry.policies)}")
+            say(f"applies to: {rule.applicability or 'every declaration'}")
+            for line in ("", f"Why: {rule.description}", "", f"What to do: {rule.remediation}", ""):
+                say(line)
+            say("Sources:")
             for ref in rule.references:
-                click.echo(f"  - {ref.title} ({ref.confidence}) {ref.url}")
+                say(f"  - {ref.title} ({ref.confidence}) {ref.url}")
             return
     fail(f"no rule {rule_id!r}", "see 'ccai-policy rules list'")
 
@@ -173,7 +177,7 @@ def policies_list() -> None:
     for policy_id in sorted(bundled_policies()):
         resolved = load_policy(policy_id)
         p = resolved.policy
-        click.echo(f"{p.id:<20} {p.version:<10} {len(resolved.rules):>3} rules  {p.title}")
+        say(f"{p.id:<20} {p.version:<10} {len(resolved.rules):>3} rules  {p.title}")
 
 
 @policies.command("show")
@@ -186,12 +190,12 @@ def policies_show(policy_ref: str, rules_dir: Path | None) -> None:
 
     resolved = load_policy(policy_ref, rules_dir)
     p = resolved.policy
-    click.echo(f"{p.id} {p.version}: {p.title}")
-    click.echo(f"fail on: {resolved.fail_on} and above; rule set digest {resolved.digest}")
+    say(f"{p.id} {p.version}: {p.title}")
+    say(f"fail on: {resolved.fail_on} and above; rule set digest {resolved.digest}")
     for loaded in resolved.rules:
         rid = loaded.rule.id
         mark = " (mandatory)" if rid in resolved.mandatory else ""
-        click.echo(f"  {rid:<28} {resolved.severity[rid]:<9} {loaded.rule.title}{mark}")
+        say(f"  {rid:<28} {resolved.severity[rid]:<9} {loaded.rule.title}{mark}")
 
 
 @main.command()

@@ -52,12 +52,6 @@ def log_text(lines: list[str]) -> str:
     return "".join(log_line(line) + "\n" for line in lines)
 
 
-def filename(text: str) -> str:
-    """A path as a string every format can hold: bytes that were not UTF-8 (kept by Python as
-    lone surrogates) become U+FFFD, the replacement character."""
-    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-
-
 class Markdown(str):
     """Text already in Markdown syntax; the Markdown escaper leaves it alone."""
 
