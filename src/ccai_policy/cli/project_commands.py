@@ -7,10 +7,12 @@ from pathlib import Path
 
 import click
 
+from ..loader import printable_path
 from .app import main
 from .common import (
+    EXIT_ERROR,
     SEVERITY_CHOICE,
-    fail,
+    emit,
     handle_errors,
     parse_outputs,
     resolve_as_of,
@@ -86,7 +88,7 @@ def diff_command(
     from ..diffreport import DIFF_FORMATS
     from ..waivers import load_waivers
 
-    targets = [(name, file) for name, file, _ in parse_outputs(outputs, DIFF_FORMATS, {})]
+    targets = parse_outputs(outputs, DIFF_FORMATS, {})
     today = resolve_as_of(as_of)
     policy = load_policy(policy_ref, rules_dir)
     waivers = load_waivers(waiver_files, policy)
@@ -98,10 +100,17 @@ def diff_command(
         fail_on=fail_on,  # type: ignore[arg-type]
         waivers=waivers,
     )
-    for name, file in targets:
+    problems = []
+    for target in targets:
+        if target.to_stdout:
+            fmt = target.format
+            continue
         try:
-            write_atomic(file, DIFF_FORMATS[name](result))
+            write_atomic(target.path, DIFF_FORMATS[target.format](result))
         except OSError as exc:
-            fail(f"cannot write {file}: {exc.strerror or exc}", "choose a writable path")
-    click.echo(DIFF_FORMATS[fmt](result), nl=False)
-    sys.exit(exit_code(result))
+            problems.append(f"cannot write {printable_path(target.path)}: {exc.strerror or exc}")
+    code = EXIT_ERROR if problems else exit_code(result)
+    emit(DIFF_FORMATS[fmt](result), code)
+    for problem in problems:
+        say(f"error: {problem}", err=True)
+    sys.exit(code)

@@ -74,15 +74,38 @@ class DeclarationView:
         return self._ids[id(finding)]
 
 
+#: What every page starts with; the CLI removes pages that carry it and this run did not write.
+GENERATOR = '<meta name="generator" content="ccai-policy '
+#: Names Windows reserves whatever the extension.
+_RESERVED = {
+    "con",
+    "prn",
+    "aux",
+    "nul",
+    *(f"com{i}" for i in range(10)),
+    *(f"lpt{i}" for i in range(10)),
+}
+
+
+def is_report_page(head: str) -> bool:
+    """Whether the start of an HTML file is one of these reports (written by an earlier run)."""
+    return GENERATOR in head
+
+
 def page_names(declarations: list[DeclarationResult]) -> list[str]:
-    """A file name per declaration from its production id, made unique in the directory."""
+    """A file name per declaration from its production id, unique in the directory even where
+    the file system ignores case, and never a name Windows reserves."""
     names: list[str] = []
+    taken = {"index.html"}
     for declaration in declarations:
         stem = re.sub(r"[^A-Za-z0-9._-]+", "-", declaration.production.id).strip(".-") or "report"
+        if stem.lower() in _RESERVED:
+            stem = f"{stem}-report"
         name, n = f"{stem}.html", 1
-        while name in names or name == "index.html":
+        while name.lower() in taken:
             n += 1
             name = f"{stem}-{n}.html"
+        taken.add(name.lower())
         names.append(name)
     return names
 
