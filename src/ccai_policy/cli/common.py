@@ -42,7 +42,7 @@ def reader_gone(code: int) -> NoReturn:
 def emit(text: str, code: int) -> None:
     """Write a report to standard output; a closed pipe ends the run quietly with `code`."""
     try:
-        click.echo(text, nl=False)
+        click.echo(text, nl=False, color=True)  # styles are the text format's choice, not click's
         sys.stdout.flush()
     except BrokenPipeError:
         reader_gone(code)
