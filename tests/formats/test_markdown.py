@@ -89,3 +89,60 @@ def test_github_renders_escaped_text_as_plain_text(value: str) -> None:
     html = to_html(f"Finding: {escaping.markdown(value)}")
     assert tags(html) == {"p"}, html
     assert mentions(html) == []
+
+
+def many(result: Result, copies: int) -> Result:
+    """The result as if `copies` declarations like these had been checked."""
+    declarations = [
+        d.model_copy(update={"file": f"{i}/{d.file}"})
+        for i in range(copies)
+        for d in result.declarations
+    ]
+    return result.model_copy(update={"declarations": declarations})
+
+
+def test_fifty_non_compliant_declarations_stay_under_github_s_limit(
+    examples_result: Result,
+) -> None:
+    series = examples_result.model_copy(
+        update={"declarations": [d for d in examples_result.declarations if "series" in d.file]}
+    )
+    text = markdown.render(many(series, 50))
+    size = len(text.encode("utf-8"))
+    assert size <= markdown.SIZE_LIMIT < 1024 * 1024
+    assert (
+        "> This summary is shortened to stay under GitHub's limit (1,000,000 bytes): it leaves "
+        "out the lists of passed and not-applicable rules."
+    ) in text
+    html = to_html(text)
+    assert html.count("<h3>") == 50, "every declaration keeps its section"
+    assert text.count("✗ **CONSENT-TIMING-001** (blocking, critical)") == 50
+
+
+@pytest.mark.parametrize(
+    ("limit", "left_out", "kept", "gone"),
+    [
+        (4_000, "the lists of passed and not-applicable rules", "How to fix:", "<details>"),
+        (3_000, "waived findings and findings that do not block the run", "✗ **", "· **"),
+        (2_600, "how to fix each blocking finding", "✗ **CONSENT-REPLICA-001**", "How to fix:"),
+        (2_200, "the detail of 1 of 2 declarations", "### ❌ The Night Ferry", "### ✅"),
+    ],
+    ids=["passes", "advisory", "fixes", "sections"],
+)
+def test_advisory_detail_goes_first_and_the_summary_says_so(
+    two_productions: Result,
+    monkeypatch: pytest.MonkeyPatch,
+    limit: int,
+    left_out: str,
+    kept: str,
+    gone: str,
+) -> None:
+    full = markdown.render(two_productions)
+    monkeypatch.setattr(markdown, "SIZE_LIMIT", limit)
+    text = markdown.render(two_productions)
+    assert len(text.encode("utf-8")) <= limit < len(full.encode("utf-8"))
+    assert left_out in text
+    assert kept in text and gone not in text
+    assert "| The Night Ferry (`tests/formats/fixtures/declarations/night-ferry.yaml`) " in text, (
+        "the table of every declaration stays"
+    )

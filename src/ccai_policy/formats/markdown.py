@@ -56,30 +56,79 @@ class Summary:
     counts: list[overview.CriterionCounts]
     failures: list[Finding]
     by_criterion: dict[str, list[Finding]]
+    hidden: int
     waived: list[Finding]
     passed: list[Finding]
     not_applicable: list[Finding]
 
 
-def render(result: Result) -> str:
-    summaries = [
-        Summary(
-            d=d,
-            verdict=overview.verdict(d, result),
-            counts=overview.criterion_counts(d),
-            failures=overview.failures(d),
-            by_criterion={
-                c: sorted(overview.failures(d, c), key=lambda f: overview.severity_order(f, result))
-                for c in CRITERIA
-            },
-            waived=overview.with_status(d, "waived"),
-            passed=overview.with_status(d, "pass"),
-            not_applicable=overview.with_status(d, "not_applicable"),
-        )
-        for d in result.declarations
-    ]
+#: GitHub refuses a job summary over 1 MiB; the summary stays under this many bytes.
+SIZE_LIMIT = 1_000_000
+#: What is left out, in order, when the summary would be too big: advisory detail first.
+_CUTS = (
+    "the lists of passed and not-applicable rules",
+    "waived findings and findings that do not block the run",
+    "how to fix each blocking finding",
+)
+
+
+def _summary(d: DeclarationResult, result: Result, level: int) -> Summary:
+    by_criterion: dict[str, list[Finding]] = {
+        c: sorted(overview.failures(d, c), key=lambda f: overview.severity_order(f, result))
+        for c in CRITERIA
+    }
+    every = sum(len(found) for found in by_criterion.values())
+    if level >= 2:
+        by_criterion = {
+            c: [f for f in found if overview.blocking(f, result)]
+            for c, found in by_criterion.items()
+        }
+    return Summary(
+        d=d,
+        verdict=overview.verdict(d, result),
+        counts=overview.criterion_counts(d),
+        failures=[f for found in by_criterion.values() for f in found],
+        by_criterion=by_criterion,
+        hidden=every - sum(len(found) for found in by_criterion.values()),
+        waived=overview.with_status(d, "waived") if level < 2 else [],
+        passed=overview.with_status(d, "pass") if level < 1 else [],
+        not_applicable=overview.with_status(d, "not_applicable") if level < 1 else [],
+    )
+
+
+def _render(result: Result, level: int, sections: int | None) -> str:
+    summaries = [_summary(d, result, level) for d in result.declarations]
     failing = sum(1 for s in summaries if s.verdict.key == "not-compliant")
+    # When sections must go, declarations that are not compliant keep theirs first.
+    shown = sorted(summaries, key=lambda s: s.verdict.key != "not-compliant")[:sections]
+    omitted = [*_CUTS[:level]]
+    if sections is not None and sections < len(summaries):
+        omitted.append(
+            f"the detail of {len(summaries) - sections} of {len(summaries)} declarations"
+        )
     env = environment(str(data_dir("templates")))
     return env.get_template("report/summary.md.j2").render(
-        result=result, summaries=summaries, failing=failing
+        result=result,
+        summaries=summaries,
+        sections=[s for s in summaries if s in shown],
+        failing=failing,
+        show_fixes=level < 3,
+        omitted=omitted,
+        limit=SIZE_LIMIT,
     )
+
+
+def render(result: Result) -> str:
+    """The summary; over SIZE_LIMIT bytes, advisory detail is left out first, and it says so."""
+    for level in range(len(_CUTS) + 1):
+        text = _render(result, level, None)
+        if len(text.encode("utf-8")) <= SIZE_LIMIT:
+            return text
+    low, high = 0, len(result.declarations)
+    while low < high:  # the most declaration sections that fit
+        middle = (low + high + 1) // 2
+        if len(_render(result, len(_CUTS), middle).encode("utf-8")) <= SIZE_LIMIT:
+            low = middle
+        else:
+            high = middle - 1
+    return _render(result, len(_CUTS), low)
