@@ -23,7 +23,7 @@ from ..model.result import DeclarationResult, Finding, Result, UnusedWaiver
 from ..model.rule import CRITERIA, CRITERION_TITLES
 from ..templating import template_environment
 from . import overview
-from .people import PersonAffected, people_affected
+from .people import PersonAffected, people_affected, subject_labels
 
 #: Marks that repeat in shape what colour says, for greyscale print; screen readers skip them.
 _MARKS: dict[str, Any] = {
@@ -37,7 +37,7 @@ _MARKS: dict[str, Any] = {
     "verdict_mark": {
         "not-compliant": "✗",
         "compliant-below": "✓",
-        "compliant-baseline": "✓",
+        "not-compliant-known": "✗",
         "compliant-waivers": "≈",
         "compliant": "✓",
     },
@@ -47,7 +47,14 @@ _MARKS: dict[str, Any] = {
         "Met": "✓",
         "Nothing to check": "\N{EN DASH}",
     },
-    "consent_mark": {"given": "✓", "missing": "✗", "revoked": "✗", "expired": "✗"},
+    "consent_mark": {
+        "given": "✓",
+        "missing": "✗",
+        "revoked": "✗",
+        "expired": "✗",
+        "disputed": "✗",
+        "waived": "≈",
+    },
 }
 _CARD_CLASS = {"Action needed": "action", "Met with waivers": "waivers", "Met": "met"}
 
@@ -67,6 +74,7 @@ class DeclarationView:
     not_applicable: list[Finding]
     passed: list[Finding]
     unused_waivers: list[UnusedWaiver]
+    labels: dict[str, str] = field(default_factory=dict)
     _ids: dict[int, str] = field(default_factory=dict)
 
     def finding_id(self, finding: Finding) -> str:
@@ -132,6 +140,7 @@ def views(result: Result, prefixed: bool) -> list[DeclarationView]:
                 unused_waivers=[
                     w for w in result.unused_waivers if w.production in (None, production)
                 ],
+                labels=subject_labels(declaration.declaration),
                 _ids={
                     id(f): f"{anchor}finding-{i + 1}" for i, f in enumerate(declaration.findings)
                 },
@@ -185,7 +194,7 @@ def _render(template: str, result: Result, **context: Any) -> str:
 
 def _portfolio(result: Result, site: bool) -> str:
     shown = views(result, prefixed=not site)
-    not_compliant = sum(1 for v in shown if v.verdict.key == "not-compliant")
+    not_compliant = sum(1 for v in shown if overview.not_compliant(v.verdict))
     return _render(
         "report/portfolio.html.j2", result, views=shown, site=site, not_compliant=not_compliant
     )

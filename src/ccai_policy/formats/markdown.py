@@ -16,7 +16,7 @@ from .escaping import markdown, markdown_code, markdown_prose
 _VERDICT_MARK = {
     "not-compliant": "❌",
     "compliant-below": "✅",
-    "compliant-baseline": "✅",
+    "not-compliant-known": "❌",
     "compliant-waivers": "☑️",
     "compliant": "✅",
 }
@@ -98,9 +98,9 @@ def _summary(d: DeclarationResult, result: Result, level: int) -> Summary:
 
 def _render(result: Result, level: int, sections: int | None) -> str:
     summaries = [_summary(d, result, level) for d in result.declarations]
-    failing = sum(1 for s in summaries if s.verdict.key == "not-compliant")
+    failing = sum(1 for s in summaries if overview.not_compliant(s.verdict))
     # When sections must go, declarations that are not compliant keep theirs first.
-    shown = sorted(summaries, key=lambda s: s.verdict.key != "not-compliant")[:sections]
+    shown = sorted(summaries, key=lambda s: not overview.not_compliant(s.verdict))[:sections]
     omitted = [*_CUTS[:level]]
     if sections is not None and sections < len(summaries):
         omitted.append(

@@ -8,7 +8,7 @@ from collections import Counter
 from ..model.result import DeclarationResult, Finding, Problem, Result, rule_outcomes
 from ..model.rule import CRITERIA, CRITERION_TITLES
 from .escaping import log_line
-from .overview import blocking, severity_order, verdict
+from .overview import blocking, not_compliant, severity_order, verdict
 
 _LABEL = {"fail": "FAIL", "error": "ERROR", "waived": "WAIVED", "pass": "pass"}
 _SHOWN = ("error", "fail", "waived")
@@ -81,7 +81,7 @@ def _declaration(out: _Lines, declaration: DeclarationResult, result: Result) ->
     shown = verdict(declaration, result)
     out.add(
         f"{declaration.file}: {p.title} ({p.type}, {p.studio}) — {shown.label.upper()}",
-        "blocking" if shown.key.startswith("not-compliant") else "compliant",
+        "blocking" if not_compliant(shown) else "compliant",
     )
     for criterion in CRITERIA:
         findings = sorted(
@@ -124,7 +124,9 @@ def render(result: Result, *, color: bool = False, quiet: bool = False) -> str:
         for problem in result.problems:
             _problem(out, problem)
         out.add("")
-    failing = sum(1 for d in result.declarations if any(blocking(f, result) for f in d.findings))
+    verdicts = [verdict(d, result) for d in result.declarations]
+    failing = sum(1 for v in verdicts if not_compliant(v))
+    known = sum(1 for v in verdicts if v.key == "not-compliant-known")
     blocking_count = sum(blocking(f, result) for d in result.declarations for f in d.findings)
     files_with_problems = len({p.location.file for p in result.problems})
     n = len(result.declarations)
@@ -133,6 +135,8 @@ def render(result: Result, *, color: bool = False, quiet: bool = False) -> str:
         f"{result.policy.id} {result.policy.version} (fail on {result.fail_on} and above): "
         f"{n - failing} compliant, {failing} not compliant"
     )
+    if known:
+        total += f" ({known} with no new findings: all in the baseline)"
     if files_with_problems:
         total += (
             f"; {files_with_problems} file{'s' if files_with_problems != 1 else ''} "
