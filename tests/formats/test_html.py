@@ -248,11 +248,12 @@ def test_a_consent_cell_reflects_every_consent_finding(examples_result: Result) 
     states = [c.state for c in replica.consents]
     assert "given" not in states and "disputed" in states
     [disputed] = [c for c in replica.consents if c.state == "disputed"]
-    assert disputed.text.startswith("Consent on file, but a consent rule fails: ")
+    assert disputed.text == "Consent on file, but 4 consent rules fail"
     assert "Consent is signed before the scan and before the first use (CONSENT-TIMING-001)" in (
-        disputed.text
+        disputed.problems
     )
+    assert disputed.problems[-1].startswith("On file: c-maya-general, signed 2026-08-01")
     one = examples_result.model_copy(update={"declarations": [series]})
     text = Page(html.render(one)).text
-    assert "✗ Consent on file, but a consent rule fails: " in text
+    assert "✗ Consent on file, but 4 consent rules fail: Consent is signed before the scan" in text
     assert "✓ Consented: c-maya-general" not in text

@@ -32,6 +32,7 @@ class ConsentStatus:
 
     state: str
     text: str
+    problems: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -121,11 +122,16 @@ def _consent_cell(statuses: list[ConsentStatus], findings: list[Finding]) -> lis
     out = []
     for status in statuses:
         if status.state == "given" and failing:
-            reasons = "; ".join(f"{f.title.rstrip('.')} ({f.rule_id})" for f in failing)
+            rules = len({f.rule_id for f in failing})
             out.append(
                 ConsentStatus(
                     "disputed",
-                    f"Consent on file, but a consent rule fails: {reasons}. {status.text}",
+                    f"Consent on file, but {rules} consent rule{'s' if rules != 1 else ''} "
+                    f"fail{'s' if rules == 1 else ''}",
+                    (
+                        *dict.fromkeys(f"{f.title.rstrip('.')} ({f.rule_id})" for f in failing),
+                        status.text.replace("Consented: ", "On file: ", 1),
+                    ),
                 )
             )
         else:
