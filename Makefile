@@ -6,11 +6,32 @@ STAMP := $(VENV)/.installed
 
 .PHONY: demo test lint bench schemas clean
 
-$(STAMP): pyproject.toml
+# The environment is the lock, exactly: every package pinned with its hashes, installed without
+# resolving anything (so a fresh machine gets what CI tested), then this checkout on top.
+LOCK := requirements-dev.lock
+RUNTIME_LOCK := requirements.lock
+$(STAMP): pyproject.toml $(LOCK)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $(STAMP)
+
+# Refresh the locks: the newest versions pyproject.toml allows, for Python 3.11, with hashes.
+# requirements-dev.lock is the development and CI environment; requirements.lock (the runtime and
+# the c2pa extra, pinned to the same versions) is what the GitHub Action installs. Review the diff,
+# run `make test`, commit the three files together.
+PIP_TOOLS := pip-tools==7.6.2
+LOCK_VENV := .venv-lock
+.PHONY: lock
+lock:
+	test -x $(LOCK_VENV)/bin/pip-compile || { $(PYTHON) -m venv $(LOCK_VENV) && \
+	  $(LOCK_VENV)/bin/python -m pip install --quiet '$(PIP_TOOLS)'; }
+	$(LOCK_VENV)/bin/pip-compile --quiet --upgrade --generate-hashes --allow-unsafe --all-build-deps \
+	  --no-emit-index-url --no-emit-find-links --extra dev --strip-extras \
+	  --output-file $(LOCK) pyproject.toml
+	$(LOCK_VENV)/bin/pip-compile --quiet --upgrade --generate-hashes --allow-unsafe \
+	  --no-emit-index-url --no-emit-find-links --all-build-deps --extra c2pa --strip-extras --constraint $(LOCK) \
+	  --output-file $(RUNTIME_LOCK) pyproject.toml
 
 # Check every bundled example against the CCAI baseline. Exit 1 (findings) is the
 # expected outcome for the non-compliant examples; only exit 2 (could not evaluate) fails.
@@ -36,7 +57,7 @@ schemas: $(STAMP)
 	$(BIN)/python -m ccai_policy.schemas
 
 clean:
-	rm -rf $(VENV) dist build out .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(LOCK_VENV) dist build out .pytest_cache .mypy_cache .ruff_cache
 
 # Debian's chromium and a local axe-core for tests/test_browser.py, which skips with a message
 # when they are missing. Installing chromium needs root (apt-get); axe-core goes into .venv/.

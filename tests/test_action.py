@@ -38,6 +38,10 @@ def test_action_declares_its_inputs_outputs_and_a_composite_run() -> None:
         "fail-on",
         "sarif",
         "as-of",
+        "baseline",
+        "rules",
+        "evidence-roots",
+        "args",
         "python-version",
     }
     assert all(spec.get("description") for spec in ACTION["inputs"].values())
@@ -45,7 +49,8 @@ def test_action_declares_its_inputs_outputs_and_a_composite_run() -> None:
     assert ACTION["inputs"]["sarif"]["default"] == "ccai-policy.sarif"
     assert set(ACTION["outputs"]) == {"exit-code", "sarif"}
     assert ACTION["runs"]["using"] == "composite"
-    assert STEPS[0]["uses"].startswith("actions/setup-python@")
+    # Every action it uses is pinned to a commit, not to a tag that can be moved.
+    assert re.fullmatch(r"actions/setup-python@[0-9a-f]{40}", STEPS[0]["uses"])
     scripts = [step for step in STEPS if "run" in step]
     assert [s["name"] for s in scripts] == ["Install ccai-policy", "Check declarations"]
     assert all(s["shell"] == "bash" for s in scripts)
@@ -177,14 +182,76 @@ def test_compliant_declaration_passes_with_waivers_and_threshold_inputs(
     assert not list(workspace.glob("*.sarif"))
 
 
-def test_bad_input_exits_2_and_says_why(runner: Runner, workspace: Path) -> None:
+def test_bad_input_exits_2_and_says_why_in_the_summary_and_an_annotation(
+    runner: Runner, workspace: Path
+) -> None:
     done, outputs, summary = runner.run_steps(
         workspace, {"policy": "no-such-policy", "as-of": AS_OF}
     )
     assert done.returncode == 2
     assert "error: unknown policy 'no-such-policy'" in done.stderr
     assert outputs["exit-code"] == "2"
-    assert summary.read_text(encoding="utf-8") == "## An earlier step's summary\n"
+    text = summary.read_text(encoding="utf-8")
+    assert text.startswith(
+        "## An earlier step's summary\n## ccai-policy could not evaluate (exit 2)"
+    )
+    assert "error: unknown policy &#x27;no-such-policy&#x27;" in text
+    annotation = [line for line in done.stderr.splitlines() if line.startswith("::error ")]
+    assert len(annotation) == 1
+    assert annotation[0].startswith("::error title=ccai-policy could not evaluate::error: unknown")
+
+
+def test_messages_on_stderr_cannot_issue_workflow_commands(runner: Runner, workspace: Path) -> None:
+    forged = "x\n::add-mask::secret\n::error::forged"
+    done, _, summary = runner.run_steps(workspace, {"policy": forged, "as-of": AS_OF})
+    assert done.returncode == 2
+    lines = done.stderr.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("::stop-commands::"))
+    token = lines[start].removeprefix("::stop-commands::")
+    assert re.fullmatch(r"[0-9a-f]{32}", token)
+    end = lines.index(f"::{token}::")
+    # Every line that could act as a command lies between stop-commands and its token, where the
+    # runner prints it as text; the one annotation after it is the action's own, escaped.
+    for i, line in enumerate(lines):
+        if line.startswith("::") and i not in (start, end):
+            assert start < i < end or line.startswith("::error title=ccai-policy could not")
+    assert lines[-1].startswith("::error title=ccai-policy could not evaluate::error: unknown")
+    assert lines[-1].endswith("or give a policy file") and "forged" in lines[-1]
+    assert "@" not in summary.read_text(encoding="utf-8").split("could not evaluate")[1]
+
+
+@pytest.mark.parametrize(
+    ("inputs", "said"),
+    [
+        ({"baseline": "recorded.json"}, "recorded.json: error: cannot read baseline"),
+        ({"rules": "studio-rules"}, "studio-rules"),
+        ({"args": "--jobs 0\n--no-such-option"}, "No such option '--no-such-option'"),
+    ],
+    ids=["baseline", "rules", "args"],
+)
+def test_baseline_rules_and_args_inputs_reach_the_command(
+    runner: Runner, workspace: Path, inputs: dict[str, str], said: str
+) -> None:
+    done, outputs, _ = runner.run_steps(workspace, {"as-of": AS_OF, "sarif": "", **inputs})
+    assert outputs["exit-code"] == "2", done.stderr
+    assert said in done.stderr
+
+
+def test_args_input_sets_the_threshold_beside_an_evidence_root(
+    runner: Runner, workspace: Path
+) -> None:
+    (workspace / "evidence").mkdir()
+    done, outputs, summary = runner.run_steps(
+        workspace,
+        {
+            "as-of": AS_OF,
+            "sarif": "",
+            "evidence-roots": "evidence",
+            "args": "--fail-on\ncritical --jobs 1",
+        },
+    )
+    assert outputs["exit-code"] == "1", done.stderr
+    assert "failing at severity **critical** and above" in summary.read_text(encoding="utf-8")
 
 
 def test_the_readme_workflow_uses_the_action_and_uploads_its_sarif() -> None:
@@ -198,7 +265,11 @@ def test_the_readme_workflow_uses_the_action_and_uploads_its_sarif() -> None:
     check = next(s for s in steps if s.get("uses", "").endswith("/ccai-policy@REF"))
     assert set(check["with"]) <= set(ACTION["inputs"])
     upload = next(s for s in steps if s.get("uses", "").startswith("github/codeql-action/upload-"))
-    assert upload["uses"] == "github/codeql-action/upload-sarif@v3"
+    assert re.fullmatch(r"github/codeql-action/upload-sarif@[0-9a-f]{40}", upload["uses"])
+    # Every action the workflow uses is pinned to a commit.
+    assert all(
+        re.search(r"@[0-9a-f]{40}$", s["uses"]) for s in steps if "uses" in s and s is not check
+    )
     assert upload["with"]["sarif_file"] == check["with"]["sarif"]
     assert upload["if"] == "${{ !cancelled() }}"
 
@@ -218,7 +289,9 @@ def test_data_cannot_issue_workflow_commands_through_the_action(
     assert "x\\n::add-mask::secret\\n::error file=forged.yaml::forged\\n\\e]52;c;" in done.stderr
     for line in (done.stdout + done.stderr).splitlines():
         assert not line.lstrip().startswith("::") or re.match(
-            r"::(error|warning|notice) [^:]*title=", line
+            r"::(error|warning|notice) [^:]*title="
+            r"|::stop-commands::[0-9a-f]{32}$|::[0-9a-f]{32}::$",
+            line,
         ), line
     assert "\x1b" not in done.stderr
     series = workspace / "declarations" / "series.yaml"

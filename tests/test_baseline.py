@@ -83,4 +83,6 @@ def test_malformed_baseline_exits_2(run_cli: Callable[..., Result], tmp_path: Pa
     bad.write_text('{"findings": []}', encoding="utf-8")
     result = run_cli(*check_args("--baseline", str(bad)))
     assert result.exit_code == 2
-    assert "baseline is not a ccai-policy JSON result" in result.output
+    assert f"{bad}:1:1: error: baseline does not follow the ccai-policy result format: " in (
+        result.output
+    )

@@ -323,6 +323,24 @@ def test_a_sidecar_manifest_is_read_when_nothing_is_embedded(
     assert statuses(by_rule) == {rule: ["pass"] for rule in CREDENTIAL_RULES}
 
 
+def test_a_huge_sidecar_is_refused_without_being_read(
+    run_cli: RunCli, signer: Signer, production: Path
+) -> None:
+    frames = production / "frames"
+    frames.mkdir()
+    (frames / "matte.png").write_bytes(png())
+    with (frames / "matte.c2pa").open("wb") as sparse:
+        sparse.truncate(6 * 1024**3)  # 6 GiB that takes no disk: read whole, a MemoryError
+    signer.sign(frames / "still.png", "trainedAlgorithmicMedia")
+    text, by_rule = check(run_cli, production)
+    assert text.exit_code == 1, text.output
+    messages = [f["message"] for f in by_rule["TRANSP-C2PA-MANIFEST-001"] if f["status"] == "fail"]
+    assert messages == [
+        "a-matte: cannot read frames/matte.png: the sidecar manifest matte.c2pa is larger than "
+        "64 MB, so its Content Credentials cannot be checked"
+    ]
+
+
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [

@@ -106,3 +106,47 @@ def test_without_verify_the_rule_is_absent(run_cli: Callable[..., Result], tmp_p
     assert evidence_findings(result) == []
     rules = [r["id"] for r in json.loads(result.output)["rules"]]
     assert "TRANSP-EVIDENCE-FILE-001" not in rules
+
+
+@pytest.mark.parametrize("jobs", ["0", "1"])
+def test_a_name_too_long_for_the_file_system_is_a_located_finding(
+    run_cli: Callable[..., Result], tmp_path: Path, jobs: str
+) -> None:
+    decl = declaration(tmp_path, "evidence/" + "x" * 300 + ".pdf", "0" * 64)
+    (decl.parent / "evidence").mkdir()
+    other = tmp_path / "prod" / "other.yaml"
+    other.write_text(DECL.read_text(encoding="utf-8"), encoding="utf-8")
+    result = run_cli(
+        "check", str(decl), str(other), *check_args("--verify-evidence", "--jobs", jobs)[2:]
+    )
+    assert result.exit_code == 1, result.output
+    assert (
+        "decl.yaml:31:16: FAIL TRANSP-EVIDENCE-FILE-001 [high] c-1: cannot read evidence file: "
+        "File name too long" in result.output
+    )
+    assert "internal error" not in result.output
+    assert "other.yaml: " in result.output  # the other declaration is evaluated in full
+
+
+def test_an_internal_error_in_one_file_keeps_the_others_without_workers(
+    run_cli: Callable[..., Result], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ccai_policy.check as check_module
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(DECL.read_text(encoding="utf-8"), encoding="utf-8")
+    real = check_module.check_one
+
+    def failing(path: Path, *args: object, **kwargs: object) -> object:
+        if path.name == "bad.yaml":
+            raise OSError(36, "File name too long")
+        return real(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(check_module, "check_one", failing)
+    result = run_cli("check", str(bad), *check_args("--jobs", "0")[1:])
+    assert result.exit_code == 2
+    assert (
+        "bad.yaml: error: could not evaluate: internal error: OSError: [Errno 36] File name "
+        in (result.output)
+    )
+    assert "decl.yaml: " in result.output and "NOT COMPLIANT" in result.output

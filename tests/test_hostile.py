@@ -96,11 +96,13 @@ def test_dangling_references_each_get_a_located_problem_and_a_suggestion(
     assert lines[lines.index(errors[0]) + 1] == "    hint: did you mean 't-voice'?"
 
 
-def test_yaml_1_1_look_alikes_that_stay_text_are_evaluated(run_cli: Run, workdir: Path) -> None:
+def test_look_alikes_that_both_yaml_versions_keep_as_text_are_evaluated(
+    run_cli: Run, workdir: Path
+) -> None:
     shutil.copy(CORPUS / "yaml11-text-stays-text.yaml", workdir)
     result = check(run_cli, "yaml11-text-stays-text.yaml")
     assert result.exit_code == 0
-    assert "yaml11-text-stays-text.yaml: 1e3 (film, 2026-13-45) — COMPLIANT\n" in result.stdout
+    assert "yaml11-text-stays-text.yaml: 1.2.3 (film, 2026-13-45) — COMPLIANT\n" in result.stdout
 
 
 def renamed_per_section(data: dict[str, Any]) -> dict[str, Any]:

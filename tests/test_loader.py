@@ -475,12 +475,77 @@ def test_huge_numbers_in_quotes_are_text() -> None:
     assert load_text(f"n: '{'9' * 10_000}'\n").data == {"n": "9" * 10_000}
 
 
-def test_yaml_1_1_scalars_keep_their_yaml_types() -> None:
-    """The loader keeps what YAML says; validation explains NO, yes and .nan to the user."""
-    data = load_text("a: NO\nb: yes\nc: ~\nd: .nan\ne: -.inf\nf: 0x1F\ng: 1_000\n").data
-    assert data["a"] is False and data["b"] is True and data["c"] is None
-    assert data["d"] != data["d"] and data["e"] == float("-inf")
-    assert (data["f"], data["g"]) == (31, 1000)
+@pytest.mark.parametrize(
+    ("written", "value"),
+    [
+        ("true", True),
+        ("FALSE", False),
+        ("~", None),
+        ("null", None),
+        ("12", 12),
+        ("-0", 0),
+        ("+7", 7),
+        ("0x1F", 31),
+        ("0o17", 15),
+        ("1e3", 1000.0),
+        ("12.5", 12.5),
+        ("1.", 1.0),
+        ("-.inf", float("-inf")),
+        ("2026-07-08", "2026-07-08"),
+        ("y", "y"),
+        ("n", "n"),
+        ("0b", "0b"),
+        ("1.2.3", "1.2.3"),
+        ("'yes'", "yes"),
+        ("!!bool true", True),
+        ('"010"', "010"),
+        ("! 12", "12"),
+    ],
+)
+def test_plain_scalars_follow_the_yaml_1_2_core_schema(written: str, value: object) -> None:
+    """What an editor (YAML 1.2) reads is what the checker reads."""
+    assert load_text(f"a: {written}\n").data == {"a": value}
+
+
+def test_nan_is_a_float_for_validation_to_refuse() -> None:
+    data = load_text("a: .nan\n").data
+    assert isinstance(data, dict) and data["a"] != data["a"]
+
+
+@pytest.mark.parametrize(
+    ("written", "kind"),
+    [
+        ("yes", "true or false"),
+        ("No", "true or false"),
+        ("NO", "true or false"),
+        ("on", "true or false"),
+        ("OFF", "true or false"),
+        ("1_000", "a number"),
+        ("010", "a number"),
+        ("-007", "a number"),
+        ("0b101", "a number"),
+        ("1:30", "a number"),
+        ("1_000.5", "a number"),
+    ],
+)
+def test_scalars_that_yaml_1_1_and_1_2_read_differently_are_kept_as_text_and_flagged(
+    written: str, kind: str
+) -> None:
+    """Validation reports each flagged scalar beside its other problems; the data is YAML 1.2's."""
+    document = load_text(f"a: [x, {written}]\n", "f.yaml")
+    assert document.data == {"a": ["x", written]}
+    [(pointer, (message, hint))] = document.ambiguous.items()
+    assert (str(document.locate(pointer)), message) == (
+        "f.yaml:1:8",
+        f"'{written}' is {kind} to some YAML readers and text to others",
+    )
+    assert hint.endswith("put it in quotes if it is text")
+
+
+def test_a_yes_key_is_refused_as_not_text() -> None:
+    error = load_error("on: push\n")
+    assert where_and_what(error) == ("f.yaml:1:1", "mapping key 'on' is not a string")
+    assert error.hint == "quote the key"
 
 
 def test_scalar_starts_record_where_values_begin_and_their_style() -> None:

@@ -152,6 +152,19 @@ def test_four_nested_comprehensions_are_refused_at_load(run_cli: Run, workdir: P
     )
 
 
+def test_nesting_hidden_by_a_raw_string_a_comment_and_spacing_is_refused_at_load(
+    run_cli: Run, workdir: Path
+) -> None:
+    with_rules(workdir, "EVIL-NEST-003")
+    result = check(run_cli, "small.yaml")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "rules/EVIL-NEST-003.yaml:13:9: error: EVIL-NEST-003: 'assert' nests comprehensions 4 "
+        "deep, over 3\n"
+        "  hint: use an index such as people_by_id or consents_by_use instead of nested loops\n"
+    )
+
+
 def test_functions_and_names_outside_the_allowed_ones_are_refused_at_load(
     run_cli: Run, workdir: Path
 ) -> None:

@@ -14,17 +14,22 @@ from .conftest import EXAMPLES, ROOT
 
 FIXTURES = ROOT / "tests" / "fixtures" / "declarations"
 MANY = "tests/fixtures/declarations/many-problems.yaml"
-BOOLEAN_HINT = "YAML reads yes/no/on/off/NO as booleans; put the value in quotes"
+BOOLEAN_HINT = "write true or false; put it in quotes if it is text"
 
 #: Every problem in many-problems.yaml: where, what, and the hint, in the order of the file.
 EXPECTED = [
     (f"{MANY}:5:1", "`production.studio`: required field 'studio' is missing", "add it"),
     (
         f"{MANY}:9:24",
-        "`production.territories[1]`: Input should be a valid string (got false)",
+        "`production.territories[1]`: 'NO' is true or false to some YAML readers and text to "
+        "others",
         BOOLEAN_HINT,
     ),
-    (f"{MANY}:18:5", "`people[1].name`: Input should be a valid string (got true)", BOOLEAN_HINT),
+    (
+        f"{MANY}:18:5",
+        "`people[1].name`: 'yes' is true or false to some YAML readers and text to others",
+        BOOLEAN_HINT,
+    ),
     (f"{MANY}:20:5", "`people[1].unoin`: unknown field 'unoin'", "did you mean 'union'?"),
     (
         f"{MANY}:21:5",
@@ -48,8 +53,7 @@ EXPECTED = [
     ),
     (
         f"{MANY}:58:5",
-        "`consents[0].separately_signed`: Input should be a valid boolean, "
-        "unable to interpret input (got 'maybe')",
+        "`consents[0].separately_signed`: Input should be a valid boolean (got 'maybe')",
         "",
     ),
     (
@@ -59,15 +63,14 @@ EXPECTED = [
     ),
     (
         f"{MANY}:68:3",
-        "`workforce.positions_displaced`: Input should be a valid integer, "
-        "unable to parse string as an integer (got 'many')",
+        "`workforce.positions_displaced`: Input should be a valid integer (got 'many')",
         "",
     ),
 ]
 EXPECTED_IDS = [
     "missing required field",
-    "country NO read as a boolean",
-    "name yes read as a boolean",
+    "country NO: YAML 1.1 and 1.2 disagree",
+    "name yes: YAML 1.1 and 1.2 disagree",
     "unknown field with did-you-mean",
     "duplicate id",
     "number where text is expected",
@@ -168,6 +171,38 @@ def example_with(old: str, new: str) -> str:
             "`compensation[1].amount.value`: Input should be a finite number (got inf)",
             "",
         ),
+        (
+            "amount: {value: 18000, currency: USD}",
+            'amount: {value: "18000", currency: USD}',
+            "`compensation[1].amount.value`: Input should be a valid number (got '18000')",
+            "",
+        ),
+        (
+            "    creative: true\n",
+            '    creative: "true"\n',
+            "`uses[0].creative`: Input should be a valid boolean (got 'true')",
+            "",
+        ),
+        (
+            "    creative: true\n",
+            "    creative: yes\n",
+            "`uses[0].creative`: 'yes' is true or false to some YAML readers and text to others",
+            "write true or false; put it in quotes if it is text",
+        ),
+        (
+            "      notified_at: 2026-05-10T09:00:00Z\n",
+            "      notified_at: 2026-05-10T09:00:00\n",
+            "`uses[0].scan.notified_at`: Input should have timezone info "
+            "(got '2026-05-10T09:00:00')",
+            "write dates as YYYY-MM-DD and times as YYYY-MM-DDTHH:MM:SSZ",
+        ),
+        (
+            "    signed_on: 2026-05-11\n",
+            "    signed_on: 20260511\n",
+            "`consents[0].signed_on`: Value error, a date or time is written as text such as "
+            "2025-03-14 (got 20260511)",
+            "",
+        ),
     ],
     ids=[
         "enum value with did-you-mean",
@@ -177,6 +212,11 @@ def example_with(old: str, new: str) -> str:
         "text where a list is expected",
         "list where a number is expected",
         "infinity",
+        "a number in quotes is text",
+        "true in quotes is text",
+        "yes is refused",
+        "a time without a zone",
+        "a number is not a date",
     ],
 )
 def test_single_mistakes_in_the_example(old: str, new: str, message: str, hint: str) -> None:

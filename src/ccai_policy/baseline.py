@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-from .errors import LoadError, Location
+from .jsoninput import read_json
 from .model.result import Finding, Result, Subject
 
 Key = tuple[str, str, str]
@@ -22,32 +21,15 @@ def _key(rule_id: str, file: str, subject: Subject) -> Key:
 
 def load_baseline(path: Path) -> set[Key]:
     """The failing findings recorded in a JSON result written by `check -o json:FILE`."""
-    shown = str(path)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise LoadError(f"cannot read baseline: {exc.strerror or exc}", Location(shown)) from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        line = getattr(exc, "lineno", 0)
-        column = getattr(exc, "colno", 0)
-        raise LoadError(
-            f"baseline is not valid JSON: {exc}",
-            Location(shown, line, column),
-            "write it with 'ccai-policy check ... -o json:FILE'",
-        ) from None
+    data = read_json(
+        path, "result", "baseline", "write it with 'ccai-policy check ... -o json:FILE'"
+    )
     keys: set[Key] = set()
-    try:
-        for declaration in data["declarations"]:
-            for raw in declaration["findings"]:
-                if raw["status"] in ("fail", "error", "waived"):
-                    subject = Subject.model_validate(raw["subject"])
-                    keys.add(_key(str(raw["rule_id"]), str(declaration["file"]), subject))
-    except (KeyError, TypeError, ValueError) as exc:
-        raise LoadError(
-            f"baseline is not a ccai-policy JSON result ({type(exc).__name__}: {exc})",
-            Location(shown),
-            "write it with 'ccai-policy check ... -o json:FILE'",
-        ) from None
+    for declaration in data["declarations"]:  # the schema guarantees the shape
+        for raw in declaration["findings"]:
+            if raw["status"] in ("fail", "error", "waived"):
+                subject = Subject.model_validate(raw["subject"])
+                keys.add(_key(str(raw["rule_id"]), str(declaration["file"]), subject))
     return keys
 
 

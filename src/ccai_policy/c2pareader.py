@@ -98,6 +98,22 @@ def _manifest(reader: Any, embedded: bool) -> Manifest:
     )
 
 
+#: A sidecar manifest holds claims, signatures and thumbnails: kilobytes to a few megabytes.
+MAX_SIDECAR_BYTES = 64 * 1024 * 1024
+
+
+def _bounded_read(sidecar: Path) -> bytes:
+    """A sidecar's bytes, refusing one larger than MAX_SIDECAR_BYTES without reading it all."""
+    with sidecar.open("rb") as handle:
+        data = handle.read(MAX_SIDECAR_BYTES + 1)
+    if len(data) > MAX_SIDECAR_BYTES:
+        raise Unreadable(
+            f"the sidecar manifest {sidecar.name} is larger than "
+            f"{MAX_SIDECAR_BYTES // (1024 * 1024)} MB"
+        )
+    return data
+
+
 def read_manifest(path: Path, sidecar: Path | None = None) -> Manifest | None:
     """The file's manifest, embedded or in a local sidecar; None when it carries none."""
     c2pa = load_library()
@@ -110,8 +126,9 @@ def read_manifest(path: Path, sidecar: Path | None = None) -> Manifest | None:
         if sidecar is None or not sidecar.is_file():
             return None
         mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        manifest = _bounded_read(sidecar)
         with path.open("rb") as stream:
-            reader = c2pa.Reader(mime, stream, sidecar.read_bytes(), context=context)
+            reader = c2pa.Reader(mime, stream, manifest, context=context)
             with reader:
                 return _manifest(reader, embedded=False)
     except c2pa.C2paError as exc:

@@ -167,6 +167,16 @@ def rule_infos(policy: ResolvedPolicy) -> list[RuleInfo]:
     ]
 
 
+def _contained(
+    job: Callable[[Path], DeclarationResult | list[Problem]], path: Path
+) -> DeclarationResult | list[Problem] | Killed:
+    """A job run in this process, an unexpected error becoming its outcome as in a worker."""
+    try:
+        return job(path)
+    except Exception as exc:
+        return Killed(f"internal error: {type(exc).__name__}: {exc}"[:2000])
+
+
 def check_paths(
     paths: Iterable[Path],
     ruleset: RuleSet,
@@ -178,11 +188,14 @@ def check_paths(
     limits: Limits | None = None,
     evidence: EvidenceOptions = EvidenceOptions(),
     progress: Callable[[int, int], None] | None = None,
+    contain_errors: bool = True,
 ) -> Result:
     """Check every declaration under the paths; a bad file never hides the others' results.
 
     With jobs > 0, declarations are evaluated in that many forked worker processes, each
-    under hard time and memory limits; with 0, in this process without hard limits.
+    under hard time and memory limits; with 0, in this process without hard limits. Either
+    way an internal error in one file is that file's problem; `contain_errors=False` (--debug
+    with --jobs 0) lets it raise, for its traceback.
     """
     declarations: list[DeclarationResult] = []
     problems: list[Problem] = []
@@ -195,7 +208,7 @@ def check_paths(
     if jobs > 0 and fork_available():
         outcomes = run_all(job, files, jobs=jobs, limits=limits or Limits(), progress=progress)
     else:
-        outcomes = [job(path) for path in files]
+        outcomes = [_contained(job, path) if contain_errors else job(path) for path in files]
     by_path = dict(zip(files, outcomes, strict=True))
     for target in targets:
         if target.problem is not None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -160,7 +162,17 @@ def verify(resolved: list[tuple[EvidenceRef, Path]], document: Document) -> list
         return [finding("not_applicable", "the declaration names no evidence files", None)]
     findings = []
     for ref, path in resolved:
-        if not path.is_file():
+        try:
+            is_file = stat.S_ISREG(path.stat().st_mode)
+        except OSError as exc:  # a name too long for the file system, a permission, ...
+            if exc.errno not in (errno.ENOENT, errno.ENOTDIR):
+                reason = exc.strerror or str(exc)
+                findings.append(
+                    finding("fail", f"{ref.subject_id}: cannot read evidence file: {reason}", ref)
+                )
+                continue
+            is_file = False
+        if not is_file:
             findings.append(
                 finding("fail", f"{ref.subject_id}: evidence file {ref.raw} does not exist", ref)
             )

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from .celtokens import TokenError, bound_names, comprehension_nesting
 from .errors import Location, RuleError
 
 MAX_LENGTH = 2000
@@ -17,8 +18,6 @@ MAX_COMPREHENSION_NESTING = 3
 MAX_RENDERED = 1000
 
 _MACROS = ("all", "exists", "exists_one", "map", "filter")
-_BOUND = re.compile(r"\.(?:all|exists_one|exists|map|filter)\(\s*([A-Za-z_][A-Za-z0-9_]*)\s*,")
-_MACRO_CALL = re.compile(r"\.(?:all|exists_one|exists|map|filter)\(")
 _POSITION = re.compile(r"<input>:(\d+):(\d+):")
 
 #: Named functions a rule may call (operators are always allowed).
@@ -72,46 +71,6 @@ def _cel() -> Any:
             if sys.modules.get("cel.cli") is placeholder:
                 del sys.modules["cel.cli"]
     return sys.modules["cel"]
-
-
-def bound_names(source: str) -> set[str]:
-    """Names that comprehension macros bind inside an expression."""
-    return set(_BOUND.findall(source))
-
-
-def comprehension_nesting(source: str) -> int:
-    """How deeply comprehension macros nest in an expression (0 for none)."""
-    depth_stack: list[int] = []  # paren depth at which each open macro started
-    paren = 0
-    deepest = 0
-    i = 0
-    in_string: str | None = None
-    while i < len(source):
-        ch = source[i]
-        if in_string:
-            if ch == "\\":
-                i += 2
-                continue
-            if ch == in_string:
-                in_string = None
-        elif ch in "'\"":
-            in_string = ch
-        elif ch == "." and _MACRO_CALL.match(source, i):
-            match = _MACRO_CALL.match(source, i)
-            assert match is not None
-            paren += 1
-            depth_stack.append(paren)
-            deepest = max(deepest, len(depth_stack))
-            i = match.end()
-            continue
-        elif ch == "(":
-            paren += 1
-        elif ch == ")":
-            if depth_stack and depth_stack[-1] == paren:
-                depth_stack.pop()
-            paren -= 1
-        i += 1
-    return deepest
 
 
 def _map_position(message: str, origin: Location, style: str, text: str) -> Location:
@@ -189,7 +148,14 @@ def compile_expression(
 def _check_limits(source: str, what: str, origin: Location) -> None:
     if len(source) > MAX_LENGTH:
         raise RuleError(f"{what} is {len(source)} characters, over {MAX_LENGTH}", origin)
-    nesting = comprehension_nesting(source)
+    try:
+        nesting = comprehension_nesting(source)
+    except TokenError as exc:
+        raise RuleError(
+            f"{what} is not valid CEL: {exc} (at character {exc.offset + 1})",
+            origin,
+            "close the string with the quote it was opened with",
+        ) from None
     if nesting > MAX_COMPREHENSION_NESTING:
         raise RuleError(
             f"{what} nests comprehensions {nesting} deep, over {MAX_COMPREHENSION_NESTING}",

@@ -59,6 +59,9 @@ class Document:
     scalar_starts: dict[str, tuple[int, int, str]] = field(repr=False, default_factory=dict)
     #: The source text, kept only with record_scalars (rule files), to map expression errors.
     text: str = field(repr=False, default="")
+    #: Plain scalars that YAML 1.1 and 1.2 read differently (yes, 010), by pointer: the message
+    #: and hint validation reports. The data holds them as YAML 1.2 reads them: text.
+    ambiguous: dict[str, tuple[str, str]] = field(repr=False, default_factory=dict)
 
     def locate(self, pointer: str) -> Location:
         """The location of the node at a JSON pointer, or of its nearest located ancestor."""
@@ -174,7 +177,7 @@ def load_text(
     try:
         data = builder.document(text)
     except yaml.MarkedYAMLError as exc:
-        raise _marked_error(exc, path, text) from None
+        raise _nesting_limit_first(exc, path, text) or _marked_error(exc, path, text) from None
     except yaml.reader.ReaderError as exc:
         index = exc.position
         if _READER_OFFSETS_IN_BYTES:
@@ -191,7 +194,30 @@ def load_text(
     finally:
         loader.dispose()
     kept = text if record_scalars else ""
-    return Document(path, data, sha256, builder.positions, builder.scalar_starts, kept)
+    return Document(
+        path, data, sha256, builder.positions, builder.scalar_starts, kept, builder.ambiguous
+    )
+
+
+def _nesting_limit_first(exc: yaml.MarkedYAMLError, path: str, text: str) -> LoadError | None:
+    """This project's nesting limit where PyYAML's own, looser one stopped the scan first.
+
+    PyYAML 6.0.4 and later stop flow nesting at 1,000 levels while the scanner reads ahead of the
+    parser, before the tree builder sees the 65th level. The text before the library's stop holds
+    fewer levels than the library allows, so parsing it finds where this project's limit is
+    crossed, with the same message and location as on earlier PyYAML releases.
+    """
+    mark = exc.problem_mark
+    if mark is None or "nesting depth" not in (exc.problem or ""):
+        return None
+    lines = text.split("\n", mark.line + 1)
+    offset = sum(len(line) + 1 for line in lines[: mark.line]) + mark.column
+    try:
+        load_text(text[:offset], path, sha256="-")
+    except LoadError as inner:
+        if inner.message.startswith("nesting is deeper than"):
+            return inner
+    return None
 
 
 def _char_at(text: str, line: int, column: int) -> str:

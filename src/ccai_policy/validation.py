@@ -51,6 +51,20 @@ def pointer_of(loc: Iterable[str | int]) -> str:
     return "".join(f"/{escape_pointer_token(p)}" for p in loc)
 
 
+def _loc_of(data: Any, pointer: str) -> tuple[str | int, ...]:
+    """('uses', 3, 'subjects') for '/uses/3/subjects': list indexes as numbers, as pydantic has."""
+    loc: list[str | int] = []
+    for token in pointer.split("/")[1:]:
+        part = token.replace("~1", "/").replace("~0", "~")
+        if isinstance(data, list) and part.isdigit():
+            loc.append(int(part))
+            data = data[int(part)] if int(part) < len(data) else None
+        else:
+            loc.append(part)
+            data = data.get(part) if isinstance(data, dict) else None
+    return tuple(loc)
+
+
 def kind_of(value: Any) -> str:
     """What a YAML value is, in the words of someone who wrote it."""
     if isinstance(value, dict):
@@ -200,6 +214,16 @@ def _model_problems(
                     document.locate(pointer_of(loc)),
                     _hint(error, model),
                 )
+            )
+    if document.ambiguous:
+        # Reported in place of whatever the model said about the same value ("should be a
+        # boolean" about 'yes'): the ambiguity is the cause.
+        places = {document.locate(pointer): item for pointer, item in document.ambiguous.items()}
+        problems = [p for p in problems if p.location not in places]
+        for pointer, (message, hint) in document.ambiguous.items():
+            shown = display_path(_loc_of(document.data, pointer))
+            problems.append(
+                ValidationProblem(f"`{shown}`: {message}", document.locate(pointer), hint)
             )
     reported = {problem.location for problem in problems}
     for loc, number in _huge_integers(document.data, ()):

@@ -1,4 +1,4 @@
-"""YAML scalars to JSON values under PyYAML's safe schema; unsafe tags and huge numbers refused."""
+"""YAML scalars to JSON values by the YAML 1.2 core schema; unsafe tags and 1.1 forms refused."""
 
 from __future__ import annotations
 
@@ -20,7 +20,25 @@ _TIMESTAMP_RE = re.compile(
     r"(?:(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?"
     r"(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?)?$"
 )
-_NUMBERS = {INT: SafeConstructor.construct_yaml_int, FLOAT: SafeConstructor.construct_yaml_float}
+# A plain scalar that YAML 1.1 (PyYAML) and YAML 1.2 (editors, most other tools) read differently:
+# yes/no/on/off, 0b1010, 012 (octal in 1.1), 1_000, 1:30. Refused, so that the CLI and an editor
+# never disagree about a value.
+AMBIGUOUS = "tag:ccai-policy,2026:yaml-1.1-only"
+# The YAML 1.2 core schema (spec 1.2.2, section 10.3.2), in the order it resolves plain scalars.
+_CORE = (
+    (NULL, re.compile(r"^(?:~|null|Null|NULL|)$")),
+    (BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")),
+    (INT, re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$")),
+    (
+        FLOAT,
+        re.compile(
+            r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+            r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+        ),
+    ),
+)
+_LEADING_ZERO = re.compile(r"^[-+]?0[0-9]")
+_BOOLS = {"true": True, "false": False}
 _TAGGED = {TIMESTAMP: "a date", NULL: "null", BOOL: "true or false"}
 _PLAIN_DATA = "ccai-policy reads plain data only: text, numbers, true/false, lists and mappings"
 
@@ -35,11 +53,26 @@ class ScalarProblem(Exception):
 
 
 def resolve(loader: Any, event: Any) -> str:
-    """The tag of a scalar event: explicit, or resolved from its text (YAML 1.1 rules)."""
+    """The tag of a scalar event: explicit, or resolved from its text (YAML 1.2 core rules)."""
     tag = event.tag
     if tag is None or tag == "!":
-        return str(loader.resolve(yaml.ScalarNode, event.value, event.implicit))
+        if tag == "!":  # the non-specific tag '!' makes a scalar text
+            return STR
+        old = str(loader.resolve(yaml.ScalarNode, event.value, event.implicit))
+        return old if not event.implicit[0] else _core_tag(event.value, old)  # quoted: text
     return str(tag)
+
+
+def _core_tag(value: str, old: str) -> str:
+    """The YAML 1.2 tag of a plain scalar; AMBIGUOUS where YAML 1.1 (`old`) reads it otherwise."""
+    core = next((tag for tag, pattern in _CORE if pattern.match(value)), STR)
+    if core == INT and _LEADING_ZERO.match(value):
+        return AMBIGUOUS  # 1.1: octal (012 is 10); 1.2: decimal (012 is 12)
+    if core == STR and old in (BOOL, INT, FLOAT):
+        return AMBIGUOUS
+    if core == STR and old in (TIMESTAMP, MERGE):
+        return old  # dates stay text for the models to parse; '<<' merges as before
+    return core
 
 
 def check_collection_tag(event: Any, expected: str) -> None:
@@ -58,9 +91,11 @@ def scalar_value(loader: Any, event: Any, tag: str) -> Any:
         return value
     if tag == NULL and value in _NULLS:
         return None
-    if tag == BOOL and value.lower() in SafeConstructor.bool_values:
-        return SafeConstructor.bool_values[value.lower()]
-    if tag in _NUMBERS:
+    if tag == BOOL and value.lower() in _BOOLS:
+        return _BOOLS[value.lower()]
+    if tag == AMBIGUOUS:
+        return value  # what YAML 1.2 reads; the tree builder records the ambiguity
+    if tag in (INT, FLOAT):
         if len(value) > MAX_NUMBER_LENGTH:
             raise ScalarProblem(
                 f"number is {len(value):,} characters long, over the limit of "
@@ -68,7 +103,7 @@ def scalar_value(loader: Any, event: Any, tag: str) -> Any:
                 "quote it if it is text",
             )
         try:
-            return _NUMBERS[tag](loader, yaml.ScalarNode(tag, value))
+            return _number(tag, value)
         except (ValueError, OverflowError):
             raise ScalarProblem(
                 f"cannot read {value[:40]!r} as a number", "quote it if it is text"
@@ -79,3 +114,30 @@ def scalar_value(loader: Any, event: Any, tag: str) -> Any:
             "remove the tag, or quote the value if it is text",
         )
     raise ScalarProblem(f"tag {tag.replace(TAG, '!!')!r} is not allowed", _PLAIN_DATA)
+
+
+def _number(tag: str, value: str) -> int | float:
+    """A YAML 1.2 core number; an explicit !!int or !!float tag may also hold 1.1 forms."""
+    if tag == INT:
+        if value[:2] in ("0o", "0x"):
+            return int(value[2:], 8 if value[1] == "o" else 16)
+        return int(value, 10)
+    lowered = value.lower()
+    if lowered in (".inf", "+.inf", "-.inf", ".nan"):
+        return float(lowered.replace(".", ""))
+    return float(value)
+
+
+def ambiguity(value: str) -> tuple[str, str]:
+    """What is wrong with a plain scalar YAML 1.1 and 1.2 read differently, and the fix."""
+    shown = value if len(value) <= 40 else f"{value[:39]}…"
+    if value.lower() in SafeConstructor.bool_values:
+        return (
+            f"'{shown}' is true or false to some YAML readers and text to others",
+            "write true or false; put it in quotes if it is text",
+        )
+    return (
+        f"'{shown}' is a number to some YAML readers and text to others",
+        "write numbers in plain digits (1000, not 1_000, 010 or 1:30); "
+        "put it in quotes if it is text",
+    )

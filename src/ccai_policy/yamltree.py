@@ -15,7 +15,16 @@ from yaml.events import (
 )
 
 from .errors import LoadError, Location
-from .yamlscalars import MERGE, STR, ScalarProblem, check_collection_tag, resolve, scalar_value
+from .yamlscalars import (
+    AMBIGUOUS,
+    MERGE,
+    STR,
+    ScalarProblem,
+    ambiguity,
+    check_collection_tag,
+    resolve,
+    scalar_value,
+)
 
 MAX_DEPTH = 64
 #: Aliases may add this many nodes, or ALIAS_AMPLIFICATION times the nodes written, if more.
@@ -72,6 +81,9 @@ class TreeBuilder:
         self.positions: dict[str, tuple[int, int]] = {}
         self.order: list[str] = []  # pointers in the order their positions were recorded
         self.scalar_starts: dict[str, tuple[int, int, str]] = {}
+        #: Plain scalars YAML 1.1 and 1.2 read differently (yes, 010): kept as the text YAML 1.2
+        #: reads, with the message and hint that validation reports beside its own problems.
+        self.ambiguous: dict[str, tuple[str, str]] = {}
         self.anchors: dict[str, tuple[JSON, str, int, int]] = {}  # value, pointer, span
         self.open_anchors: set[str] = set()
         self.events = 0
@@ -205,7 +217,10 @@ class TreeBuilder:
             mark = event.start_mark
             self.scalar_starts[pointer] = (mark.line + 1, mark.column + 1, event.style or "")
         try:
-            result = scalar_value(self.loader, event, resolve(self.loader, event))
+            tag = resolve(self.loader, event)
+            if tag == AMBIGUOUS:
+                self.ambiguous[pointer] = ambiguity(event.value)
+            result = scalar_value(self.loader, event, tag)
         except ScalarProblem as exc:
             raise self._error(exc.message, event.start_mark, exc.hint) from None
         if event.anchor:

@@ -46,7 +46,8 @@ def test_fixture_is_valid_and_has_what_code_scanning_reads(night_ferry: Result) 
     assert_valid(log)
     driver = log["runs"][0]["tool"]["driver"]
     assert (driver["name"], driver["version"]) == ("ccai-policy", night_ferry.tool_version)
-    assert driver["informationUri"].startswith("https://")
+    # The project has no published home page, so the log names none (SARIF makes it optional).
+    assert "informationUri" not in driver
     rule = driver["rules"][1]
     assert rule["id"] == "CONSENT-REPLICA-001"
     assert rule["name"] == "EveryDigitalReplicaHasThePerformersOwnUnrevokedConsent"

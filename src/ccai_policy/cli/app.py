@@ -2,12 +2,30 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from .. import __version__
+from .signals import run_interruptible
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """The group, with Ctrl-C and SIGTERM ending a run with exit 130 and 143 (see signals)."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        if kwargs.get("standalone_mode", True) is False:
+            return super().main(*args, **kwargs)
+        kwargs["standalone_mode"] = False  # so that an interrupt reaches us, not click's Abort
+        try:
+            code = run_interruptible(lambda: super(_Commands, self).main(*args, **kwargs))
+        except click.ClickException as exc:
+            exc.show()
+            raise SystemExit(exc.exit_code) from None
+        raise SystemExit(code if isinstance(code, int) else 0)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="ccai-policy")
 @click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
 @click.pass_context

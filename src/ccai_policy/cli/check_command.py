@@ -26,6 +26,7 @@ from .common import (
     say,
     write_atomic,
 )
+from .options import MAX_FILE_BYTES, TIMEOUT_RANGE, finite, memory_limit_bytes
 
 
 @main.command()
@@ -78,7 +79,7 @@ from .common import (
 )
 @click.option(
     "--max-file-size",
-    type=click.IntRange(min=1),
+    type=click.IntRange(min=1, max=MAX_FILE_BYTES),
     default=10 * 1024 * 1024,
     show_default=True,
     help="Largest declaration file accepted, in bytes.",
@@ -93,17 +94,19 @@ from .common import (
 )
 @click.option(
     "--timeout",
-    type=click.FloatRange(min=0.1),
+    type=TIMEOUT_RANGE,
+    callback=finite,
     default=10.0,
     show_default=True,
     help="Seconds one declaration may take to evaluate.",
 )
 @click.option(
     "--memory-limit",
-    type=click.IntRange(min=64),
+    type=click.IntRange(min=64, max=2**40),
     default=4096,
     show_default=True,
-    help="Address space one worker may use, in MiB.",
+    help="Address space one worker may use, in MiB (the default yields to a lower hard limit "
+    "already set on the system).",
 )
 @click.option(
     "--evidence-root",
@@ -187,15 +190,17 @@ def check(
         from ..baseline import load_baseline
 
         baseline = load_baseline(baseline_file)
+    memory_bytes = memory_limit_bytes(click.get_current_context(), memory_limit)
     result = check_paths(
         paths,
         ruleset,
         as_of=today,
         fail_on=fail_on,  # type: ignore[arg-type]
         max_bytes=max_file_size,
-        jobs=0 if debug else jobs,
-        limits=Limits(seconds=timeout, memory_bytes=memory_limit * 1024 * 1024),
+        jobs=jobs,  # --debug keeps the limits; only --jobs 0 evaluates without them
+        limits=Limits(seconds=timeout, memory_bytes=memory_bytes),
         progress=None if quiet else Progress(),
+        contain_errors=not debug,
         evidence=EvidenceOptions(roots=evidence_roots, verify=verify_evidence),
     )
     if verify_credentials:

@@ -16,7 +16,6 @@ from .overview import blocking
 SCHEMA = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 )
-INFORMATION_URI = "https://pypi.org/project/ccai-policy/"
 #: The SARIF level of a finding that does not block the run, by severity; blocking is `error`.
 ADVISORY_LEVELS = {
     "critical": "warning",
@@ -187,7 +186,6 @@ def sarif_log(result: Result) -> dict[str, Any]:
                 "fullName": f"{result.tool} {result.tool_version}: {FULL_NAME}",
                 "version": result.tool_version,
                 "semanticVersion": result.tool_version,
-                "informationUri": INFORMATION_URI,
                 "rules": [_rule(rule, result.fail_on) for rule in result.rules],
             }
         },

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Literal
 
 from pydantic import AnyUrl, BaseModel, ConfigDict, Field, StringConstraints
+
+from .calendar import Date, Timestamp
 
 Id = Annotated[
     str,
@@ -93,7 +94,7 @@ NoticeKind = Literal[
 class Strict(BaseModel):
     """Base of every declaration model: unknown keys are errors, NaN and infinity too."""
 
-    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, frozen=True)
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, frozen=True, strict=True)
 
 
 class Production(Strict):
@@ -111,7 +112,7 @@ class Production(Strict):
     agreements: list[Agreement] = Field(
         default_factory=list, description="Collective bargaining agreements in force."
     )
-    release_date: dt.date | None = Field(default=None, description="First public release.")
+    release_date: Date | None = Field(default=None, description="First public release.")
     is_advertisement: bool = Field(default=False, description="Whether it advertises something.")
     contact: str | None = Field(default=None, description="Who answers questions about it.")
 
@@ -133,7 +134,7 @@ class Person(Strict):
     roles: list[Role] = Field(min_length=1, description="What the person does on the production.")
     union: str | None = Field(default=None, description="Union membership, e.g. SAG-AFTRA.")
     minor: bool = Field(default=False, description="Under 18 when the work is done.")
-    deceased_on: dt.date | None = Field(default=None, description="Date of death, if deceased.")
+    deceased_on: Date | None = Field(default=None, description="Date of death, if deceased.")
     representation: Representation = Field(default_factory=Representation)
     rights_holder: str | None = Field(
         default=None, description="For a deceased person: who holds their rights of publicity."
@@ -187,12 +188,12 @@ class Tool(Strict):
 
 
 class Scan(Strict):
-    notified_at: dt.datetime | None = Field(
+    notified_at: Timestamp | None = Field(
         default=None, description="When the performer was told of the scan session."
     )
-    starts_at: dt.datetime = Field(description="When the scan session starts.")
+    starts_at: Timestamp = Field(description="When the scan session starts.")
     business_reason: str | None = Field(default=None, description="Why the scan is needed.")
-    engaged_at: dt.datetime | None = Field(
+    engaged_at: Timestamp | None = Field(
         default=None,
         description="When the performer was engaged, if less than 48 hours before the session "
         "(notice is then due at engagement).",
@@ -230,7 +231,7 @@ class Use(Strict):
     digital_source_type: DigitalSourceType | None = Field(
         default=None, description="IPTC digital source type of the outputs."
     )
-    first_used_on: dt.date | None = Field(default=None, description="Date of first use.")
+    first_used_on: Date | None = Field(default=None, description="Date of first use.")
     scan: Scan | None = None
     initiated_by: Literal["company", "writer", "performer", "vendor"] | None = Field(
         default=None, description="Who chose to use AI here."
@@ -241,7 +242,7 @@ class Use(Strict):
     creative: bool = Field(
         default=False, description="Touches creative elements (DGA consultation applies)."
     )
-    recorded_on: dt.date | None = Field(
+    recorded_on: Date | None = Field(
         default=None,
         description="When the performance the use draws on was recorded (fixed); "
         "California Labor Code 927 covers performances fixed from 1 January 2025.",
@@ -312,10 +313,10 @@ class Consent(Strict):
         default=False, description="Signed as a separate writing, not buried in boilerplate."
     )
     clear_and_conspicuous: bool = Field(default=False)
-    notice_given_at: dt.datetime | None = None
-    signed_on: dt.date = Field(description="Date it was signed.")
-    term_ends: dt.date | None = Field(default=None, description="When the licence ends.")
-    revoked_on: dt.date | None = None
+    notice_given_at: Timestamp | None = None
+    signed_on: Date = Field(description="Date it was signed.")
+    term_ends: Date | None = Field(default=None, description="When the licence ends.")
+    revoked_on: Date | None = None
     training_permission: Permission | None = Field(
         default=None, description="Whether the material may train AI models."
     )
@@ -343,7 +344,7 @@ class Compensation(Strict):
     basis: PayBasis
     amount: Money | None = None
     scale_multiple: float | None = Field(default=None, ge=0)
-    paid_on: dt.date | None = None
+    paid_on: Date | None = None
     notes: str | None = None
 
 
@@ -353,7 +354,7 @@ class Notice(Strict):
     kind: NoticeKind
     uses: list[str] = Field(default_factory=list, description="Ids of the uses it is about.")
     person: str | None = Field(default=None, description="The person consulted, if one.")
-    sent_at: dt.datetime
+    sent_at: Timestamp
     opportunity_to_bargain: bool = False
 
 
@@ -413,6 +414,7 @@ class Declaration(Strict):
         extra="forbid",
         allow_inf_nan=False,
         frozen=True,
+        strict=True,
         populate_by_name=True,
         json_schema_extra={"title": "ccai-policy declaration"},
     )

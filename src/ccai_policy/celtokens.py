@@ -1,0 +1,122 @@
+"""CEL's lexical grammar, enough to see the structure of an expression: where strings, comments
+and calls are. The load-time limits (comprehension nesting, the names macros bind) read tokens,
+so that no string form (raw, triple-quoted, bytes), comment or spacing can hide a macro call.
+
+The forms follow the CEL language definition (cel-spec, "Syntax"): string literals with an
+optional r/R (raw: a backslash is an ordinary character) and b/B prefix, in either order, quoted
+with ', ", ''' or \"\"\"; `//` comments to the end of the line; whitespace between any two tokens.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+MACROS = frozenset({"all", "exists", "exists_one", "map", "filter"})
+_PREFIX = re.compile(r"(?:[rR][bB]?|[bB][rR]?)?(?='''|\"\"\"|'|\")")
+_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_NUMBER = re.compile(r"0[xX][0-9a-fA-F]+[uU]?|[0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?[uU]?")
+_SPACE = " \t\n\r\f"
+
+
+class TokenError(ValueError):
+    """The text is not CEL: an unterminated string, say. Carries the offset."""
+
+    def __init__(self, message: str, offset: int) -> None:
+        super().__init__(message)
+        self.offset = offset
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: str  # "string", "number", "ident" or "punct"
+    text: str
+    offset: int
+
+
+def tokens(source: str) -> list[Token]:
+    """The tokens of an expression, without whitespace and comments."""
+    out: list[Token] = []
+    i, end = 0, len(source)
+    while i < end:
+        ch = source[i]
+        if ch in _SPACE:
+            i += 1
+        elif source.startswith("//", i):
+            newline = source.find("\n", i)
+            i = end if newline < 0 else newline + 1
+        elif (prefix := _PREFIX.match(source, i)) is not None:
+            close = _string_end(source, prefix.end(), "r" in prefix.group().lower())
+            out.append(Token("string", source[i:close], i))
+            i = close
+        elif (ident := _IDENT.match(source, i)) is not None:
+            out.append(Token("ident", ident.group(), i))
+            i = ident.end()
+        elif (number := _NUMBER.match(source, i)) is not None and number.end() > i:
+            out.append(Token("number", number.group(), i))
+            i = number.end()
+        else:
+            out.append(Token("punct", ch, i))
+            i += 1
+    return out
+
+
+def _string_end(source: str, start: int, raw: bool) -> int:
+    """Where the string literal whose quote begins at `start` ends (just past its last quote)."""
+    quote = (
+        source[start : start + 3] if source[start : start + 3] in ("'''", '"""') else source[start]
+    )
+    i = start + len(quote)
+    while i < len(source):
+        if source.startswith(quote, i):
+            return i + len(quote)
+        ch = source[i]
+        if len(quote) == 1 and ch in "\r\n":
+            break
+        i += 2 if ch == "\\" and not raw else 1
+    raise TokenError("a string literal is not closed", start)
+
+
+def _macro_at(toks: list[Token], i: int) -> bool:
+    """Whether `.NAME(` starts at toks[i], NAME being a comprehension macro."""
+    return (
+        i + 2 < len(toks)
+        and toks[i].text == "."
+        and toks[i + 1].kind == "ident"
+        and toks[i + 1].text in MACROS
+        and toks[i + 2].text == "("
+    )
+
+
+def comprehension_nesting(source: str) -> int:
+    """How deeply comprehension macros nest (0 for none)."""
+    toks = tokens(source)
+    open_at: list[int] = []  # the paren depth each open macro call started at
+    depth = deepest = 0
+    i = 0
+    while i < len(toks):
+        if _macro_at(toks, i):
+            depth += 1
+            open_at.append(depth)
+            deepest = max(deepest, len(open_at))
+            i += 3
+            continue
+        text = toks[i].text if toks[i].kind == "punct" else ""
+        if text == "(":
+            depth += 1
+        elif text == ")":
+            if open_at and open_at[-1] == depth:
+                open_at.pop()
+            depth -= 1
+        i += 1
+    return deepest
+
+
+def bound_names(source: str) -> set[str]:
+    """The names comprehension macros bind: `p` in `people.all(p, ...)`."""
+    toks = tokens(source)
+    return {
+        toks[i + 3].text
+        for i in range(len(toks) - 4)
+        if _macro_at(toks, i) and toks[i + 3].kind == "ident" and toks[i + 4].text == ","
+    }

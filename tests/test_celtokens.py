@@ -1,0 +1,79 @@
+"""The CEL tokenizer behind the load-time limits, against the string forms of CEL's grammar.
+
+Every expression here is first compiled by the CEL library itself, so each case is valid CEL and
+the count is about what the library would run, not about what a hand lexer guesses.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from ccai_policy.celtokens import TokenError, bound_names, comprehension_nesting, tokens
+from ccai_policy.expressions import _cel
+
+FOUR = "[1].all(a, [1].all(b, [1].all(c, [1].all(d, true))))"
+
+
+@pytest.mark.parametrize(
+    ("source", "nesting"),
+    [
+        ("true", 0),
+        ("[1].all(a, a > 0)", 1),
+        (FOUR, 4),
+        # A raw string's backslash escapes nothing: r'\' is a whole string, the macros count.
+        (r"r'\' == '' || " + FOUR, 4),
+        (r'R"\" == "" || ' + FOUR, 4),
+        (r"br'\' == b'' || " + FOUR, 4),
+        # Triple-quoted strings may hold quotes, and a macro call inside one is text.
+        ("'''it's \"quoted\"''' == '' || " + FOUR, 4),
+        ('"""a " and \' """ == "" || ' + FOUR, 4),
+        ("'[1].all(a, [1].all(b, [1].all(c, [1].all(d, true))))' == ''", 0),
+        # Escapes in ordinary strings.
+        (r"'it\'s' == '' || " + FOUR, 4),
+        (r'"\\" == "" || ' + FOUR, 4),
+        # A comment may hold a quote; what follows on the next line still counts.
+        ("// it's a comment\n" + FOUR, 4),
+        # Whitespace between the receiver, the dot, the macro and its parenthesis.
+        ("[1] . all (a, [1]. all(b, [1] .all (c, [1].all\n(d, true))))", 4),
+        # Siblings are not nested.
+        ("[1].all(a, true) && [1].exists(b, true) && [1].map(c, c).size() > 0", 1),
+        ("[1].filter(a, [1].exists_one(b, b == a)).size() > 0", 2),
+    ],
+)
+def test_nesting_is_counted_on_tokens(source: str, nesting: int) -> None:
+    _cel().compile(source)  # valid CEL, or the case itself is wrong
+    assert comprehension_nesting(source) == nesting
+
+
+def test_bound_names_read_tokens_not_spacing() -> None:
+    source = "people . all ( p , p.id != '' ) && uses.exists(u, u.id in ['x'])"
+    _cel().compile(source)
+    assert bound_names(source) == {"p", "u"}
+
+
+@pytest.mark.parametrize(
+    "source", ["'open", '"open', "'''open", "r'a\nb'", '"a\nb"'], ids=["'", '"', "'''", "r'", "\\n"]
+)
+def test_an_unclosed_string_is_refused(source: str) -> None:
+    with pytest.raises(TokenError):
+        tokens(source)
+    with pytest.raises(ValueError):
+        _cel().compile(source)
+
+
+def test_numbers_and_identifiers() -> None:
+    assert [t.text for t in tokens("a.b1 + 0x1Fu - 1.5e-3 >= size(x)")] == [
+        "a",
+        ".",
+        "b1",
+        "+",
+        "0x1Fu",
+        "-",
+        "1.5e-3",
+        ">",
+        "=",
+        "size",
+        "(",
+        "x",
+        ")",
+    ]
