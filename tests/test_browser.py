@@ -175,6 +175,7 @@ def test_verdict_and_people_come_first_and_the_fingerprint_last(
     )
     assert body.index("SHA-256") > body.index("What was evaluated")
     assert png_size(shot)[0] == width
+    assert report.dom["scrollWidth"] <= width, "nothing runs off the side of the screen"
 
 
 @pytest.mark.skipif(
