@@ -186,8 +186,8 @@ def test_a_message_that_cannot_be_written_is_a_lint_error_and_an_error_finding(
     assert checked.exit_code == 1, "the item failed: an error finding fails closed"
     assert "<cannot evaluate" not in checked.output and "&lt;cannot evaluate" not in checked.output
     assert (
-        "u-voice fails the rule “Every use that touches a person pays them”; "
-        "its message cannot be written: {{ use.nme }} gave " in checked.output
+        "cannot write the message for u-voice, which fails the rule “Every use that touches a "
+        "person pays them”: {{ use.nme }} gave " in checked.output
     )
     assert "Error: TEST-PAY-001" in checked.output
 

@@ -218,9 +218,11 @@ class _Evaluation:
             message = self.message(compiled, index)
         except MessageError as exc:  # fail closed, in the rule's own words, never raw template
             title = compiled.loaded.rule.title
+            source = " ".join(exc.source.split())
+            reason = " ".join(exc.reason.split())
             message = (
-                f"{subject_id or pointer} fails the rule “{title}”; {MESSAGE_ERROR}: "
-                f"{{{{ {exc.source} }}}} gave {exc.reason}"
+                f"{MESSAGE_ERROR} {subject_id or pointer}, which fails the rule “{title}”: "
+                f"{{{{ {source} }}}} gave {reason}"
             )
             self.finding(compiled, "error", message, pointer, subject_id)
             return
@@ -285,7 +287,7 @@ class MessageError(Exception):
 
 
 #: What an error finding says when a rule's message cannot be written; `rules lint` looks for it.
-MESSAGE_ERROR = "its message cannot be written"
+MESSAGE_ERROR = "cannot write the message for"
 #: Each section in plain words, for reasons a reader sees.
 SECTION_NOUNS = {
     "uses": "AI uses",

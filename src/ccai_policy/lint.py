@@ -31,7 +31,7 @@ def _message_problems(loaded: LoadedRule, root: Path) -> list[CcaiError]:
             continue
         outcome = run_case(loaded, case, root)
         if MESSAGE_ERROR in outcome.detail:
-            written = outcome.detail.split(MESSAGE_ERROR + ": ", 1)[1].split("\n", 1)[0]
+            written = outcome.detail.split("”: ", 1)[-1].split("\n", 1)[0]
             return [
                 RuleError(
                     f"{loaded.rule.id}: the message cannot be written for test {case.name!r}: "
