@@ -6,6 +6,10 @@ STAMP := $(VENV)/.installed
 
 .PHONY: demo test lint bench schemas clean
 
+# The bundled catalog's mutation score (`rules test --mutate`) may not fall below this. Measured
+# 453/669 = 67.7% when mutation testing came in; raise it as rules gain test cases.
+MUTATION_FLOOR ?= 65
+
 # The environment is the lock, exactly: every package pinned with its hashes, installed without
 # resolving anything (so a fresh machine gets what CI tested), then this checkout on top.
 LOCK := requirements-dev.lock
@@ -42,7 +46,7 @@ demo: $(STAMP)
 
 test: $(STAMP) lint
 	$(BIN)/ccai-policy rules lint
-	$(BIN)/ccai-policy rules test --require-tests
+	$(BIN)/ccai-policy rules test --require-tests --mutate --min-score $(MUTATION_FLOOR)
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)

@@ -110,7 +110,7 @@ def test_unknown_policy_id_lists_bundled(run_cli: Callable[..., Result]) -> None
 
 
 def test_policies_show_prints_effective_severities(run_cli: Callable[..., Result]) -> None:
-    result = run_cli("policies", "show", str(STRICT), "--rules", str(RULES))
+    result = run_cli("policies", "show", str(STRICT), "--no-bundled-rules", "--rules", str(RULES))
     assert result.exit_code == 0
     lines = result.output.splitlines()
     assert lines[0] == "strict 2.0: A stricter in-house policy extending the test policy"

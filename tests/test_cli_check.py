@@ -266,7 +266,13 @@ def test_a_rule_whose_cel_does_not_compile(
 ) -> None:
     path, line, _ = broken_cel(tmp_path)
     result = check(
-        run_cli, COMPLIANT, "--rules", str(path.parent), "--policy", str(one_rule_policy)
+        run_cli,
+        COMPLIANT,
+        "--no-bundled-rules",
+        "--rules",
+        str(path.parent),
+        "--policy",
+        str(one_rule_policy),
     )
     assert result.exit_code == 2
     assert re.search(
@@ -284,7 +290,13 @@ def test_a_cel_error_in_a_block_scalar_points_at_its_column(
 ) -> None:
     path, line, column = broken_cel(tmp_path)
     result = check(
-        run_cli, COMPLIANT, "--rules", str(path.parent), "--policy", str(one_rule_policy)
+        run_cli,
+        COMPLIANT,
+        "--no-bundled-rules",
+        "--rules",
+        str(path.parent),
+        "--policy",
+        str(one_rule_policy),
     )
     assert f"{path}:{line}:{column}: error: " in result.stderr
 
@@ -294,7 +306,13 @@ def test_a_rule_with_an_unknown_key(run_cli: Run, tmp_path: Path, one_rule_polic
         tmp_path / "rules", "severity: critical\n", "severty: critical\n"
     )
     result = check(
-        run_cli, COMPLIANT, "--rules", str(path.parent), "--policy", str(one_rule_policy)
+        run_cli,
+        COMPLIANT,
+        "--no-bundled-rules",
+        "--rules",
+        str(path.parent),
+        "--policy",
+        str(one_rule_policy),
     )
     assert result.exit_code == 2
     assert (

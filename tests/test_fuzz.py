@@ -170,7 +170,7 @@ def test_the_corruptions_reach_each_kind_of_problem(workdir: Path) -> None:
     seen: set[str] = set()
 
     @settings(
-        max_examples=50,
+        max_examples=200,
         deadline=None,
         suppress_health_check=list(HealthCheck),
         derandomize=True,

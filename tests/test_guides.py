@@ -159,6 +159,7 @@ def test_the_guide_reader_finds_commands_files_and_outputs() -> None:
     found = steps(guide_text("policy-authors.md"))
     assert [s.target for s in found if s.kind == "file"] == [
         "my-policy/rules/ACME-TODO-001.yaml",
+        "my-policy/drafts/ACME-TODO-002.yaml",
         "my-policy/policies/acme.yaml",
     ]
     last_check = [s for s in found if s.kind == "run" and s.text.startswith("ccai-policy check")]

@@ -453,6 +453,7 @@ def test_a_directory_of_10_000_declarations(run_cli: Run, workdir: Path) -> None
             "slate",
             "--jobs",
             "2",
+            "--no-bundled-rules",
             "--rules",
             str(RULES),
             "--policy",

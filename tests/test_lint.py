@@ -55,7 +55,42 @@ CASES = [
         "TEST-PAY-001.yaml",
         "assert: use.id in compensation_by_use",
         "assert: use.id in compensations_by_use",
-        "error: TEST-PAY-001: 'assert' uses unknown name 'compensations_by_use'",
+        "TEST-PAY-001.yaml:12:19: error: TEST-PAY-001: 'assert' uses unknown name "
+        "'compensations_by_use'\n  hint: did you mean 'compensation_by_use'?\n",
+    ),
+    (
+        "TEST-PAY-001.yaml",
+        "assert: use.id in compensation_by_use",
+        "assert: use.id in compensation_by_use && use.categroy != ''",
+        "TEST-PAY-001.yaml:12:46: error: TEST-PAY-001: 'assert' reads unknown field 'categroy' "
+        "of use\n  hint: did you mean 'category'?\n",
+    ),
+    (
+        "TEST-PAY-001.yaml",
+        'message: "{{use.id}} pays',
+        'message: "{{use.descripton}} pays',
+        "TEST-PAY-001.yaml:13:17: error: TEST-PAY-001: 'message' reads unknown field "
+        "'descripton' of use\n  hint: did you mean 'description'?\n",
+    ),
+    (
+        "TEST-PAY-001.yaml",
+        "assert: use.id in compensation_by_use",
+        "assert: use.id in compensation_by_use && use.first_used_on < '2026-01-01'",
+        "TEST-PAY-001.yaml:12:60: error: TEST-PAY-001: 'assert' has a type mismatch: '<' cannot "
+        "combine timestamp with string",
+    ),
+    (
+        "TEST-PAY-001.yaml",
+        "assert: use.id in compensation_by_use",
+        "assert: use.id in compensation_by_use && use.subjects == 'p-ana'",
+        "'assert' has a type mismatch: '==' cannot combine list(string) with string",
+    ),
+    (
+        "TEST-PAY-001.yaml",
+        "assert: use.id in compensation_by_use",
+        "assert: use.id in compensation_by_use\nat: scan.start_at",
+        "TEST-PAY-001.yaml:13:10: error: TEST-PAY-001: 'at' names unknown field 'start_at' of "
+        "scan\n  hint: did you mean 'starts_at'?\n",
     ),
     (
         "TEST-PAY-001.yaml",
@@ -114,6 +149,11 @@ CASES = [
     ids=[
         "syntax",
         "unknown-name",
+        "unknown-field",
+        "unknown-field-in-message",
+        "timestamp-against-string",
+        "list-against-scalar",
+        "unknown-field-in-at",
         "undeclared-param",
         "deep-nesting",
         "function-not-allowed",
@@ -151,6 +191,7 @@ def test_check_refuses_a_broken_rule_set(run_cli: Callable[..., Result], workspa
     result = run_cli(
         "check",
         str(workspace / "decl.yaml"),
+        "--no-bundled-rules",
         "--rules",
         str(workspace / "rules"),
         "--policy",

@@ -43,7 +43,7 @@ def no_rules(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
     (directory / "rules").mkdir()
     policy = directory / "policy.yaml"
     policy.write_text('id: none\nversion: "1"\ntitle: no rules\nrules: {include: []}\n')
-    return ["--rules", str(directory / "rules"), "--policy", str(policy)]
+    return ["--no-bundled-rules", "--rules", str(directory / "rules"), "--policy", str(policy)]
 
 
 def test_the_suite_is_complete() -> None:

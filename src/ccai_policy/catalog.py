@@ -60,40 +60,99 @@ def load_rule_file(path: Path) -> LoadedRule:
     return LoadedRule(validate_model(Rule, document, what="rule"), document)
 
 
+def duplicate_id(loaded: LoadedRule, previous: LoadedRule) -> RuleError:
+    """A rule whose id another rule file already has: the error names both files."""
+    return RuleError(
+        f"duplicate rule id {loaded.rule.id!r}: also defined in {previous.document.locate('/id')}",
+        loaded.document.locate("/id"),
+        "give every rule its own id; a folder added with --rules cannot redefine a bundled "
+        "rule (rename yours, or leave the bundled rules out with --no-bundled-rules)",
+    )
+
+
 def load_rules(directory: Path) -> list[LoadedRule]:
     """Every rule below a directory; all problems of all files raised together."""
+    return load_catalog(RuleSources((directory,), bundled=False))
+
+
+@dataclass(frozen=True)
+class RuleSources:
+    """Where rules come from: the bundled catalog (unless left out) and each folder added."""
+
+    folders: tuple[Path, ...] = ()
+    bundled: bool = True
+
+    def directories(self) -> list[Path]:
+        """Each folder once, the bundled catalog first, in the order given."""
+        found = [data_dir("rules")] if self.bundled else []
+        found += self.folders
+        unique: dict[str, Path] = {}
+        for folder in found:
+            unique.setdefault(os.path.abspath(folder), folder)
+        return list(unique.values())
+
+    def adding(self, folders: list[Path]) -> RuleSources:
+        return RuleSources((*self.folders, *folders), self.bundled)
+
+    def without(self, folder: Path) -> RuleSources:
+        """These sources less one folder (the bundled catalog too, when that is the one)."""
+        target = os.path.abspath(folder)
+        kept = tuple(f for f in self.folders if os.path.abspath(f) != target)
+        bundled = self.bundled and os.path.abspath(data_dir("rules")) != target
+        return RuleSources(kept, bundled)
+
+
+def load_rule_folder(directory: Path) -> tuple[list[LoadedRule], list[CcaiError]]:
+    """The rules of one folder and the problems of its broken files, in file order."""
     if not directory.is_dir():
-        raise UsageProblem(f"rules directory {display_path(directory)} does not exist")
+        problem = UsageProblem(
+            f"rules directory {display_path(directory)} does not exist",
+            hint="give --rules a folder of rule files",
+        )
+        return [], [problem]
     rules: list[LoadedRule] = []
     problems: list[CcaiError] = []
-    seen: dict[str, LoadedRule] = {}
     for path in yaml_files(directory):
         if not is_rule_file(path):
             continue
         try:
-            loaded = load_rule_file(path)
+            rules.append(load_rule_file(path))
         except ValidationErrors as exc:
             problems.extend(exc.problems)
-            continue
         except CcaiError as exc:
             problems.append(exc)
-            continue
-        previous = seen.get(loaded.rule.id)
-        if previous is not None:
-            problems.append(
-                RuleError(
-                    f"duplicate rule id {loaded.rule.id!r} "
-                    f"(also in {previous.document.locate('/id')})",
-                    loaded.document.locate("/id"),
-                    "give every rule its own id",
-                )
-            )
-            continue
-        seen[loaded.rule.id] = loaded
-        rules.append(loaded)
+    return rules, problems
+
+
+def merge_rules(
+    groups: list[list[LoadedRule]], seen: dict[str, LoadedRule] | None = None
+) -> tuple[dict[str, LoadedRule], list[CcaiError]]:
+    """Rules by id across sources; a second rule with an id already seen is a problem."""
+    by_id: dict[str, LoadedRule] = dict(seen or {})
+    problems: list[CcaiError] = []
+    for group in groups:
+        for loaded in group:
+            previous = by_id.get(loaded.rule.id)
+            if previous is not None:
+                problems.append(duplicate_id(loaded, previous))
+                continue
+            by_id[loaded.rule.id] = loaded
+    return by_id, problems
+
+
+def load_catalog(sources: RuleSources) -> list[LoadedRule]:
+    """Every rule of every source, ids unique across them; all problems raised together."""
+    groups: list[list[LoadedRule]] = []
+    problems: list[CcaiError] = []
+    for directory in sources.directories():
+        rules, broken = load_rule_folder(directory)
+        groups.append(rules)
+        problems.extend(broken)
+    by_id, clashes = merge_rules(groups)
+    problems.extend(clashes)
     if problems:
         raise ValidationErrors(problems)
-    return sorted(rules, key=lambda r: r.rule.id)
+    return sorted(by_id.values(), key=lambda r: r.rule.id)
 
 
 @dataclass(frozen=True)
@@ -155,11 +214,52 @@ def _find_policy(ref: str, relative_to: Path | None) -> Path:
     )
 
 
-def load_policy(ref: str, rules_dir: Path | None = None) -> ResolvedPolicy:
-    """Load a policy by bundled id or file path and resolve what it extends."""
-    all_rules = load_rules(rules_dir or data_dir("rules"))
-    by_id = {r.rule.id: r for r in all_rules}
-    return resolve_policy_file(_find_policy(ref, None), by_id)
+def as_sources(rules: RuleSources | Path | None) -> RuleSources:
+    """A folder alone means that folder's rules only (the bundled ones left out)."""
+    if rules is None:
+        return RuleSources()
+    if isinstance(rules, RuleSources):
+        return rules
+    return RuleSources((rules,), bundled=False)
+
+
+def load_policy(ref: str, rules: RuleSources | Path | None = None) -> ResolvedPolicy:
+    """Load a policy by bundled id or file path and resolve what it extends.
+
+    The rules it selects from are the sources given plus the folders the policy (and every
+    policy it extends) names in `rule_dirs`.
+    """
+    path = _find_policy(ref, None)
+    sources = as_sources(rules).adding(policy_rule_dirs(path))
+    by_id = {r.rule.id: r for r in load_catalog(sources)}
+    return resolve_policy_file(path, by_id)
+
+
+def find_policy(ref: str) -> Path:
+    """The file of a policy given as a bundled id or a path."""
+    return _find_policy(ref, None)
+
+
+def policy_rule_dirs(path: Path, stack: tuple[str, ...] = ()) -> list[Path]:
+    """The rule folders a policy file and the policies it extends name, relative to each."""
+    policy, document = _load_policy_file(path)
+    if policy.id in stack:
+        return []  # the cycle is reported, located, when the policy is resolved
+    folders = [path.parent / folder for folder in policy.rule_dirs]
+    missing = [
+        RuleError(
+            f"rule_dirs names {name!r}, which is not a folder ({display_path(folder)})",
+            document.locate(f"/rule_dirs/{index}"),
+            "rule folders are relative to the policy file",
+        )
+        for index, (name, folder) in enumerate(zip(policy.rule_dirs, folders, strict=True))
+        if not folder.is_dir()
+    ]
+    if missing:
+        raise ValidationErrors(missing)
+    for ref in policy.extends:
+        folders += policy_rule_dirs(_find_policy(ref, path), (*stack, policy.id))
+    return folders
 
 
 def resolve_policy_file(path: Path, by_id: dict[str, LoadedRule]) -> ResolvedPolicy:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from .model.config import Config
 from .model.declaration import Declaration
 from .model.policy import Policy
 from .model.result import Result
@@ -20,6 +21,7 @@ MODELS: dict[str, type[BaseModel]] = {
     "policy": Policy,
     "waivers": WaiverFile,
     "result": Result,
+    "config": Config,
 }
 BASE_URI = "https://ccai-policy.dev/schemas/"
 

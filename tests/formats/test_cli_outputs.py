@@ -24,6 +24,7 @@ RunCli = Callable[..., CliResult]
 FIXTURE_ARGS = (
     "--policy",
     str(FIXTURES / "policy.yaml"),
+    "--no-bundled-rules",
     "--rules",
     str(FIXTURES / "rules"),
     "--waivers",

@@ -25,7 +25,8 @@ TEXT = st.lists(
 ).map("".join)
 OFFSETS = st.integers(-23 * 60, 23 * 60).map(lambda minutes: dt.timedelta(minutes=minutes))
 DATES = st.dates().map(dt.date.isoformat)
-DATETIMES = st.datetimes(timezones=st.none() | st.just(dt.UTC) | st.builds(dt.timezone, OFFSETS))
+# Times always carry a zone: the models refuse a time without one (it names no instant).
+DATETIMES = st.datetimes(timezones=st.just(dt.UTC) | st.builds(dt.timezone, OFFSETS))
 URLS = st.from_regex(r"https://[a-z]{1,10}\.example/[a-z0-9/]{0,20}", fullmatch=True)
 #: Evidence files: relative paths inside the declaration's folder, or (for manifests) URLs.
 PATHS = st.from_regex(r"[a-z0-9_-]{1,12}(/[a-z0-9_-]{1,12}){0,2}\.(pdf|c2pa|wav)", fullmatch=True)

@@ -23,10 +23,14 @@ from .common import (
     handle_errors,
     parse_outputs,
     resolve_as_of,
+    rule_source_options,
     say,
     write_atomic,
 )
 from .options import MAX_FILE_BYTES, TIMEOUT_RANGE, finite, memory_limit_bytes
+
+if TYPE_CHECKING:
+    from ..catalog import RuleSources
 
 
 @main.command()
@@ -38,12 +42,7 @@ from .options import MAX_FILE_BYTES, TIMEOUT_RANGE, finite, memory_limit_bytes
     show_default=True,
     help="Bundled policy id or policy file.",
 )
-@click.option(
-    "--rules",
-    "rules_dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    help="Rules directory (default: the bundled rules).",
-)
+@rule_source_options
 @click.option(
     "--waivers",
     "waiver_files",
@@ -127,6 +126,18 @@ from .options import MAX_FILE_BYTES, TIMEOUT_RANGE, finite, memory_limit_bytes
     "declaration (needs the extra ccai-policy[c2pa]).",
 )
 @click.option(
+    "--include",
+    multiple=True,
+    metavar="GLOB",
+    help="Files a directory scan checks (default *.yaml and *.yml); repeatable.",
+)
+@click.option(
+    "--exclude",
+    multiple=True,
+    metavar="GLOB",
+    help="Files left out, by name ('*.draft.yaml') or path ('declarations/old/*'); repeatable.",
+)
+@click.option(
     "--color",
     type=click.Choice(["auto", "always", "never"]),
     default="auto",
@@ -141,7 +152,7 @@ from .options import MAX_FILE_BYTES, TIMEOUT_RANGE, finite, memory_limit_bytes
 def check(
     paths: tuple[Path, ...],
     policy_ref: str,
-    rules_dir: Path | None,
+    sources: RuleSources,
     waiver_files: tuple[Path, ...],
     baseline_file: Path | None,
     fail_on: str | None,
@@ -155,13 +166,15 @@ def check(
     evidence_roots: tuple[Path, ...],
     verify_evidence: bool,
     verify_credentials: bool,
+    include: tuple[str, ...],
+    exclude: tuple[str, ...],
     color: str,
     quiet: bool,
     debug: bool,
 ) -> None:
     """Evaluate declaration files (or directories of them) against a policy."""
     from ..catalog import load_policy
-    from ..check import EvidenceOptions, check_paths
+    from ..check import EvidenceOptions, ScanOptions, check_paths
     from ..compiler import compile_policy
     from ..formats import DIRECTORY_FORMATS, FORMATS
     from ..formats.text import render as text_report
@@ -182,7 +195,7 @@ def check(
             "--format and -o FORMAT:- both choose what goes to standard output; give one"
         )
     today = resolve_as_of(as_of)
-    policy = load_policy(policy_ref, rules_dir)
+    policy = load_policy(policy_ref, sources)
     ruleset = compile_policy(policy)
     waivers = load_waivers(waiver_files, policy)
     baseline = None
@@ -202,7 +215,10 @@ def check(
         progress=None if quiet else Progress(),
         contain_errors=not debug,
         evidence=EvidenceOptions(roots=evidence_roots, verify=verify_evidence),
+        scan=ScanOptions(include=include, exclude=exclude),
     )
+    for skipped in result.skipped:
+        click.echo(f"note: skipped {skipped.file}: {skipped.reason}", err=True)
     if verify_credentials:
         from ..credentials import verify_credentials as add_credential_findings
 

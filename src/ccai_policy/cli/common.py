@@ -12,12 +12,15 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
 from ..errors import CcaiError, ValidationErrors
 from ..formats.escaping import log_line
+
+if TYPE_CHECKING:
+    from ..catalog import RuleSources
 
 F = TypeVar("F", bound=Callable[..., Any])
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -97,6 +100,42 @@ def handle_errors(func: F) -> F:
             )
 
     return wrapper  # type: ignore[return-value]
+
+
+def rule_source_options(func: F) -> F:
+    """`--rules DIR` (repeatable) and `--no-bundled-rules`, handed on as `sources`."""
+
+    @functools.wraps(func)
+    def wrapper(
+        *args: Any, rule_folders: tuple[Path, ...], bundled_rules: bool, **kwargs: Any
+    ) -> Any:
+        return func(*args, sources=make_sources(rule_folders, bundled_rules), **kwargs)
+
+    options = [
+        click.option(
+            "--rules",
+            "rule_folders",
+            multiple=True,
+            type=click.Path(path_type=Path, file_okay=False),
+            help="A folder of rules added to the bundled catalog; repeatable.",
+        ),
+        click.option(
+            "--bundled-rules/--no-bundled-rules",
+            default=True,
+            show_default=True,
+            help="Whether the bundled rules are part of the catalog.",
+        ),
+    ]
+    decorated: Any = wrapper
+    for option in reversed(options):
+        decorated = option(decorated)
+    return decorated  # type: ignore[no-any-return]
+
+
+def make_sources(folders: tuple[Path, ...] | list[Path], bundled: bool) -> RuleSources:
+    from ..catalog import RuleSources
+
+    return RuleSources(tuple(folders), bundled)
 
 
 def resolve_as_of(value: str | None) -> dt.date:

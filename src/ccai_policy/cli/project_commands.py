@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -16,9 +17,13 @@ from .common import (
     handle_errors,
     parse_outputs,
     resolve_as_of,
+    rule_source_options,
     say,
     write_atomic,
 )
+
+if TYPE_CHECKING:
+    from ..catalog import RuleSources
 
 
 @main.command()
@@ -50,7 +55,7 @@ def init(production_type: str, path: Path | None) -> None:
 @click.argument("old", type=click.Path(path_type=Path))
 @click.argument("new", type=click.Path(path_type=Path))
 @click.option("--policy", "policy_ref", default="ccai-baseline", show_default=True)
-@click.option("--rules", "rules_dir", type=click.Path(path_type=Path, file_okay=False))
+@rule_source_options
 @click.option("--waivers", "waiver_files", multiple=True, type=click.Path(path_type=Path))
 @click.option("--fail-on", type=SEVERITY_CHOICE, help="Lowest severity a new finding fails at.")
 @click.option(
@@ -68,7 +73,7 @@ def diff_command(
     old: Path,
     new: Path,
     policy_ref: str,
-    rules_dir: Path | None,
+    sources: RuleSources,
     waiver_files: tuple[Path, ...],
     fail_on: str | None,
     fmt: str,
@@ -90,7 +95,7 @@ def diff_command(
 
     targets = parse_outputs(outputs, DIFF_FORMATS, {})
     today = resolve_as_of(as_of)
-    policy = load_policy(policy_ref, rules_dir)
+    policy = load_policy(policy_ref, sources)
     waivers = load_waivers(waiver_files, policy)
     result = diff_files(
         old,

@@ -28,6 +28,11 @@ class Policy(BaseModel):
     title: str = Field(min_length=1)
     description: str | None = None
     extends: list[str] = Field(default_factory=list, description="Policies this one builds on.")
+    rule_dirs: list[Annotated[str, StringConstraints(min_length=1)]] = Field(
+        default_factory=list,
+        description="Folders of rules this policy selects from besides the bundled catalog, "
+        "relative to this file, e.g. ['../rules'].",
+    )
     rules: RuleSelection = Field(default_factory=RuleSelection)
     severity: dict[str, Severity] = Field(default_factory=dict, description="Overrides by id.")
     params: dict[str, Any] = Field(default_factory=dict, description="Values rules read.")

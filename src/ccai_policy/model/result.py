@@ -123,6 +123,13 @@ class InputFile(_Frozen):
     sha256: str
 
 
+class SkippedFile(_Frozen):
+    """A file a scan found but did not check: another ccai-policy format, or excluded."""
+
+    file: str
+    reason: str
+
+
 class Result(_Frozen):
     """Everything one run evaluated and found; formats render it, nothing else."""
 
@@ -137,6 +144,9 @@ class Result(_Frozen):
     problems: list[Problem]
     unused_waivers: list[UnusedWaiver] = Field(default_factory=list)
     baseline: str | None = Field(default=None, description="The --baseline file, if one.")
+    skipped: list[SkippedFile] = Field(
+        default_factory=list, description="Files found but not checked, and why."
+    )
 
 
 def counts_toward_exit(finding: Finding, fail_on: Severity) -> bool:
