@@ -205,13 +205,16 @@ def test_check_refuses_a_broken_rule_set(run_cli: Callable[..., Result], workspa
 def test_a_message_that_cannot_be_written_is_a_lint_error_and_an_error_finding(
     run_cli: Callable[..., Result], workspace: Path
 ) -> None:
+    """A message part that fails only on data (the type check cannot see it): lint writes the
+    message for the rule's failing cases, and a check makes an error finding in the rule's
+    words, never `<cannot evaluate …>` in a report."""
     rule = workspace / "rules" / "TEST-PAY-001.yaml"
-    edit(rule, 'message: "{{use.id}} pays nobody', 'message: "{{use.nme}} pays nobody')
+    edit(rule, 'message: "{{use.id}} pays nobody', 'message: "{{use.subjects[5]}} pays nobody')
     result = lint(run_cli, workspace)
     assert result.exit_code == 2
     assert (
         f"{rule}:13:1: error: TEST-PAY-001: the message cannot be written for test "
-        "'unpaid voice fails': {{ use.nme }} gave "
+        "'unpaid voice fails': {{ use.subjects[5] }} gave index out of bounds: 5\n"
     ) in result.output
     assert "  hint: fix the expression inside {{ }}" in result.output
     checked = run_cli(
@@ -219,6 +222,7 @@ def test_a_message_that_cannot_be_written_is_a_lint_error_and_an_error_finding(
         str(workspace / "decl.yaml"),
         "--rules",
         str(workspace / "rules"),
+        "--no-bundled-rules",
         "--policy",
         str(workspace / "policies" / "test-policy.yaml"),
         "--format",
@@ -228,7 +232,7 @@ def test_a_message_that_cannot_be_written_is_a_lint_error_and_an_error_finding(
     assert "<cannot evaluate" not in checked.output and "&lt;cannot evaluate" not in checked.output
     assert (
         "cannot write the message for u-voice, which fails the rule “Every use that touches a "
-        "person pays them”: {{ use.nme }} gave " in checked.output
+        "person pays them”: {{ use.subjects[5] }} gave index out of bounds: 5" in checked.output
     )
     assert "Error: TEST-PAY-001" in checked.output
 
