@@ -12,7 +12,7 @@ from typing import Any
 
 from .errors import CcaiError, Location, RuleError, UsageProblem, ValidationErrors
 from .inheritance import Mandate, mandate_problems
-from .loader import Document, load_file
+from .loader import Document, load_file, printable_path
 from .model.policy import Policy
 from .model.rule import SEVERITY_RANK, Rule, Severity
 from .validation import validate_model
@@ -30,12 +30,13 @@ def data_dir(name: str) -> Path:
 
 
 def display_path(path: Path) -> str:
-    """A path as shown to users: relative to the working directory when below it."""
+    """A path as shown to users: relative to the working directory when below it, bytes that are
+    not UTF-8 as U+FFFD."""
     absolute = Path(os.path.abspath(path))  # no resolve(): a symlink loop must not raise
     try:
-        return str(absolute.relative_to(os.path.abspath(Path.cwd())))
+        return printable_path(absolute.relative_to(os.path.abspath(Path.cwd())))
     except ValueError:
-        return str(path)
+        return printable_path(path)
 
 
 @dataclass(frozen=True)

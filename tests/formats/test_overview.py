@@ -35,7 +35,10 @@ PASSING = {
     [
         ({}, "Not compliant"),
         ({**PASSING, "TRANSP-C2PA-001": {}}, "Compliant, with findings below the threshold"),
-        ({**PASSING, "TRANSP-C2PA-001": {"baselined": True}}, "Compliant, with known findings"),
+        (
+            {**PASSING, "TRANSP-C2PA-001": {"baselined": True}},
+            "Compliant, with findings below the threshold",
+        ),
         (PASSING, "Compliant with waivers"),
         ({**PASSING, "COMP-REPLICA-DAY-001": {"status": "pass"}}, "Compliant"),
         (
@@ -43,7 +46,7 @@ PASSING = {
                 **PASSING,
                 "COMP-REPLICA-DAY-001": {"status": "fail", "baselined": True},
             },
-            "Not compliant",
+            "Not compliant, no new findings",
         ),
     ],
     ids=["failing", "below-threshold", "baselined-below", "waived", "clean", "baselined"],

@@ -8,15 +8,18 @@ from typing import TYPE_CHECKING
 
 import click
 
+from ..loader import printable_path
 from .app import main
 from .common import (
+    EXIT_ERROR,
     SEVERITY_CHOICE,
     check_threshold,
-    fail,
+    emit,
     handle_errors,
     parse_outputs,
     resolve_as_of,
     rule_source_options,
+    say,
     write_atomic,
 )
 
@@ -44,9 +47,9 @@ def init(production_type: str, path: Path | None) -> None:
     from ..init import write_starter
 
     written = write_starter(path, production_type)
-    click.echo(f"wrote {written}: a starter declaration for a {production_type}")
-    click.echo("next: replace the TODO values, then run")
-    click.echo(f"  ccai-policy check {written}")
+    say(f"wrote {written}: a starter declaration for a {production_type}")
+    say("next: replace the TODO values, then run")
+    say(f"  ccai-policy check {written}")
 
 
 @main.command("diff")
@@ -91,7 +94,7 @@ def diff_command(
     from ..diffreport import DIFF_FORMATS
     from ..waivers import load_waivers
 
-    targets = [(name, file) for name, file, _ in parse_outputs(outputs, DIFF_FORMATS, {})]
+    targets = parse_outputs(outputs, DIFF_FORMATS, {})
     today = resolve_as_of(as_of)
     policy = load_policy(policy_ref, sources)
     check_threshold(policy, fail_on)
@@ -104,10 +107,17 @@ def diff_command(
         fail_on=fail_on,  # type: ignore[arg-type]
         waivers=waivers,
     )
-    for name, file in targets:
+    problems = []
+    for target in targets:
+        if target.to_stdout:
+            fmt = target.format
+            continue
         try:
-            write_atomic(file, DIFF_FORMATS[name](result))
+            write_atomic(target.path, DIFF_FORMATS[target.format](result))
         except OSError as exc:
-            fail(f"cannot write {file}: {exc.strerror or exc}", "choose a writable path")
-    click.echo(DIFF_FORMATS[fmt](result), nl=False)
-    sys.exit(exit_code(result))
+            problems.append(f"cannot write {printable_path(target.path)}: {exc.strerror or exc}")
+    code = EXIT_ERROR if problems else exit_code(result)
+    emit(DIFF_FORMATS[fmt](result), code)
+    for problem in problems:
+        say(f"error: {problem}", err=True)
+    sys.exit(code)
