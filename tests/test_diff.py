@@ -188,7 +188,8 @@ def test_a_finding_resolved_by_a_waiver_says_who_waived_it(tmp_path: Path) -> No
         (
             "{old}",
             "{tmp}/dangling.yaml",
-            "dangling.yaml:26:16: error: `uses[1].subjects[0]`: no person with id 'p-bem'",
+            "dangling.yaml:26:16: error: `uses[1].subjects[0]` names 'p-bem', but there is no "
+            "person with that id",
         ),
     ],
     ids=["directory", "missing", "dangling reference"],

@@ -157,11 +157,11 @@ def test_evidence_paths_outside_the_folder_are_refused_and_odd_ones_evaluated(
 
 
 KINDS = {
-    "unknown field": r"unknown field '",
-    "missing field": r"required field '[a-zA-Z_]+' is missing",
-    "dangling reference": r"no [a-z ]+ with id '",
-    "duplicate id": r"duplicate id '",
-    "wrong type": r"Input should be",
+    "unknown field": r"is not a field: there is no field `",
+    "missing field": r"^`[^`]+` is missing",
+    "dangling reference": r"but there is no [a-z ]+ with that id",
+    "duplicate id": r"\.id` is '.*', the id of [a-z]+\[\d+\] too",
+    "wrong type": r", but it should be ",
 }
 
 

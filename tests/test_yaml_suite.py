@@ -15,6 +15,7 @@ import pytest
 from click.testing import Result
 
 from .conftest import AS_OF, SHARED
+from .test_yamlerrors import leaks
 
 SUITE = SHARED / "testdata" / "yaml-test-suite"
 CASES = sorted(SUITE.rglob("in.yaml")) if SUITE.is_dir() else []
@@ -72,3 +73,4 @@ def test_case_exits_cleanly(
         assert located, f"no in.yaml:line:col in:\n{result.output}"
         lines = case.read_bytes().count(b"\n") + 1
         assert 1 <= int(located.group(1)) <= lines
+        assert leaks(result.output) == [], "the parser's own sentence reached the user"

@@ -15,6 +15,7 @@ from .inheritance import Mandate, mandate_problems
 from .loader import Document, load_file, printable_path
 from .model.policy import Policy
 from .model.rule import SEVERITY_RANK, Rule, Severity
+from .spelling import did_you_mean
 from .validation import validate_model
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -216,9 +217,11 @@ def _find_policy(ref: str, relative_to: Path | None) -> Path:
     bundled = bundled_policies()
     if ref in bundled:
         return bundled[ref]
+    close = did_you_mean(ref, bundled)
     raise UsageProblem(
         f"unknown policy {ref!r}",
-        hint=f"bundled policies: {', '.join(sorted(bundled)) or 'none'}; or give a policy file",
+        hint=f"{close + ' ' if close else ''}bundled policies: "
+        f"{', '.join(sorted(bundled)) or 'none'}; or give a policy file",
     )
 
 
@@ -358,7 +361,7 @@ def _resolve(path: Path, by_id: dict[str, LoadedRule], stack: list[str]) -> Reso
                     RuleError(
                         f"{key} names unknown rule {rule_id!r}",
                         document.locate(f"/{key}"),
-                        "check the rule id",
+                        did_you_mean(rule_id, by_id) or "check the rule id",
                     )
                 )
     if problems:

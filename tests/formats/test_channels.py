@@ -85,8 +85,14 @@ def test_stderr_about_a_waiver_key(tmp_path: Path) -> None:
 def test_github_annotations(tmp_path: Path) -> None:
     result = run("check", str(declaration(tmp_path)), "--as-of", AS_OF, "--format", "github")
     assert result.exit_code == 1
-    assert_log_safe(result.stdout, commands=("::error ", "::warning ", "::notice "))
-    annotations = [line for line in result.stdout.splitlines() if line.startswith("::")]
+    # The annotations, then the verdicts as text the runner does not read as commands:
+    # between ::stop-commands::TOKEN and ::TOKEN::.
+    commands, _, rest = result.stdout.partition("::stop-commands::")
+    token, _, plain = rest.partition("\n")
+    assert plain.endswith(f"::{token}::\n")
+    assert_log_safe(commands, commands=("::error ", "::warning ", "::notice "))
+    assert_log_safe(plain.removesuffix(f"::{token}::\n"), commands=())
+    annotations = [line for line in commands.splitlines() if line.startswith("::")]
     assert all(
         re.fullmatch(
             r"::(error|warning|notice) (file=[^,:]*,(line=\d+,(col=\d+,)?)?)?title=[^:]*::.*", a

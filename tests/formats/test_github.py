@@ -36,8 +36,13 @@ def test_annotation_shape() -> None:
     )
 
 
+def annotations(text: str) -> list[str]:
+    """The workflow commands before the plain log lines."""
+    return text.split("::stop-commands::", 1)[0].splitlines()
+
+
 def test_one_annotation_per_failing_finding_by_severity(night_ferry: Result) -> None:
-    lines = github.render(night_ferry).splitlines()
+    lines = annotations(github.render(night_ferry))
     assert [line.split(" ", 1)[0] for line in lines] == ["::error", "::error", "::warning"]
     assert lines[0].startswith(
         "::error file=tests/formats/fixtures/declarations/night-ferry.yaml,line=49,col=5,"
@@ -61,7 +66,8 @@ def test_every_critical_finding_is_among_the_annotations_github_shows() -> None:
     result = run_check(
         [EXAMPLES.relative_to(ROOT) / "series-noncompliant.yaml"], fixture_policy=False
     )
-    lines = github.render(result).splitlines()
+    # The annotations and the overflow log lines; the verdicts follow behind stop-commands.
+    lines = github.render(result).split("::stop-commands::")[0].splitlines()
     errors = [line for line in lines if line.startswith("::error ")]
     assert len(errors) == github.PER_LEVEL
     shown = [e for e in errors[:9]]
@@ -90,3 +96,20 @@ def test_every_critical_finding_is_among_the_annotations_github_shows() -> None:
     assert all(": error: " in line or ": warning: " in line for line in logged[1:])
     severities = [line.split(" ", 1)[0] for line in lines if line.startswith("::")]
     assert severities == sorted(severities, key=["::error", "::warning", "::notice"].index)
+
+
+def test_the_verdicts_and_the_summary_reach_the_log_as_plain_lines(night_ferry: Result) -> None:
+    """GitHub hides workflow commands from the log; people still read what a text run says."""
+    text = github.render(night_ferry)
+    _, _, rest = text.partition("::stop-commands::")
+    token, _, body = rest.partition("\n")
+    assert token.startswith("ccai-") and body.endswith(f"::{token}::\n")
+    plain = body.removesuffix(f"::{token}::\n").splitlines()
+    assert plain == [
+        "tests/formats/fixtures/declarations/night-ferry.yaml: The Night Ferry (film, Pier Nine "
+        "Films) — NOT COMPLIANT",
+        "  5 rules: 0 passed, 3 failed, 1 waived, 1 not applicable",
+        "1 declaration checked against report-fixture 1.0 (fail on high and above): "
+        "0 compliant, 1 not compliant",
+    ]
+    assert token not in "\n".join(plain)

@@ -74,10 +74,10 @@ def test_problems_are_an_error_suite(tmp_path: Path) -> None:
     [suite] = root.iter("testsuite")
     assert suite.get("name") == "could not evaluate"
     [case] = suite.iter("testcase")
-    assert case.get("name") == f"{broken}:2:1"
+    assert case.get("name") == f"{broken}:1:7"
     [error] = case.iter("error")
     assert error.get("type") == "load"
-    assert error.get("message", "").startswith("invalid YAML: while parsing a flow sequence")
+    assert error.get("message", "").startswith("the `[` on line 1 is never closed")
 
 
 @pytest.mark.parametrize(

@@ -61,9 +61,12 @@ def test_a_known_breach_is_not_compliant_and_says_there_is_nothing_new(
 ) -> None:
     change = {**PASSING, "COMP-REPLICA-DAY-001": {"status": "fail", "baselined": True}}
     result = _with(night_ferry, change)
-    explanation = overview.verdict(result.declarations[0], result).explanation
-    assert explanation.startswith("At least one rule failed at severity high or above.")
-    assert "known finding in the baseline, so there are no new findings" in explanation
+    shown = overview.verdict(result.declarations[0], result)
+    assert (shown.key, shown.label) == ("not-compliant-known", "Not compliant, no new findings")
+    assert shown.explanation.startswith("Rules failed at severity high or above; every such ")
+    assert "in the baseline of known findings, so the check passes, but the production is not " in (
+        shown.explanation
+    )
 
 
 def test_counts_take_each_rule_once_by_its_worst_finding(night_ferry: Result) -> None:

@@ -66,6 +66,10 @@ def _build(schema: dict[str, Any]) -> st.SearchStrategy[Any]:
     if "enum" in schema:
         return st.sampled_from(schema["enum"])
     kind, low = schema.get("type"), schema.get("minimum")
+    if isinstance(kind, list):  # an optional field: `type: [string, null]`
+        return st.one_of([from_schema({**schema, "type": one}) for one in kind])
+    if kind == "null":
+        return st.none()
     if kind == "string":
         return _string(schema)
     if kind == "integer":
@@ -81,11 +85,25 @@ def _build(schema: dict[str, Any]) -> st.SearchStrategy[Any]:
         return st.lists(from_schema(schema["items"]), min_size=least, max_size=least + 3)
     if kind == "object":
         properties, required = schema.get("properties", {}), set(schema.get("required", []))
-        return st.fixed_dictionaries(
+        mappings = st.fixed_dictionaries(
             {k: from_schema(v) for k, v in properties.items() if k in required},
             optional={k: from_schema(v) for k, v in properties.items() if k not in required},
         )
+        conditions = schema.get("allOf", [])
+        return mappings.map(lambda item: _conditioned(item, conditions)) if conditions else mappings
     return st.none()
+
+
+def _conditioned(item: dict[str, Any], conditions: list[dict[str, Any]]) -> dict[str, Any]:
+    """Apply `if: {properties: {k: {const: v}}}, then: {properties: {f: {enum: [...]}}}`."""
+    for condition in conditions:
+        [(key, test)] = condition["if"]["properties"].items()
+        if item.get(key) != test["const"]:
+            continue
+        for field, allowed in condition["then"]["properties"].items():
+            if field in item and item[field] not in allowed["enum"]:
+                item[field] = allowed["enum"][0]
+    return item
 
 
 def _string(schema: dict[str, Any]) -> st.SearchStrategy[Any]:

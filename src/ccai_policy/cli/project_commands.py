@@ -44,10 +44,20 @@ def init(production_type: str, path: Path | None) -> None:
     The starter validates and evaluates; its failing findings list what to fill in.
     An existing file is never overwritten (exit 2).
     """
-    from ..init import write_starter
+    from ..fieldref import DECLARATION_REFERENCE
+    from ..init import write_schema_beside, write_starter
 
     written = write_starter(path, production_type)
     say(f"wrote {written}: a starter declaration for a {production_type}")
+    schema, fresh = write_schema_beside(written)
+    if fresh:
+        say(f"wrote {schema}: editors with a YAML language server check fields as you type")
+    else:
+        say(f"kept {schema} as it is; refresh it with: ccai-policy schema declaration > {schema}")
+    say(
+        "every field, its meaning and its allowed values: "
+        f"ccai-policy schema declaration --format markdown ({DECLARATION_REFERENCE})"
+    )
     say("next: replace the TODO values, then run")
     say(f"  ccai-policy check {written}")
 

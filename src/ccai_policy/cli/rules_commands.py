@@ -64,7 +64,14 @@ def rules_show(rule_id: str, sources: RuleSources) -> None:
             text = Path(loaded.document.path).read_text(encoding="utf-8")
             click.echo(log_text(text.splitlines()), nl=False)
             return
-    fail(f"no rule {rule_id!r}", "see 'ccai-policy rules list'")
+    ids = [loaded.rule.id for loaded in load_catalog(sources)]
+    fail(f"no rule {rule_id!r}", _rule_hint(rule_id, ids))
+
+
+def _rule_hint(rule_id: str, ids: list[str]) -> str:
+    from ..spelling import did_you_mean
+
+    return did_you_mean(rule_id, ids) or "see 'ccai-policy rules list'"
 
 
 def _rules_to_test(
@@ -316,7 +323,9 @@ def explain(rule_id: str, policy_refs: tuple[str, ...], sources: RuleSources) ->
             for ref in rule.references:
                 say(f"  - {ref.title} ({ref.confidence}) {ref.url}")
             return
-    fail(f"no rule {rule_id!r}", "see 'ccai-policy rules list'")
+    catalog = sources_catalog(sources, policy_refs).values()
+    ids = [entry.rule.id for entries in catalog for entry in entries]
+    fail(f"no rule {rule_id!r}", _rule_hint(rule_id, ids))
 
 
 @main.group()
@@ -364,8 +373,22 @@ def policies_show(policy_ref: str, sources: RuleSources) -> None:
 @click.argument(
     "name", type=click.Choice(["declaration", "rule", "policy", "waivers", "result", "config"])
 )
-def schema(name: str) -> None:
-    """Print the JSON Schema of a file format."""
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "markdown"]),
+    default="json",
+    show_default=True,
+    help="json: the JSON Schema, for editors and tools; markdown: the field reference for people.",
+)
+@handle_errors
+def schema(name: str, fmt: str) -> None:
+    """Print the JSON Schema of a file format, or its field reference in Markdown."""
+    if fmt == "markdown":
+        from ..fieldref import reference
+
+        click.echo(reference(name), nl=False)
+        return
     from ..schemas import generate
 
     click.echo(generate(name), nl=False)

@@ -8,6 +8,7 @@ annotations, a 10th that says how many more there are and where, and the rest as
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 
@@ -15,6 +16,7 @@ from ..model.result import Problem, Result, SourceLocation
 from ..model.rule import SEVERITY_RANK
 from .escaping import log_line, terminal
 from .overview import blocking, severity_order
+from .text import run_summary, summary_line, verdict_line
 
 #: Annotations GitHub shows per level and step.
 PER_LEVEL = 10
@@ -137,4 +139,17 @@ def render(result: Result) -> str:
     if overflow:
         lines.append(log_line(f"{len(overflow)} findings beyond GitHub's annotation limit:"))
         lines.extend(e.log() for e in overflow)
-    return "".join(line + "\n" for line in lines)
+    return "".join(line + "\n" for line in lines) + log_lines(result)
+
+
+def log_lines(result: Result) -> str:
+    """Each declaration's verdict and rule counts, and the run's summary, for people reading the
+    CI log, between `::stop-commands::` and its token: GitHub's way to print text verbatim."""
+    plain = []
+    for declaration in result.declarations:
+        plain.append(log_line(verdict_line(declaration, result)))
+        plain.append(f"  {summary_line(declaration)}")
+    plain.append(log_line(run_summary(result)))
+    body = "".join(line + "\n" for line in plain)
+    token = "ccai-" + hashlib.sha256(body.encode("utf-8")).hexdigest()[:32]
+    return f"::stop-commands::{token}\n{body}::{token}::\n"

@@ -131,10 +131,32 @@ def render(result: Result, *, color: bool = False, quiet: bool = False) -> str:
         for problem in result.problems:
             _problem(out, problem)
         out.add("")
+    failing = sum(1 for d in result.declarations if not_compliant(verdict(d, result)))
+    files_with_problems = len({p.location.file for p in result.problems})
+    blocking_count = sum(blocking(f, result) for d in result.declarations for f in d.findings)
+    if blocking_count and not quiet:
+        counted = (
+            "the finding that fails"
+            if blocking_count == 1
+            else f"the {blocking_count} findings that fail"
+        )
+        out.add(f"{BLOCKING_MARK} marks {counted} the run; the others are listed for information")
+    out.add(run_summary(result), "blocking" if failing or files_with_problems else "compliant")
+    return out.text()
+
+
+def verdict_line(declaration: DeclarationResult, result: Result) -> str:
+    """`file: title (type, studio) — VERDICT`, as the text report heads a declaration."""
+    p = declaration.production
+    label = verdict(declaration, result).label.upper()
+    return f"{declaration.file}: {p.title} ({p.type}, {p.studio}) — {label}"
+
+
+def run_summary(result: Result) -> str:
+    """The run's last line: how many declarations, against what, how many compliant."""
     verdicts = [verdict(d, result) for d in result.declarations]
     failing = sum(1 for v in verdicts if not_compliant(v))
     known = sum(1 for v in verdicts if v.key == "not-compliant-known")
-    blocking_count = sum(blocking(f, result) for d in result.declarations for f in d.findings)
     files_with_problems = len({p.location.file for p in result.problems})
     n = len(result.declarations)
     total = (
@@ -149,12 +171,4 @@ def render(result: Result, *, color: bool = False, quiet: bool = False) -> str:
             f"; {files_with_problems} file{'s' if files_with_problems != 1 else ''} "
             "could not be evaluated"
         )
-    if blocking_count and not quiet:
-        counted = (
-            "the finding that fails"
-            if blocking_count == 1
-            else f"the {blocking_count} findings that fail"
-        )
-        out.add(f"{BLOCKING_MARK} marks {counted} the run; the others are listed for information")
-    out.add(total, "blocking" if failing or files_with_problems else "compliant")
-    return out.text()
+    return total

@@ -6,7 +6,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from .rule import Severity
+from .rule import SEVERITY_MEANINGS, Severity
+from .vocabulary import field_title, model_title
 
 NonEmpty = Annotated[str, StringConstraints(min_length=1)]
 
@@ -19,7 +20,11 @@ class Config(BaseModel):
     """
 
     model_config = ConfigDict(
-        extra="forbid", frozen=True, json_schema_extra={"title": "ccai-policy configuration"}
+        extra="forbid",
+        frozen=True,
+        field_title_generator=field_title,
+        model_title_generator=model_title,
+        json_schema_extra={"title": "ccai-policy configuration"},
     )
 
     paths: list[NonEmpty] = Field(
@@ -40,7 +45,7 @@ class Config(BaseModel):
     evidence_roots: list[NonEmpty] = Field(
         default_factory=list, description="Folders evidence files may also be in."
     )
-    fail_on: Severity | None = Field(
+    fail_on: Annotated[Severity, SEVERITY_MEANINGS] | None = Field(
         default=None, description="Lowest severity that fails the run (default: the policy's)."
     )
     include: list[NonEmpty] = Field(
