@@ -70,7 +70,7 @@ AXE_JS := $(VENV)/browser/node_modules/axe-core/axe.min.js
 browser-deps:
 	@test -x /usr/bin/chromium || { \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils; \
 	  else echo "browser-deps: install Debian's chromium package (needs root)"; exit 1; fi; }
 	@test -f $(AXE_JS) || npm install --no-save --silent --prefix $(VENV)/browser axe-core@4
 

@@ -60,7 +60,7 @@ def test_a_failing_declaration_exits_1_with_file_line_col(run_cli: Run) -> None:
     result = check(run_cli, REVOKED)
     assert result.exit_code == 1, result.output
     assert "— NOT COMPLIANT" in result.stdout
-    assert f"    {REVOKED_FAIL}\n" in result.stdout
+    assert f"    ✗ {REVOKED_FAIL}\n" in result.stdout
     [(_, _, failed, _)] = SUMMARY.findall(result.stdout)
     assert int(failed) >= 1
     assert result.stdout.endswith(": 0 compliant, 1 not compliant\n")
@@ -381,7 +381,7 @@ def test_one_bad_file_hides_nothing_of_the_others(run_cli: Run, tmp_path: Path) 
     bad.write_bytes(b"apiVersion: ccai-policy/v1\napiVersion: ccai-policy/v1\n")
     result = check(run_cli, REVOKED, str(bad), COMPLIANT)
     assert result.exit_code == 2
-    assert f"    {REVOKED_FAIL}\n" in result.stdout
+    assert f"    ✗ {REVOKED_FAIL}\n" in result.stdout
     assert f"{COMPLIANT}: The Lighthouse Keeper (film, Northlight Pictures) — COMPLIANT" in (
         result.stdout
     )
@@ -425,7 +425,7 @@ def test_installed_command_is_byte_identical_to_an_in_process_run(
     )
     assert completed.returncode == 1, completed.stderr.decode()
     assert completed.stderr == b""
-    assert f"    {REVOKED_FAIL}\n".encode() in completed.stdout
+    assert f"    ✗ {REVOKED_FAIL}\n".encode() in completed.stdout
     in_process = check(run_cli, REVOKED, COMPLIANT, *every_format(tmp_path / "in-process"))
     assert completed.stdout == in_process.stdout_bytes
     assert read_all(tmp_path / "process") == read_all(tmp_path / "in-process")

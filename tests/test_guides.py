@@ -161,6 +161,7 @@ def test_the_guide_reader_finds_commands_files_and_outputs() -> None:
         "my-policy/rules/ACME-TODO-001.yaml",
         "my-policy/drafts/ACME-TODO-002.yaml",
         "my-policy/policies/acme.yaml",
+        "my-policy/policies/lenient.yaml",
     ]
     last_check = [s for s in found if s.kind == "run" and s.text.startswith("ccai-policy check")]
     assert last_check[-1].exit_code == 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -201,3 +202,61 @@ def test_check_refuses_a_broken_rule_set(run_cli: Callable[..., Result], workspa
     assert result.exit_code == 2
     assert "TEST-DISCLOSE-001: 'assert' does not compile" in result.output
     assert "FAIL" not in result.output
+
+
+def test_a_message_that_cannot_be_written_is_a_lint_error_and_an_error_finding(
+    run_cli: Callable[..., Result], workspace: Path
+) -> None:
+    """A message part that fails only on data (the type check cannot see it): lint writes the
+    message for the rule's failing cases, and a check makes an error finding in the rule's
+    words, never `<cannot evaluate …>` in a report."""
+    rule = workspace / "rules" / "TEST-PAY-001.yaml"
+    edit(rule, 'message: "{{use.id}} pays nobody', 'message: "{{use.subjects[5]}} pays nobody')
+    result = lint(run_cli, workspace)
+    assert result.exit_code == 2
+    assert (
+        f"{rule}:13:1: error: TEST-PAY-001: the message cannot be written for test "
+        "'unpaid voice fails': {{ use.subjects[5] }} gave index out of bounds: 5\n"
+    ) in result.output
+    assert "  hint: fix the expression inside {{ }}" in result.output
+    checked = run_cli(
+        "check",
+        str(workspace / "decl.yaml"),
+        "--rules",
+        str(workspace / "rules"),
+        "--no-bundled-rules",
+        "--policy",
+        str(workspace / "policies" / "test-policy.yaml"),
+        "--format",
+        "html",
+    )
+    assert checked.exit_code == 1, "the item failed: an error finding fails closed"
+    assert "<cannot evaluate" not in checked.output and "&lt;cannot evaluate" not in checked.output
+    assert (
+        "cannot write the message for u-voice, which fails the rule “Every use that touches a "
+        "person pays them”: {{ use.subjects[5] }} gave index out of bounds: 5" in checked.output
+    )
+    assert "Error: TEST-PAY-001" in checked.output
+
+
+def test_not_applicable_reasons_are_sentences_not_expressions(
+    run_cli: Callable[..., Result], workspace: Path
+) -> None:
+    decl = workspace / "decl.yaml"
+    edit(decl, "subjects: [p-ana]", "subjects: []")
+    checked = run_cli(
+        "check",
+        str(decl),
+        "--rules",
+        str(workspace / "rules"),
+        "--policy",
+        str(workspace / "policies" / "test-policy.yaml"),
+        "--format",
+        "json",
+    )
+    findings = json.loads(checked.stdout)["declarations"][0]["findings"]
+    reasons = {f["rule_id"]: f["message"] for f in findings if f["status"] == "not_applicable"}
+    assert reasons["TEST-PAY-001"] == (
+        "Nothing in this declaration is of the kind this rule checks (AI uses)."
+    )
+    assert not [r for r in reasons.values() if "use." in r or "size()" in r]

@@ -41,7 +41,7 @@ def line_of(fragment: str) -> int:
 VOICE, DEAGE = line_of("  - id: u-voice\n"), line_of("  - id: u-deage\n")
 #: The benign rule's finding, which every run where small.yaml is evaluated must keep.
 BENIGN_FINDING = (
-    f"    small.yaml:{VOICE}:5: FAIL TEST-PAY-001 [high] u-voice pays nobody among p-ana\n"
+    f"    ✗ small.yaml:{VOICE}:5: FAIL TEST-PAY-001 [high] u-voice pays nobody among p-ana\n"
 )
 
 
@@ -134,7 +134,7 @@ def test_a_runtime_error_is_an_error_finding_for_each_item(
     severity = "high"
     for line, item in ((VOICE, "u-voice"), (DEAGE, "u-deage")):
         assert (
-            f"    small.yaml:{line}:5: ERROR {rule_id} [{severity}] cannot evaluate the rule for "
+            f"    ✗ small.yaml:{line}:5: ERROR {rule_id} [{severity}] cannot evaluate the rule for "
             f"{item}: {why}\n"
         ) in result.stdout
     assert BENIGN_FINDING in result.stdout
@@ -145,7 +145,7 @@ def test_a_runtime_error_in_a_rule_about_the_declaration(run_cli: Run, workdir: 
     result = check(run_cli, "small.yaml")
     assert result.exit_code == 1
     assert re.search(
-        r"^    small\.yaml:\d+:\d+: ERROR EVIL-TIME-001 \[high\] cannot evaluate the rule for "
+        r"^    ✗ small\.yaml:\d+:\d+: ERROR EVIL-TIME-001 \[high\] cannot evaluate the rule for "
         r"prod-harbour: Arithmetic overflow in 'add' on Timestamp\(9999-12-31T23:59:59",
         result.stdout,
         re.MULTILINE,
@@ -275,7 +275,9 @@ def test_1_999_characters_of_nested_negation_evaluate(run_cli: Run, workdir: Pat
     with_rules(workdir, **{"EVIL-DEEP-003": rule_text("EVIL-DEEP-003", deep)})
     result = check(run_cli, "small.yaml")
     assert result.exit_code == 1
-    assert f"    small.yaml:{VOICE}:5: FAIL EVIL-DEEP-003 [high] u-voice failed\n" in result.stdout
+    assert (
+        f"    ✗ small.yaml:{VOICE}:5: FAIL EVIL-DEEP-003 [high] u-voice failed\n" in result.stdout
+    )
     assert BENIGN_FINDING in result.stdout
 
 

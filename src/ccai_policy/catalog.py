@@ -11,9 +11,10 @@ from pathlib import Path
 from typing import Any
 
 from .errors import CcaiError, Location, RuleError, UsageProblem, ValidationErrors
-from .loader import Document, load_file
+from .inheritance import Mandate, mandate_problems
+from .loader import Document, load_file, printable_path
 from .model.policy import Policy
-from .model.rule import Rule, Severity
+from .model.rule import SEVERITY_RANK, Rule, Severity
 from .spelling import did_you_mean
 from .validation import validate_model
 
@@ -30,12 +31,13 @@ def data_dir(name: str) -> Path:
 
 
 def display_path(path: Path) -> str:
-    """A path as shown to users: relative to the working directory when below it."""
+    """A path as shown to users: relative to the working directory when below it, bytes that are
+    not UTF-8 as U+FFFD."""
     absolute = Path(os.path.abspath(path))  # no resolve(): a symlink loop must not raise
     try:
-        return str(absolute.relative_to(os.path.abspath(Path.cwd())))
+        return printable_path(absolute.relative_to(os.path.abspath(Path.cwd())))
     except ValueError:
-        return str(path)
+        return printable_path(path)
 
 
 @dataclass(frozen=True)
@@ -167,6 +169,13 @@ class ResolvedPolicy:
     mandatory: frozenset[str]
     fail_on: Severity
     chain: list[str] = field(default_factory=list)
+    #: For each mandatory rule, the policy (this one or an ancestor) that first made it so.
+    mandated_by: dict[str, str] = field(default_factory=dict)
+
+    def mandatory_below(self, fail_on: Severity) -> list[str]:
+        """Mandatory rules whose failures a run with this threshold would not fail on."""
+        rank = SEVERITY_RANK[fail_on]
+        return sorted(m for m in self.mandatory if SEVERITY_RANK[self.severity[m]] < rank)
 
     @property
     def digest(self) -> str:
@@ -269,6 +278,14 @@ def resolve_policy_file(path: Path, by_id: dict[str, LoadedRule]) -> ResolvedPol
     return _resolve(path, by_id, [])
 
 
+def _same_file(bundled: Path, path: Path) -> bool:
+    """The bundled policy itself, or a byte-identical copy of it."""
+    try:
+        return bundled.samefile(path) or bundled.read_bytes() == path.read_bytes()
+    except OSError:
+        return False
+
+
 def _load_policy_file(path: Path) -> tuple[Policy, Document]:
     document = load_file(path, display=display_path(path))
     return validate_model(Policy, document, what="policy"), document
@@ -276,6 +293,15 @@ def _load_policy_file(path: Path) -> tuple[Policy, Document]:
 
 def _resolve(path: Path, by_id: dict[str, LoadedRule], stack: list[str]) -> ResolvedPolicy:
     policy, document = _load_policy_file(path)
+    bundled = bundled_policies().get(policy.id)
+    if bundled is not None and not _same_file(bundled, path):
+        raise RuleError(
+            f"policy id {policy.id!r} is a bundled policy's, but this file is not that policy: "
+            "results and reports would name it as the bundled one",
+            document.locate("/id"),
+            f"give this policy its own id; to build on the bundled one, write extends: "
+            f"[{policy.id}]",
+        )
     if policy.id in stack:
         raise RuleError(
             f"policy {policy.id!r} extends itself: {' -> '.join([*stack, policy.id])}",
@@ -290,12 +316,29 @@ def _resolve(path: Path, by_id: dict[str, LoadedRule], stack: list[str]) -> Reso
     params: dict[str, Any] = {}
     mandatory: set[str] = set()
     fail_on: Severity | None = None
+    inherited: dict[str, Mandate] = {}
     for parent in parents:
         selected.update(r.rule.id for r in parent.rules)
         severity.update(parent.severity)
         params.update(parent.params)
         mandatory.update(parent.mandatory)
         fail_on = parent.fail_on
+        for rule_id in parent.mandatory:
+            mandate = Mandate(
+                parent.mandated_by.get(rule_id, parent.policy.id),
+                parent.severity[rule_id],
+                parent.params,
+            )
+            known = inherited.get(rule_id)
+            if known is None or SEVERITY_RANK[mandate.severity] > SEVERITY_RANK[known.severity]:
+                inherited[rule_id] = mandate
+    # A second parent must not lower or retune what the first one mandates.
+    for rule_id, mandate in inherited.items():
+        if SEVERITY_RANK[severity[rule_id]] < SEVERITY_RANK[mandate.severity]:
+            severity[rule_id] = mandate.severity
+        for name in by_id[rule_id].rule.params:
+            if name in mandate.params:
+                params[name] = mandate.params[name]
     include_given = "include" in policy.rules.model_fields_set or not parents
     problems: list[CcaiError] = []
     for index, pattern in enumerate(policy.rules.include if include_given else []):
@@ -332,6 +375,23 @@ def _resolve(path: Path, by_id: dict[str, LoadedRule], stack: list[str]) -> Reso
             params.setdefault(name, default)
     params.update(policy.params)
     mandatory.update(policy.mandatory)
+    resolved_fail_on: Severity = policy.fail_on or fail_on or "high"
+    problems.extend(
+        mandate_problems(
+            policy,
+            document,
+            inherited,
+            {rule_id: loaded.rule.params for rule_id, loaded in by_id.items()},
+            selected,
+            severity,
+            resolved_fail_on,
+        )
+    )
+    if problems:
+        raise ValidationErrors(problems)
+    mandated_by = {rule_id: m.policy for rule_id, m in inherited.items()}
+    for rule_id in policy.mandatory:
+        mandated_by.setdefault(rule_id, policy.id)
     return ResolvedPolicy(
         policy=policy,
         document=document,
@@ -339,8 +399,9 @@ def _resolve(path: Path, by_id: dict[str, LoadedRule], stack: list[str]) -> Reso
         severity={r.rule.id: severity[r.rule.id] for r in rules},
         params=params,
         mandatory=frozenset(m for m in mandatory if m in selected),
-        fail_on=policy.fail_on or fail_on or "high",
+        fail_on=resolved_fail_on,
         chain=[*stack, policy.id],
+        mandated_by={m: p for m, p in mandated_by.items() if m in selected},
     )
 
 

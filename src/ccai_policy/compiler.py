@@ -28,7 +28,8 @@ INDEXES: dict[str, tuple[str, str, bool]] = {
 BY_ID = tuple(f"{s}_by_id" for s in LIST_SECTIONS)
 #: Every name an expression may use besides its own item name.
 GLOBAL_NAMES = frozenset({*LIST_SECTIONS, *OBJECT_SECTIONS, *BY_ID, *INDEXES, "params", "today"})
-_TEMPLATE = re.compile(r"\{\{(.+?)\}\}", re.DOTALL)
+#: A `{{ expression }}` in a rule message.
+TEMPLATE = re.compile(r"\{\{(.+?)\}\}", re.DOTALL)
 _PARAM = re.compile(r"\bparams\.([A-Za-z_][A-Za-z0-9_]*)")
 ITEM_PASS, ITEM_FAIL, ITEM_NOT_APPLICABLE = 1, 0, 2
 
@@ -190,7 +191,7 @@ def compile_rule(
                 problems.append(exc)
     parts: list[str | Compiled] = []
     position = 0
-    for match in _TEMPLATE.finditer(rule.message):
+    for match in TEMPLATE.finditer(rule.message):
         parts.append(rule.message[position : match.start()])
         inner = match.group(1)
         offset = match.start(1) + len(inner) - len(inner.lstrip())

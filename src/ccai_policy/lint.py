@@ -32,6 +32,28 @@ def _collect(exc: CcaiError) -> list[CcaiError]:
     return list(exc.problems) if isinstance(exc, ValidationErrors) else [exc]
 
 
+def _message_problems(loaded: LoadedRule, root: Path) -> list[CcaiError]:
+    """A message template that cannot be written for the rule's own failing test cases."""
+    from .engine import MESSAGE_ERROR
+    from .ruletests import run_case
+
+    for case in loaded.rule.tests:
+        if case.expect != "fail" or not (root / case.base).is_file():
+            continue
+        outcome = run_case(loaded, case, root)
+        if MESSAGE_ERROR in outcome.detail:
+            written = outcome.detail.split("”: ", 1)[-1].split("\n", 1)[0]
+            return [
+                RuleError(
+                    f"{loaded.rule.id}: the message cannot be written for test {case.name!r}: "
+                    f"{written}",
+                    loaded.document.locate("/message"),
+                    "fix the expression inside {{ }}: a field name, or a value that can be absent",
+                )
+            ]
+    return []
+
+
 def _policy_files(policies_dir: Path | None) -> list[Path]:
     if policies_dir is None or not policies_dir.is_dir():
         return []
@@ -46,6 +68,8 @@ def _check_rule(loaded: LoadedRule, base_root: Path) -> list[CcaiError]:
         compile_rule(loaded, rule.severity, check_types=True)
     except CcaiError as exc:
         problems.extend(_collect(exc))
+    else:
+        problems.extend(_message_problems(loaded, base_root))
     for index, case in enumerate(rule.tests):
         if not (base_root / case.base).is_file():
             problems.append(

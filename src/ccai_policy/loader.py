@@ -108,6 +108,12 @@ def decode(raw: bytes, path: str) -> str:
     return text
 
 
+def printable_path(path: Path | str) -> str:
+    """A path as text every output can hold: bytes of a file name that are not UTF-8 (which
+    Python keeps as lone surrogates) become U+FFFD, the replacement character."""
+    return str(path).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def load_file(
     path: Path | str,
     *,
@@ -116,7 +122,7 @@ def load_file(
     record_scalars: bool = False,
 ) -> Document:
     """Read and parse one YAML file into a located Document."""
-    shown = display or str(path)
+    shown = display or printable_path(path)
     p = Path(path)
     try:
         info = p.stat()

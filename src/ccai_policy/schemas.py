@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel
 
@@ -37,7 +37,11 @@ def schema_id(name: str) -> str:
 def generate(name: str) -> str:
     """The JSON Schema (draft 2020-12) of one file format, as committed in schemas/."""
     model = MODELS[name]
-    schema = model.model_json_schema(by_alias=True, mode="validation")
+    # The result is written, never read: its schema is that of the output, digest included.
+    mode: Literal["validation", "serialization"] = (
+        "serialization" if name == "result" else "validation"
+    )
+    schema = model.model_json_schema(by_alias=True, mode=mode)
     document = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": schema_id(name),

@@ -49,6 +49,11 @@ class LoadedWaiver:
         )
 
 
+def _origin(policy: ResolvedPolicy, rule_id: str) -> str:
+    origin = policy.mandated_by.get(rule_id, policy.policy.id)
+    return "" if origin == policy.policy.id else f" (made mandatory by {origin}, which it extends)"
+
+
 def load_waivers(paths: Iterable[Path], policy: ResolvedPolicy) -> list[LoadedWaiver]:
     """Every waiver of every file; malformed files and waivers of mandatory rules are errors."""
     loaded: list[LoadedWaiver] = []
@@ -72,7 +77,7 @@ def load_waivers(paths: Iterable[Path], policy: ResolvedPolicy) -> list[LoadedWa
                 problems.append(
                     ValidationProblem(
                         f"`waivers[{index}]`: rule {waiver.rule} is mandatory in policy "
-                        f"{policy.policy.id} and cannot be waived",
+                        f"{policy.policy.id}{_origin(policy, waiver.rule)} and cannot be waived",
                         document.locate(f"/waivers/{index}/rule"),
                         "fix the finding instead of waiving it",
                     )

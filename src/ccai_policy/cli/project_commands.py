@@ -8,14 +8,18 @@ from typing import TYPE_CHECKING
 
 import click
 
+from ..loader import printable_path
 from .app import main
 from .common import (
+    EXIT_ERROR,
     SEVERITY_CHOICE,
-    fail,
+    check_threshold,
+    emit,
     handle_errors,
     parse_outputs,
     resolve_as_of,
     rule_source_options,
+    say,
     write_atomic,
 )
 
@@ -44,20 +48,18 @@ def init(production_type: str, path: Path | None) -> None:
     from ..init import write_schema_beside, write_starter
 
     written = write_starter(path, production_type)
-    click.echo(f"wrote {written}: a starter declaration for a {production_type}")
+    say(f"wrote {written}: a starter declaration for a {production_type}")
     schema, fresh = write_schema_beside(written)
     if fresh:
-        click.echo(f"wrote {schema}: editors with a YAML language server check fields as you type")
+        say(f"wrote {schema}: editors with a YAML language server check fields as you type")
     else:
-        click.echo(
-            f"kept {schema} as it is; refresh it with: ccai-policy schema declaration > {schema}"
-        )
-    click.echo(
+        say(f"kept {schema} as it is; refresh it with: ccai-policy schema declaration > {schema}")
+    say(
         "every field, its meaning and its allowed values: "
         f"ccai-policy schema declaration --format markdown ({DECLARATION_REFERENCE})"
     )
-    click.echo("next: replace the TODO values, then run")
-    click.echo(f"  ccai-policy check {written}")
+    say("next: replace the TODO values, then run")
+    say(f"  ccai-policy check {written}")
 
 
 @main.command("diff")
@@ -102,9 +104,10 @@ def diff_command(
     from ..diffreport import DIFF_FORMATS
     from ..waivers import load_waivers
 
-    targets = [(name, file) for name, file, _ in parse_outputs(outputs, DIFF_FORMATS, {})]
+    targets = parse_outputs(outputs, DIFF_FORMATS, {})
     today = resolve_as_of(as_of)
     policy = load_policy(policy_ref, sources)
+    check_threshold(policy, fail_on)
     waivers = load_waivers(waiver_files, policy)
     result = diff_files(
         old,
@@ -114,10 +117,17 @@ def diff_command(
         fail_on=fail_on,  # type: ignore[arg-type]
         waivers=waivers,
     )
-    for name, file in targets:
+    problems = []
+    for target in targets:
+        if target.to_stdout:
+            fmt = target.format
+            continue
         try:
-            write_atomic(file, DIFF_FORMATS[name](result))
+            write_atomic(target.path, DIFF_FORMATS[target.format](result))
         except OSError as exc:
-            fail(f"cannot write {file}: {exc.strerror or exc}", "choose a writable path")
-    click.echo(DIFF_FORMATS[fmt](result), nl=False)
-    sys.exit(exit_code(result))
+            problems.append(f"cannot write {printable_path(target.path)}: {exc.strerror or exc}")
+    code = EXIT_ERROR if problems else exit_code(result)
+    emit(DIFF_FORMATS[fmt](result), code)
+    for problem in problems:
+        say(f"error: {problem}", err=True)
+    sys.exit(code)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from ..formats.escaping import log_text
 from .app import main
 from .common import (
     EXIT_ERROR,
@@ -16,6 +17,7 @@ from .common import (
     fail,
     handle_errors,
     rule_source_options,
+    say,
     write_atomic,
 )
 
@@ -45,7 +47,7 @@ def rules_list(sources: RuleSources) -> None:
 
     for loaded in load_catalog(sources):
         r = loaded.rule
-        click.echo(f"{r.id:<28} {r.criterion:<13} {r.severity:<9} {r.title}")
+        say(f"{r.id:<28} {r.criterion:<13} {r.severity:<9} {r.title}")
 
 
 @rules.command("show")
@@ -58,8 +60,9 @@ def rules_show(rule_id: str, sources: RuleSources) -> None:
 
     for loaded in load_catalog(sources):
         if loaded.rule.id == rule_id:
-            click.echo(f"# {loaded.document.path}")
-            click.echo(Path(loaded.document.path).read_text(encoding="utf-8"), nl=False)
+            say(f"# {loaded.document.path}")
+            text = Path(loaded.document.path).read_text(encoding="utf-8")
+            click.echo(log_text(text.splitlines()), nl=False)
             return
     ids = [loaded.rule.id for loaded in load_catalog(sources)]
     fail(f"no rule {rule_id!r}", _rule_hint(rule_id, ids))
@@ -171,14 +174,15 @@ def rules_test(
     )
     results = [case for run in runs for case in run.cases]
     for case in results:
-        click.echo(f"{'PASSED' if case.passed else 'FAILED'} {case.label}")
+        say(f"{'PASSED' if case.passed else 'FAILED'} {case.label}")
         if not case.passed:
-            click.echo(f"    {case.detail}".replace("\n", "\n    "))
+            for line in case.detail.split("\n"):
+                say(f"    {line}")
     stopped = [run for run in runs if run.stopped]
     for run in stopped:
-        click.echo(f"STOPPED {run.loaded.rule.id}: {run.stopped}")
+        say(f"STOPPED {run.loaded.rule.id}: {run.stopped}")
     for line in lacking:
-        click.echo(f"MISSING {line}")
+        say(f"MISSING {line}")
     low = _report_mutants(runs, min_score) if mutate else False
     failed = sum(not c.passed for c in results) + len(stopped)
     click.echo(
@@ -258,9 +262,9 @@ def rules_lint(
     report = lint(directory, policies_dir, context=sources)
     for problem in report.problems:
         where = f"{problem.location}: " if problem.location else ""
-        click.echo(f"{where}error: {problem.message}")
+        say(f"{where}error: {problem.message}")
         if problem.hint:
-            click.echo(f"  hint: {problem.hint}")
+            say(f"  hint: {problem.hint}")
     count = len(report.problems)
     found = f"{count} problem{'s' if count != 1 else ''}" if count else "no problems"
     if report.unchecked:
@@ -292,7 +296,7 @@ def rules_docs(out_dir: Path, policy_refs: tuple[str, ...], sources: RuleSources
             write_atomic(path, text)
         except OSError as exc:
             fail(f"cannot write {path}: {exc.strerror or exc}", "choose a writable --out")
-        click.echo(f"wrote {path}")
+        say(f"wrote {path}")
 
 
 @main.command()
@@ -309,14 +313,15 @@ def explain(rule_id: str, policy_refs: tuple[str, ...], sources: RuleSources) ->
             rule = entry.rule
             if rule.id != rule_id:
                 continue
-            click.echo(f"{rule.id}: {rule.title}")
-            click.echo(f"criterion: {rule.criterion}; severity: {rule.severity}")
-            click.echo(f"policies: {', '.join(entry.policies) or 'none'}")
-            click.echo(f"applies to: {rule.applicability or 'every declaration'}")
-            click.echo(f"\nWhy: {rule.description}\n\nWhat to do: {rule.remediation}\n")
-            click.echo("Sources:")
+            say(f"{rule.id}: {rule.title}")
+            say(f"criterion: {rule.criterion}; severity: {rule.severity}")
+            say(f"policies: {', '.join(entry.policies) or 'none'}")
+            say(f"applies to: {rule.applicability or 'every declaration'}")
+            for line in ("", f"Why: {rule.description}", "", f"What to do: {rule.remediation}", ""):
+                say(line)
+            say("Sources:")
             for ref in rule.references:
-                click.echo(f"  - {ref.title} ({ref.confidence}) {ref.url}")
+                say(f"  - {ref.title} ({ref.confidence}) {ref.url}")
             return
     catalog = sources_catalog(sources, policy_refs).values()
     ids = [entry.rule.id for entries in catalog for entry in entries]
@@ -343,7 +348,7 @@ def policies_list(sources: RuleSources) -> None:
     for policy_id in sorted(bundled_policies()):
         resolved = load_policy(policy_id, sources)
         p = resolved.policy
-        click.echo(f"{p.id:<20} {p.version:<10} {len(resolved.rules):>3} rules  {p.title}")
+        say(f"{p.id:<20} {p.version:<10} {len(resolved.rules):>3} rules  {p.title}")
 
 
 @policies.command("show")
@@ -356,12 +361,12 @@ def policies_show(policy_ref: str, sources: RuleSources) -> None:
 
     resolved = load_policy(policy_ref, sources)
     p = resolved.policy
-    click.echo(f"{p.id} {p.version}: {p.title}")
-    click.echo(f"fail on: {resolved.fail_on} and above; rule set digest {resolved.digest}")
+    say(f"{p.id} {p.version}: {p.title}")
+    say(f"fail on: {resolved.fail_on} and above; rule set digest {resolved.digest}")
     for loaded in resolved.rules:
         rid = loaded.rule.id
         mark = " (mandatory)" if rid in resolved.mandatory else ""
-        click.echo(f"  {rid:<28} {resolved.severity[rid]:<9} {loaded.rule.title}{mark}")
+        say(f"  {rid:<28} {resolved.severity[rid]:<9} {loaded.rule.title}{mark}")
 
 
 @main.command()

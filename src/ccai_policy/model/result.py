@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal
+import hashlib
+import json
+from collections.abc import Iterable
+from typing import Annotated, Any, Literal, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 from .rule import (
     CRITERION_MEANINGS,
@@ -94,7 +97,10 @@ class Finding(_Frozen):
     tags: list[str] = Field(default_factory=list, description="The rule's tags.")
     waiver: AppliedWaiver | None = Field(default=None, description="The waiver that matched.")
     baselined: bool = Field(
-        default=False, description="Matched by the --baseline file: shown, but not counted."
+        default=False,
+        description="A known finding recorded in the --baseline file: it does not fail the run, "
+        "but a production with a failing finding at or above the threshold is still not "
+        "compliant.",
     )
 
 
@@ -163,6 +169,64 @@ class InputFile(_Frozen):
     sha256: str = Field(description="SHA-256 of the file as read.")
 
 
+class BaselineNote(_Frozen):
+    """Why a baseline, or one of its entries, suppresses less than it names."""
+
+    message: str
+    hint: str = ""
+    source: SourceLocation = Field(description="Where in the baseline file.")
+    file: str | None = Field(default=None, description="The declaration file concerned.")
+    rule_id: str | None = None
+    subject: Subject | None = None
+
+
+#: The statuses a baseline records: a known failure, a known error, and what was waived then.
+RECORDED_STATUSES = ("fail", "error", "waived")
+
+
+class Recordable(Protocol):
+    """What the digest reads of a finding, in a Result or in a baseline read back."""
+
+    @property
+    def rule_id(self) -> str: ...
+    @property
+    def subject(self) -> Subject: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def severity(self) -> str: ...
+    @property
+    def waiver(self) -> object | None: ...
+
+
+def record_digest(
+    fail_on: str, declarations: Iterable[tuple[str, str, Iterable[Recordable]]]
+) -> str:
+    """SHA-256 over the threshold and, per (file, production id, findings), the recorded ones."""
+    rows = sorted(
+        (
+            file,
+            production,
+            f.rule_id,
+            f.subject.id or "",
+            f.subject.pointer,
+            f.status,
+            f.severity,
+            f.waiver is not None,
+        )
+        for file, production, findings in declarations
+        for f in findings
+        if f.status in RECORDED_STATUSES
+    )
+    canonical = json.dumps([fail_on, rows], separators=(",", ":"), ensure_ascii=False)
+    return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _digest_optional(schema: dict[str, Any]) -> None:
+    """Every result written has findings_digest; one read back as a baseline may predate it."""
+    schema["required"] = [name for name in schema["required"] if name != "findings_digest"]
+
+
 class SkippedFile(_Frozen):
     """A file a scan found but did not check: another ccai-policy format, or excluded."""
 
@@ -172,6 +236,8 @@ class SkippedFile(_Frozen):
 
 class Result(_Frozen):
     """Everything one run evaluated and found; formats render it, nothing else."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, json_schema_extra=_digest_optional)
 
     tool: str = Field(default="ccai-policy", description="The tool that made the result.")
     tool_version: str = Field(description="Its version.")
@@ -190,14 +256,41 @@ class Result(_Frozen):
         default_factory=list, description="Files found but not checked, and why."
     )
 
+    baseline_notes: list[BaselineNote] = Field(
+        default_factory=list,
+        description="Baseline entries that suppressed nothing, and why (another production, a "
+        "mandatory rule, a waiver that was in force, a higher severity, an old baseline).",
+    )
 
-def counts_toward_exit(finding: Finding, fail_on: Severity) -> bool:
-    """A failing or erroring finding at or above the threshold fails the run."""
+    @computed_field(  # type: ignore[prop-decorator]
+        description="SHA-256 over fail_on and each declaration's file, production id and "
+        "failing, erroring and waived findings (rule, subject, status, severity, whether a "
+        "waiver matched). --baseline refuses a baseline whose findings no longer match it, and "
+        "reads one without it (from an earlier version) but suppresses nothing with it."
+    )
+    @property
+    def findings_digest(self) -> str:
+        return record_digest(
+            self.fail_on, ((d.file, d.production.id, d.findings) for d in self.declarations)
+        )
+
+
+def breaches(finding: Finding, fail_on: Severity) -> bool:
+    """A failing or erroring finding at or above the threshold: not compliant, known or new."""
     return (
         finding.status in ("fail", "error")
-        and not finding.baselined
         and SEVERITY_RANK[finding.severity] >= SEVERITY_RANK[fail_on]
     )
+
+
+def counts_toward_exit(finding: Finding, fail_on: Severity) -> bool:
+    """A breach not in the baseline is new: it fails the run."""
+    return breaches(finding, fail_on) and not finding.baselined
+
+
+def is_compliant(declaration: DeclarationResult, fail_on: Severity) -> bool:
+    """No breach at all: a baselined finding is known, never compliant."""
+    return not any(breaches(f, fail_on) for f in declaration.findings)
 
 
 def exit_code(result: Result) -> int:
