@@ -172,12 +172,12 @@ class InputFile(_Frozen):
 class BaselineNote(_Frozen):
     """Why a baseline, or one of its entries, suppresses less than it names."""
 
-    message: str
-    hint: str = ""
+    message: str = Field(description="What the baseline leaves out, in words.")
+    hint: str = Field(default="", description="How to fix it.")
     source: SourceLocation = Field(description="Where in the baseline file.")
     file: str | None = Field(default=None, description="The declaration file concerned.")
-    rule_id: str | None = None
-    subject: Subject | None = None
+    rule_id: str | None = Field(default=None, description="The rule of the entry concerned.")
+    subject: Subject | None = Field(default=None, description="The item of the entry concerned.")
 
 
 #: The statuses a baseline records: a known failure, a known error, and what was waived then.
