@@ -205,14 +205,19 @@ def test_a_broken_configuration_is_a_located_error(run_cli: Run, project: Path) 
     (project / ".ccai-policy.yaml").write_text("polciy: acme\nfail_on: urgent\n", encoding="utf-8")
     result = run_cli("check", "declarations")
     assert result.exit_code == 2
-    assert ".ccai-policy.yaml:1:1: error: `polciy`: unknown field 'polciy'" in result.stderr
-    assert ".ccai-policy.yaml:2:1: error: `fail_on`:" in result.stderr
+    assert (
+        ".ccai-policy.yaml:1:1: error: `polciy` is not a field: there is no field `polciy` at the "
+        "top of the file\n  hint: did you mean 'policy'?\n"
+    ) in result.stderr
+    assert ".ccai-policy.yaml:2:1: error: `fail_on` is 'urgent', which is not one of the " in (
+        result.stderr
+    )
     toml = project / "pyproject.toml"
     (project / ".ccai-policy.yaml").unlink()
     toml.write_text('[tool.ccai-policy]\nfail_on = "urgent"\n', encoding="utf-8")
     from_toml = run_cli("check", "declarations")
     assert from_toml.exit_code == 2
-    assert "pyproject.toml:1:1: error: `fail_on`:" in from_toml.stderr
+    assert "pyproject.toml:1:1: error: `fail_on` is 'urgent'" in from_toml.stderr
     missing = run_cli("--config", "nowhere.yaml", "check", "declarations")
     assert missing.exit_code == 2
     assert "nowhere.yaml: error: configuration file does not exist" in missing.stderr
