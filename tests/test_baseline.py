@@ -48,14 +48,14 @@ def test_baseline_findings_do_not_fail_the_run_but_are_not_compliant(
     assert "decl.yaml: Harbour Lights (series, Test Studio) — NOT COMPLIANT" in result.output
     assert (
         "1 declaration checked against test-policy 1.0 (fail on high and above): 0 compliant, "
-        "1 not compliant (0 with new findings since the baseline)"
+        "1 not compliant (1 with no new findings: all in the baseline)"
     ) in result.output
 
 
 @pytest.mark.parametrize(
     ("fmt", "shown"),
     [
-        ("html", "there are no new findings and the check does not fail"),
+        ("html", "in the baseline of known findings, so the check passes, but the production is"),
         ("markdown", "## ccai-policy: ❌ 1 of 1 not compliant"),
     ],
 )

@@ -205,9 +205,13 @@ def test_a_broken_configuration_is_a_located_error(run_cli: Run, project: Path) 
     (project / ".ccai-policy.yaml").write_text("polciy: acme\nfail_on: urgent\n", encoding="utf-8")
     result = run_cli("check", "declarations")
     assert result.exit_code == 2
-    assert ".ccai-policy.yaml:1:1: error: `polciy` is not a field" in result.stderr
-    assert "hint: did you mean 'policy'?" in result.stderr
-    assert ".ccai-policy.yaml:2:1: error: `fail_on` is 'urgent'" in result.stderr
+    assert (
+        ".ccai-policy.yaml:1:1: error: `polciy` is not a field: there is no field `polciy` at the "
+        "top of the file\n  hint: did you mean 'policy'?\n"
+    ) in result.stderr
+    assert ".ccai-policy.yaml:2:1: error: `fail_on` is 'urgent', which is not one of the " in (
+        result.stderr
+    )
     toml = project / "pyproject.toml"
     (project / ".ccai-policy.yaml").unlink()
     toml.write_text('[tool.ccai-policy]\nfail_on = "urgent"\n', encoding="utf-8")
