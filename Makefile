@@ -6,6 +6,10 @@ STAMP := $(VENV)/.installed
 
 .PHONY: demo test lint bench schemas clean
 
+# The bundled catalog's mutation score (`rules test --mutate`) may not fall below this. Measured
+# 453/669 = 67.7% when mutation testing came in; raise it as rules gain test cases.
+MUTATION_FLOOR ?= 65
+
 # The environment is the lock, exactly: every package pinned with its hashes, installed without
 # resolving anything (so a fresh machine gets what CI tested), then this checkout on top.
 LOCK := requirements-dev.lock
@@ -42,7 +46,7 @@ demo: $(STAMP)
 
 test: $(STAMP) lint
 	$(BIN)/ccai-policy rules lint
-	$(BIN)/ccai-policy rules test --require-tests
+	$(BIN)/ccai-policy rules test --require-tests --mutate --min-score $(MUTATION_FLOOR)
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
@@ -66,7 +70,7 @@ AXE_JS := $(VENV)/browser/node_modules/axe-core/axe.min.js
 browser-deps:
 	@test -x /usr/bin/chromium || { \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils; \
 	  else echo "browser-deps: install Debian's chromium package (needs root)"; exit 1; fi; }
 	@test -f $(AXE_JS) || npm install --no-save --silent --prefix $(VENV)/browser axe-core@4
 

@@ -171,11 +171,13 @@ def notices(
             send("SAG-AFTRA", "synthetic_performer_notice", [use["id"]])
         elif use["category"] == "gai_literary_material" and not sin("undisclosed_gai"):
             writer = use["subjects"][0] if use["subjects"] else None
-            send("WGA", "writer_gai_disclosure", [use["id"]], writer)
+            send("writer", "writer_gai_disclosure", [use["id"]], writer)
     creative = [u["id"] for u in uses if u.get("creative")]
     for start in range(0, len(creative), 10):
         if not sin("skipped_consultation"):
-            send("DGA", "director_consultation", creative[start : start + 10], cast.directors[0])
+            send(
+                "director", "director_consultation", creative[start : start + 10], cast.directors[0]
+            )
     training = [u["id"] for u in uses if u["category"] == "training_on_production_material"]
     send("SAG-AFTRA", "training_licence_notice", training)
     return out

@@ -17,6 +17,7 @@ def check_args(*extra: str, decl: Path = DECL, policy: Path = POLICY) -> list[st
     return [
         "check",
         str(decl),
+        "--no-bundled-rules",
         "--rules",
         str(RULES),
         "--policy",

@@ -13,4 +13,4 @@ NEW = DIFF / "new.yaml"
 
 
 def policy_args() -> list[str]:
-    return ["--rules", str(RULES), "--policy", str(POLICY), "--as-of", AS_OF]
+    return ["--no-bundled-rules", "--rules", str(RULES), "--policy", str(POLICY), "--as-of", AS_OF]

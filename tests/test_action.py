@@ -272,3 +272,35 @@ def test_the_readme_workflow_uses_the_action_and_uploads_its_sarif() -> None:
     )
     assert upload["with"]["sarif_file"] == check["with"]["sarif"]
     assert upload["if"] == "${{ !cancelled() }}"
+
+
+def test_data_cannot_issue_workflow_commands_through_the_action(
+    runner: Runner, workspace: Path
+) -> None:
+    """A waiver key with line breaks reaches stderr inside the Action as one escaped line; a
+    title with one reaches the annotations escaped: only ccai-policy's own annotations start a
+    line with `::`, and the step summary notifies no one."""
+    forged = "x\n::add-mask::secret\n::error file=forged.yaml::forged\n\x1b]52;c;ZXZpbA==\x07"
+    (workspace / "waivers.yaml").write_text(
+        yaml.safe_dump({"waivers": [{forged: 1}]}, allow_unicode=True), encoding="utf-8"
+    )
+    done, _, _ = runner.run_steps(workspace, {"waivers": "waivers.yaml", "as-of": AS_OF})
+    assert done.returncode == 2
+    assert "x\\n::add-mask::secret\\n::error file=forged.yaml::forged\\n\\e]52;c;" in done.stderr
+    for line in (done.stdout + done.stderr).splitlines():
+        assert not line.lstrip().startswith("::") or re.match(
+            r"::(error|warning|notice) [^:]*title="
+            r"|::stop-commands::[0-9a-f]{32}$|::[0-9a-f]{32}::$",
+            line,
+        ), line
+    assert "\x1b" not in done.stderr
+    series = workspace / "declarations" / "series.yaml"
+    text = series.read_text(encoding="utf-8").replace(
+        "title: Harbor Lights (season 1)", 'title: "Harbor\\n::add-mask::secret\\n@octocat"'
+    )
+    series.write_text(text, encoding="utf-8")
+    done, _, summary = runner.run_steps(workspace, {"as-of": AS_OF})
+    assert done.returncode == 1
+    assert not [line for line in done.stdout.splitlines() if line.startswith("::add-mask")]
+    assert "@octocat" not in summary.read_text(encoding="utf-8")
+    assert "@\u2060octocat" in summary.read_text(encoding="utf-8")

@@ -6,9 +6,12 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from click.testing import Result
+from jsonschema import Draft202012Validator
 
-from .authoring import DECL, check_args
+from .authoring import DECL, RULES, STRICT, check_args
+from .conftest import ROOT
 
 
 def record(run_cli: Callable[..., Result], decl: Path, tmp_path: Path) -> Path:
@@ -18,16 +21,63 @@ def record(run_cli: Callable[..., Result], decl: Path, tmp_path: Path) -> Path:
     return baseline
 
 
-def test_baseline_findings_do_not_fail_the_run(
+def at(baseline: Path, needle: str, occurrence: int = 0, above: int = 0) -> str:
+    """`file:line:col` of the n-th `needle` in a baseline's JSON text, or of the `{` that
+    opens the object `above` lines higher (where an entry of a list starts)."""
+    lines = baseline.read_text(encoding="utf-8").split("\n")
+    number = [n for n, line in enumerate(lines) if needle in line][occurrence] - above
+    column = lines[number].index("{" if above else needle) + 1
+    return f"{baseline}:{number + 1}:{column}"
+
+
+def entry(baseline: Path, rule_id: str, occurrence: int = 0) -> str:
+    """Where the n-th recorded finding of a rule starts in the baseline."""
+    return at(baseline, f'"rule_id": "{rule_id}"', occurrence, above=1)
+
+
+def test_baseline_findings_do_not_fail_the_run_but_are_not_compliant(
     run_cli: Callable[..., Result], tmp_path: Path
 ) -> None:
     baseline = record(run_cli, DECL, tmp_path)
     result = run_cli(*check_args("--baseline", str(baseline)))
     assert result.exit_code == 0, result.output
-    # Shown as such, never hidden.
+    # Shown as such, never hidden; known findings are still a breach, just not a new one.
     assert "FAIL (in baseline) TEST-PAY-001 [high] u-voice pays nobody among p-ana" in (
         result.output
     )
+    assert "decl.yaml: Harbour Lights (series, Test Studio) — NOT COMPLIANT" in result.output
+    assert (
+        "1 declaration checked against test-policy 1.0 (fail on high and above): 0 compliant, "
+        "1 not compliant (1 with no new findings: all in the baseline)"
+    ) in result.output
+
+
+@pytest.mark.parametrize(
+    ("fmt", "shown"),
+    [
+        ("html", "in the baseline of known findings, so the check passes, but the production is"),
+        ("markdown", "## ccai-policy: ❌ 1 of 1 not compliant"),
+    ],
+)
+def test_reports_call_a_baselined_breach_not_compliant(
+    run_cli: Callable[..., Result], tmp_path: Path, fmt: str, shown: str
+) -> None:
+    baseline = record(run_cli, DECL, tmp_path)
+    result = run_cli(*check_args("--baseline", str(baseline), "--format", fmt))
+    assert result.exit_code == 0
+    assert "Compliant, with known findings" not in result.output
+    assert shown in result.output
+
+
+def test_json_with_a_baseline_validates_against_the_result_schema(
+    run_cli: Callable[..., Result], tmp_path: Path
+) -> None:
+    baseline = record(run_cli, DECL, tmp_path)
+    schema = json.loads((ROOT / "schemas" / "result.schema.json").read_text(encoding="utf-8"))
+    for args in ([], ["--baseline", str(baseline)]):
+        data = json.loads(run_cli(*check_args(*args, "--format", "json")).output)
+        Draft202012Validator(schema).validate(data)
+        assert data["findings_digest"].startswith("sha256:")
 
 
 def test_baseline_keeps_matching_after_lines_are_inserted_above(
@@ -86,3 +136,271 @@ def test_malformed_baseline_exits_2(run_cli: Callable[..., Result], tmp_path: Pa
     assert f"{bad}:1:1: error: baseline does not follow the ccai-policy result format: " in (
         result.output
     )
+    assert (
+        "line 1, column 1 (/): missing 'tool_version', 'as_of', 'policy', 'fail_on', 'rules', "
+        "'inputs', 'declarations', 'problems'"
+    ) in result.output
+    assert "line 1, column 1 (/): has a field the format does not have" in result.output
+
+
+def copy_decl(tmp_path: Path, old: str = "", new: str = "") -> Path:
+    decl = tmp_path / "decl.yaml"
+    decl.write_text(DECL.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    return decl
+
+
+def test_another_productions_baseline_suppresses_nothing_and_says_so(
+    run_cli: Callable[..., Result], tmp_path: Path
+) -> None:
+    decl = copy_decl(tmp_path)
+    baseline = record(run_cli, decl, tmp_path)
+    # Same file name, same ids, another production.
+    copy_decl(tmp_path, "id: prod-harbour", "id: prod-tides")
+    result = run_cli(*check_args("--baseline", str(baseline), decl=decl))
+    assert result.exit_code == 1, result.output
+    assert "FAIL TEST-PAY-001 [high] u-voice pays nobody among p-ana" in result.output
+    assert "(in baseline)" not in result.output
+    where = at(baseline, '"id": "prod-harbour"')
+    assert (
+        f"{where}: baseline: the baseline's entries for "
+        f"{decl} were recorded for production 'prod-harbour', but the file now declares "
+        "production 'prod-tides': they suppress nothing\n"
+        "    hint: a baseline belongs to one production; record it again: ccai-policy check "
+        "PATHS -o json:FILE"
+    ) in result.output
+
+
+WAIVER = (
+    "waivers:\n  - rule: TEST-PAY-001\n    subject: u-voice\n"
+    "    justification: Pay for the ADR session is being negotiated.\n"
+    "    approver: J. Ortiz, union rep\n    expires: 2026-12-01\n"
+)
+
+
+def test_a_finding_waived_when_recorded_blocks_once_the_waiver_expires(
+    run_cli: Callable[..., Result], tmp_path: Path
+) -> None:
+    waivers = tmp_path / "waivers.yaml"
+    waivers.write_text(WAIVER, encoding="utf-8")
+    decl = copy_decl(tmp_path)
+    baseline = tmp_path / "baseline.json"
+    recorded = run_cli(*check_args("--waivers", str(waivers), "-o", f"json:{baseline}", decl=decl))
+    assert recorded.exit_code == 0, recorded.output
+    assert "WAIVED TEST-PAY-001 [high] u-voice" in recorded.output
+    args = check_args("--waivers", str(waivers), "--baseline", str(baseline), decl=decl)
+    assert run_cli(*args).exit_code == 0  # the waiver is in force
+    result = run_cli(*args, "--as-of", "2026-12-15")
+    assert result.exit_code == 1, result.output
+    assert "decl.yaml:18:5: FAIL TEST-PAY-001 [high] u-voice pays nobody among p-ana" in (
+        result.output
+    )
+    assert "waiver expired on 2026-12-01 (approved by J. Ortiz, union rep)" in result.output
+    assert (
+        f"{entry(baseline, 'TEST-PAY-001')}: baseline: TEST-PAY-001 on u-voice ({decl}:18:5) "
+        "is in the baseline but not suppressed: was waived (until 2026-12-01) when the "
+        "baseline was recorded: a baseline never stands in for a waiver that has expired or "
+        "gone\n"
+        "    hint: renew the waiver with its approver, or fix the finding"
+    ) in result.output
+    # The finding that was failing then is still a known one.
+    assert "FAIL (in baseline) TEST-DISCLOSE-001" in result.output
+
+
+def test_a_baseline_recorded_after_a_waiver_expired_does_not_extend_it(
+    run_cli: Callable[..., Result], tmp_path: Path
+) -> None:
+    waivers = tmp_path / "waivers.yaml"
+    waivers.write_text(WAIVER, encoding="utf-8")
+    decl = copy_decl(tmp_path)
+    baseline = tmp_path / "baseline.json"
+    late = ("--waivers", str(waivers), "--as-of", "2026-12-15")
+    recorded = run_cli(*check_args(*late, "-o", f"json:{baseline}", decl=decl))
+    assert recorded.exit_code == 1
+    assert "waiver expired on 2026-12-01" in recorded.output
+    result = run_cli(*check_args(*late, "--baseline", str(baseline), decl=decl))
+    assert result.exit_code == 1, result.output
+    assert f"{decl}:18:5: FAIL TEST-PAY-001 [high] u-voice pays nobody" in result.output
+    assert (
+        f"{entry(baseline, 'TEST-PAY-001')}: baseline: TEST-PAY-001 on u-voice ({decl}:18:5) "
+        "is in the baseline but not suppressed: its waiver had expired (on 2026-12-01) when the "
+        "baseline was recorded: a baseline never extends a waiver"
+    ) in result.output
+    # Without the waiver file, the same baseline still does not extend it.
+    result = run_cli(*check_args("--as-of", "2026-12-15", "--baseline", str(baseline), decl=decl))
+    assert result.exit_code == 1
+
+
+def test_a_mandatory_rule_is_never_baselined(
+    run_cli: Callable[..., Result], tmp_path: Path
+) -> None:
+    decl = copy_decl(
+        tmp_path, "signed_on: 2026-01-10", "signed_on: 2026-01-10\n    revoked_on: 2026-02-01"
+    )
+    baseline = record(run_cli, decl, tmp_path)
+    result = run_cli(*check_args("--baseline", str(baseline), decl=decl))
+    assert result.exit_code == 1, result.output
+    assert f"{decl}:18:5: FAIL TEST-CONSENT-001 [critical] u-voice has no consent" in result.output
+    assert "FAIL (in baseline) TEST-PAY-001" in result.output
+    assert (
+        f"{entry(baseline, 'TEST-CONSENT-001')}: baseline: TEST-CONSENT-001 on u-voice "
+        f"({decl}:18:5) is in the baseline but not suppressed: the rule is mandatory in policy "
+        "test-policy: no baseline suppresses it\n"
+        "    hint: fix the finding; a mandatory rule can be neither waived nor baselined"
+    ) in result.output
+    # Under a policy that extends it, the note names where the mandate comes from.
+    result = run_cli(*check_args("--baseline", str(baseline), decl=decl, policy=STRICT))
+    assert result.exit_code == 1
+    assert "not suppressed: the rule is mandatory in policy test-policy" in result.output
+
+
+def test_a_finding_whose_severity_rose_is_not_suppressed(
+    run_cli: Callable[..., Result], tmp_path: Path
+) -> None:
+    decl = copy_decl(tmp_path)
+    baseline = record(run_cli, decl, tmp_path)
+    # The strict policy raises TEST-DISCLOSE-001 from medium to high.
+    result = run_cli(*check_args("--baseline", str(baseline), decl=decl, policy=STRICT))
+    assert result.exit_code == 1, result.output
+    assert "FAIL TEST-DISCLOSE-001 [high] a-promo has no audience disclosure" in result.output
+    assert "FAIL (in baseline) TEST-PAY-001 [high]" in result.output
+    assert (
+        f"{entry(baseline, 'TEST-DISCLOSE-001')}: baseline: TEST-DISCLOSE-001 on a-promo "
+        f"({decl}:39:5) is in the baseline but not suppressed: its severity rose from medium to "
+        "high since the baseline was recorded"
+    ) in result.output
+
+
+def test_a_finding_recorded_below_the_threshold_blocks_under_a_lower_one(
+    run_cli: Callable[..., Result], tmp_path: Path
+) -> None:
+    baseline = record(run_cli, DECL, tmp_path)
+    result = run_cli(*check_args("--baseline", str(baseline), "--fail-on", "medium"))
+    assert result.exit_code == 1, result.output
+    assert "FAIL TEST-DISCLOSE-001 [medium] a-promo has no audience disclosure" in result.output
+    assert (
+        "is in the baseline but not suppressed: it was below the threshold when recorded "
+        "(medium, fail on high) and fails the run now (fail on medium)"
+    ) in result.output
+
+
+def test_a_known_error_does_not_cover_the_failure_found_once_the_rule_works(
+    run_cli: Callable[..., Result], tmp_path: Path
+) -> None:
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    for rule in RULES.glob("*.yaml"):
+        (rules / rule.name).write_text(rule.read_text(encoding="utf-8"), encoding="utf-8")
+    pay = rules / "TEST-PAY-001.yaml"
+    working = pay.read_text(encoding="utf-8")
+    # A broken rule: for the unpaid voice it reads a description as a number.
+    pay.write_text(
+        working.replace(
+            "assert: use.id in compensation_by_use",
+            "assert: use.id in compensation_by_use || int(use.description) > 0",
+        ),
+        encoding="utf-8",
+    )
+
+    def args(*extra: str) -> list[str]:
+        out = check_args(*extra)
+        out[out.index("--rules") + 1] = str(rules)
+        return out
+
+    baseline = tmp_path / "baseline.json"
+    recorded = run_cli(*args("-o", f"json:{baseline}"))
+    assert recorded.exit_code == 1
+    assert "ERROR TEST-PAY-001" in recorded.output
+    assert run_cli(*args("--baseline", str(baseline))).exit_code == 0
+    pay.write_text(working, encoding="utf-8")
+    result = run_cli(*args("--baseline", str(baseline)))
+    assert result.exit_code == 1, result.output
+    assert "FAIL TEST-PAY-001 [high] u-voice pays nobody among p-ana" in result.output
+    assert (
+        "is in the baseline but not suppressed: it was recorded as error, and is fail now"
+    ) in result.output
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ('"status": "pass"', '"status": "fail"'),
+        ('"id": "prod-harbour"', '"id": "prod-tides"'),
+        ('"severity": "medium"', '"severity": "critical"'),
+        ('"rule_id": "TEST-PAY-001"', '"rule_id": "TEST-CONSENT-001"'),
+        ('"fail_on": "high",\n  "rules"', '"fail_on": "info",\n  "rules"'),
+        ('"status": "waived"', '"status": "fail"'),
+    ],
+    ids=["pass-made-fail", "production", "severity", "rule", "threshold", "waived-made-fail"],
+)
+def test_an_edited_baseline_is_refused(
+    run_cli: Callable[..., Result], tmp_path: Path, old: str, new: str
+) -> None:
+    waivers = tmp_path / "waivers.yaml"
+    waivers.write_text(WAIVER if "waived" in old else "waivers: []\n", encoding="utf-8")
+    baseline = tmp_path / "baseline.json"
+    run_cli(*check_args("--waivers", str(waivers), "-o", f"json:{baseline}"))
+    text = baseline.read_text(encoding="utf-8")
+    assert old in text
+    baseline.write_text(text.replace(old, new), encoding="utf-8")
+    result = run_cli(*check_args("--waivers", str(waivers), "--baseline", str(baseline)))
+    assert result.exit_code == 2, result.output
+    where = at(baseline, '"findings_digest"')
+    assert (
+        f"{where}: error: baseline was changed after it was "
+        "recorded: its findings do not match its `findings_digest`\n"
+        "  hint: record it again: ccai-policy check PATHS -o json:FILE; never edit a baseline by "
+        "hand: to accept a finding, give it a waiver, which names an approver and an expiry"
+    ) in result.output
+
+
+def test_an_old_baseline_without_a_digest_is_read_and_suppresses_nothing(
+    run_cli: Callable[..., Result], tmp_path: Path
+) -> None:
+    baseline = record(run_cli, DECL, tmp_path)
+    data = json.loads(baseline.read_text(encoding="utf-8"))
+    del data["findings_digest"]
+    baseline.write_text(json.dumps(data, indent=2), encoding="utf-8")
+    result = run_cli(*check_args("--baseline", str(baseline)))
+    assert result.exit_code == 1, result.output
+    assert "FAIL TEST-PAY-001 [high] u-voice pays nobody among p-ana" in result.output
+    assert "(in baseline)" not in result.output
+    assert (
+        f"{baseline}:1:1: baseline: this baseline has no `findings_digest` (an earlier "
+        "ccai-policy wrote it, or the digest was removed), so an edit to it cannot be detected: "
+        "it suppresses nothing\n"
+        "    hint: record it again: ccai-policy check PATHS -o json:FILE"
+    ) in result.output
+    notes = json.loads(
+        run_cli(*check_args("--baseline", str(baseline), "--format", "json")).output
+    )["baseline_notes"]
+    assert [n["source"] for n in notes] == [{"file": str(baseline), "line": 1, "column": 1}]
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"[" * 200_000, ": error: baseline is nested too deeply"),
+        (b"\xff\xfe{\x00}\x00", ":1:1: error: file is UTF-16, not UTF-8"),
+        (b'{"fail_on":\n "\xc3\x28"}', ":2:3: error: invalid UTF-8 byte 0xc3"),
+        (
+            b'{"fail_on": "high", "declarations": 7}',
+            ":1:1: error: baseline does not follow the ccai-policy result format: line 1, "
+            "column 1 (/): missing 'tool_version', 'as_of', 'policy', 'rules', 'inputs', "
+            "'problems'; line 1, column 21 (/declarations): should be array, not int",
+        ),
+        (None, ": error: cannot read baseline: Is a directory"),
+    ],
+    ids=["deep", "utf-16", "bad-utf-8", "wrong-shape", "directory"],
+)
+def test_a_hostile_baseline_is_a_located_error(
+    run_cli: Callable[..., Result], tmp_path: Path, content: bytes | None, expected: str
+) -> None:
+    bad = tmp_path / "baseline.json"
+    if content is None:
+        bad.mkdir()
+    else:
+        bad.write_bytes(content)
+    result = run_cli(*check_args("--baseline", str(bad)))
+    assert result.exit_code == 2, result.output
+    assert f"{bad}{expected}" in result.output
+    assert "Traceback" not in result.output

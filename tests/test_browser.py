@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import shutil
 import struct
+import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -135,3 +137,65 @@ def test_the_recorder_sees_requests_when_a_page_makes_them(browser: Any, tmp_pat
     page.write_text('<!DOCTYPE html><img alt="" src="http://127.0.0.1:9/pixel.png">', "utf-8")
     report = browser.inspect(page)
     assert "http://127.0.0.1:9/pixel.png" in report.requests
+
+
+#: The order a union representative reads a report in: verdict and criteria, then people.
+READING_ORDER = [
+    "Verdict",
+    "People affected",
+    "Findings by criterion",
+    "Waived findings",
+    "Rules that do not apply",
+    "Passed rules",
+    "What was evaluated",
+]
+
+
+def _after_contents(text: str) -> str:
+    """The page's text after its table of contents (which names every section too)."""
+    return text.split("What was evaluated", 1)[1]
+
+
+@pytest.mark.parametrize("width", [1280, 390], ids=["desktop", "phone"])
+def test_verdict_and_people_come_first_and_the_fingerprint_last(
+    browser: Any, shots: Path, tmp_path: Path, width: int
+) -> None:
+    result = run_check([Path("examples/series-noncompliant.yaml")], fixture_policy=False)
+    page = tmp_path / "series.html"
+    page.write_text(html.render(result), encoding="utf-8")
+    shot = shots / f"series-{width}.png"
+    report = browser.inspect(page, shot, width=width)
+    assert report.console == [] and report.requests == [page.resolve().as_uri()]
+    body = _after_contents(report.dom["text"])
+    places = [body.index(f"\n{heading}\n") for heading in READING_ORDER]
+    assert places == sorted(places), "sections in reading order"
+    assert body.index("Not compliant") < body.index("People affected")
+    assert body.index("Consent on file, but 4 consent rules fail") < body.index(
+        "Findings by criterion"
+    )
+    assert body.index("SHA-256") > body.index("What was evaluated")
+    assert png_size(shot)[0] == width
+    assert report.dom["scrollWidth"] <= width, "nothing runs off the side of the screen"
+
+
+@pytest.mark.skipif(
+    shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is missing"
+)
+def test_printed_first_page_holds_the_verdict_and_the_four_criteria(
+    browser: Any, shots: Path, tmp_path: Path
+) -> None:
+    result = run_check([Path("examples/series-noncompliant.yaml")], fixture_policy=False)
+    page = tmp_path / "series.html"
+    page.write_text(html.render(result), encoding="utf-8")
+    pdf = shots / "series.pdf"
+    browser.inspect(page, media="print", pdf=pdf)
+    first = subprocess.run(
+        ["pdftotext", "-f", "1", "-l", "1", "-layout", str(pdf), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "Not compliant" in first
+    for criterion in ("Consent", "Controls", "Compensation", "Transparency"):
+        assert criterion in first, criterion
+    assert "SHA-256" not in first, "the fingerprint is not what page 1 is about"

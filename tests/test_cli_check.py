@@ -60,7 +60,7 @@ def test_a_failing_declaration_exits_1_with_file_line_col(run_cli: Run) -> None:
     result = check(run_cli, REVOKED)
     assert result.exit_code == 1, result.output
     assert "— NOT COMPLIANT" in result.stdout
-    assert f"    {REVOKED_FAIL}\n" in result.stdout
+    assert f"    ✗ {REVOKED_FAIL}\n" in result.stdout
     [(_, _, failed, _)] = SUMMARY.findall(result.stdout)
     assert int(failed) >= 1
     assert result.stdout.endswith(": 0 compliant, 1 not compliant\n")
@@ -71,7 +71,8 @@ def test_an_invalid_declaration_exits_2_with_every_problem(run_cli: Run) -> None
     assert result.exit_code == 2
     assert "Could not evaluate:" in result.stdout
     assert (
-        f"  {MANY}:51:16: error: `uses[3].subjects[0]`: no person with id 'p-anna'\n"
+        f"  {MANY}:51:16: error: `uses[3].subjects[0]` names 'p-anna', but there is no person "
+        "with that id\n"
         "    hint: did you mean 'p-ana'?\n"
     ) in result.stdout
     assert len(re.findall(rf"^  {re.escape(MANY)}:\d+:\d+: error: ", result.stdout, re.M)) == 11
@@ -228,7 +229,9 @@ def test_an_unknown_policy_lists_the_bundled_ones(run_cli: Run) -> None:
     assert result.exit_code == 2
     assert "error: unknown policy 'ccai-basline'" in result.stderr
     bundled = ", ".join(sorted(bundled_policies()))
-    assert f"hint: bundled policies: {bundled}; or give a policy file" in result.stderr
+    assert (
+        f"hint: did you mean 'ccai-baseline'? bundled policies: {bundled}; or give a policy file"
+    ) in result.stderr
     assert "ccai-baseline" in bundled
 
 
@@ -266,7 +269,13 @@ def test_a_rule_whose_cel_does_not_compile(
 ) -> None:
     path, line, _ = broken_cel(tmp_path)
     result = check(
-        run_cli, COMPLIANT, "--rules", str(path.parent), "--policy", str(one_rule_policy)
+        run_cli,
+        COMPLIANT,
+        "--no-bundled-rules",
+        "--rules",
+        str(path.parent),
+        "--policy",
+        str(one_rule_policy),
     )
     assert result.exit_code == 2
     assert re.search(
@@ -284,7 +293,13 @@ def test_a_cel_error_in_a_block_scalar_points_at_its_column(
 ) -> None:
     path, line, column = broken_cel(tmp_path)
     result = check(
-        run_cli, COMPLIANT, "--rules", str(path.parent), "--policy", str(one_rule_policy)
+        run_cli,
+        COMPLIANT,
+        "--no-bundled-rules",
+        "--rules",
+        str(path.parent),
+        "--policy",
+        str(one_rule_policy),
     )
     assert f"{path}:{line}:{column}: error: " in result.stderr
 
@@ -294,11 +309,18 @@ def test_a_rule_with_an_unknown_key(run_cli: Run, tmp_path: Path, one_rule_polic
         tmp_path / "rules", "severity: critical\n", "severty: critical\n"
     )
     result = check(
-        run_cli, COMPLIANT, "--rules", str(path.parent), "--policy", str(one_rule_policy)
+        run_cli,
+        COMPLIANT,
+        "--no-bundled-rules",
+        "--rules",
+        str(path.parent),
+        "--policy",
+        str(one_rule_policy),
     )
     assert result.exit_code == 2
     assert (
-        f"{path}:{line}:{column}: error: `severty`: unknown field 'severty'\n"
+        f"{path}:{line}:{column}: error: `severty` is not a field: there is no field `severty` "
+        "at the top of the file\n"
         "  hint: did you mean 'severity'?\n"
     ) in result.stderr
 
@@ -311,7 +333,7 @@ def billion_laughs() -> bytes:
 
 
 BAD_INPUTS = [
-    ("malformed.yaml", b"apiVersion: [ccai-policy/v1\n", "2:1: error: invalid YAML: "),
+    ("malformed.yaml", b"apiVersion: [ccai-policy/v1\n", "1:13: error: the `[` on line 1 is never"),
     ("duplicate.yaml", b"kind: Declaration\nkind: Declaration\n", "2:1: error: duplicate key"),
     ("laughs.yaml", billion_laughs(), "6:8: error: aliases expand to more than 100,000 nodes"),
     ("latin1.yaml", b"production:\n  title: Am\xe9lie\n", "2:12: error: invalid UTF-8 byte 0xe9"),
@@ -359,7 +381,7 @@ def test_one_bad_file_hides_nothing_of_the_others(run_cli: Run, tmp_path: Path) 
     bad.write_bytes(b"apiVersion: ccai-policy/v1\napiVersion: ccai-policy/v1\n")
     result = check(run_cli, REVOKED, str(bad), COMPLIANT)
     assert result.exit_code == 2
-    assert f"    {REVOKED_FAIL}\n" in result.stdout
+    assert f"    ✗ {REVOKED_FAIL}\n" in result.stdout
     assert f"{COMPLIANT}: The Lighthouse Keeper (film, Northlight Pictures) — COMPLIANT" in (
         result.stdout
     )
@@ -403,7 +425,7 @@ def test_installed_command_is_byte_identical_to_an_in_process_run(
     )
     assert completed.returncode == 1, completed.stderr.decode()
     assert completed.stderr == b""
-    assert f"    {REVOKED_FAIL}\n".encode() in completed.stdout
+    assert f"    ✗ {REVOKED_FAIL}\n".encode() in completed.stdout
     in_process = check(run_cli, REVOKED, COMPLIANT, *every_format(tmp_path / "in-process"))
     assert completed.stdout == in_process.stdout_bytes
     assert read_all(tmp_path / "process") == read_all(tmp_path / "in-process")

@@ -168,7 +168,15 @@ def production(tmp_path: Path) -> Path:
 
 def check(run_cli: RunCli, folder: Path, *extra: str) -> tuple[Result, dict[str, list[Any]]]:
     """Run check with the credentials rules; the text output and the findings by rule."""
-    args = ["check", str(folder / "decl.yaml"), "--rules", str(RULES), "--as-of", AS_OF]
+    args = [
+        "check",
+        str(folder / "decl.yaml"),
+        "--no-bundled-rules",
+        "--rules",
+        str(RULES),
+        "--as-of",
+        AS_OF,
+    ]
     args += ["--policy", str(POLICY), "--verify-credentials", *extra]
     text = run_cli(*args)
     data = json.loads(run_cli(*args, "--format", "json").output)
@@ -390,7 +398,15 @@ def test_without_the_extra_the_rules_say_they_need_it(
 
 
 def test_the_rules_run_only_when_asked(run_cli: RunCli, production: Path) -> None:
-    args = ["check", str(production / "decl.yaml"), "--rules", str(RULES), "--policy", str(POLICY)]
+    args = [
+        "check",
+        str(production / "decl.yaml"),
+        "--no-bundled-rules",
+        "--rules",
+        str(RULES),
+        "--policy",
+        str(POLICY),
+    ]
     data = json.loads(run_cli(*args, "--as-of", AS_OF, "--format", "json").output)
     assert not {r["id"] for r in data["rules"]} & set(CREDENTIAL_RULES)
     described = json.loads(

@@ -45,3 +45,31 @@ def test_explain_unknown_rule_exits_2(run_cli: Callable[..., Result]) -> None:
     result = run_cli("explain", "NOPE-001")
     assert result.exit_code == 2
     assert "error: no rule 'NOPE-001'" in result.output
+
+
+def test_the_field_reference_is_current_and_complete(run_cli: Callable[..., Result]) -> None:
+    from ccai_policy.fieldref import reference
+
+    committed = (ROOT / "docs" / "fields.md").read_text(encoding="utf-8")
+    assert committed == reference("declaration"), (
+        "docs/fields.md is stale: run "
+        "'ccai-policy schema declaration --format markdown > docs/fields.md' and commit it"
+    )
+    assert run_cli("schema", "declaration", "--format", "markdown").output == committed
+    assert "### `uses[].category`" in committed
+    assert (
+        "- `synthetic_performer`: Synthetic Performer (SAG-AFTRA): a digitally created performer"
+    ) in committed
+    assert not [
+        line for line in committed.splitlines() if line.startswith("- `") and line.endswith(": ")
+    ], "every allowed value has its meaning"
+    headings = [line for line in committed.splitlines() if line.startswith("### ")]
+    assert len(headings) > 130
+    assert "- Read by rules: CONTROLS-DGA-CONSULT-001" in committed
+
+
+def test_every_format_has_a_readable_reference(run_cli: Callable[..., Result]) -> None:
+    for name in ("rule", "policy", "waivers", "result"):
+        result = run_cli("schema", name, "--format", "markdown")
+        assert result.exit_code == 0
+        assert result.output.startswith("# ") and "### `" in result.output

@@ -159,7 +159,9 @@ def test_the_guide_reader_finds_commands_files_and_outputs() -> None:
     found = steps(guide_text("policy-authors.md"))
     assert [s.target for s in found if s.kind == "file"] == [
         "my-policy/rules/ACME-DESC-001.yaml",
+        "my-policy/drafts/ACME-DESC-002.yaml",
         "my-policy/policies/acme.yaml",
+        "my-policy/policies/lenient.yaml",
     ]
     last_check = [s for s in found if s.kind == "run" and s.text.startswith("ccai-policy check")]
     assert last_check[-1].exit_code == 1

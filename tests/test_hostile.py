@@ -90,9 +90,10 @@ def test_dangling_references_each_get_a_located_problem_and_a_suggestion(
     errors = [line for line in lines if ": error: " in line]
     assert len(errors) == 10, "one per reference: tool, subjects, features_from, ..."
     assert all(re.match(r"  dangling-references\.yaml:\d+:\d+: error: `", e) for e in errors)
-    assert "  dangling-references.yaml:13:5: error: `uses[0].tool`: no tool with id 't-vioce'" in (
-        lines
-    )
+    assert (
+        "  dangling-references.yaml:13:5: error: `uses[0].tool` names 't-vioce', "
+        "but there is no tool with that id"
+    ) in lines
     assert lines[lines.index(errors[0]) + 1] == "    hint: did you mean 't-voice'?"
 
 
@@ -206,11 +207,12 @@ def test_a_9_mb_value_where_20_000_characters_are_allowed_is_one_short_message(
     (workdir / "title.yaml").write_text(text, encoding="utf-8")
     result = check(run_cli, "title.yaml")
     assert result.exit_code == 2
-    [line] = problem_lines(result)
+    [line, hint] = problem_lines(result)
     assert line == (
-        f"  title.yaml:{line_of(text, '  title:')}:3: error: `production.title`: String should "
-        f"have at most 20000 characters (got '{'t' * 60}'… (9,437,184 characters))"
+        f"  title.yaml:{line_of(text, '  title:')}:3: error: `production.title` is "
+        "9,437,184 characters, over the limit of 20,000"
     )
+    assert hint == "    hint: shorten it"
 
 
 LONG = "k" * (4 * MIB)
@@ -220,11 +222,15 @@ SHOWN = "k" * 79 + "…"
 @pytest.mark.parametrize(
     ("old", "new", "message"),
     [
-        (TITLE, f"{TITLE}  ? {LONG}\n  : 1\n", f"`production.{SHOWN}`: unknown field '{SHOWN}'"),
+        (
+            TITLE,
+            f"{TITLE}  ? {LONG}\n  : 1\n",
+            f"`production.{SHOWN}` is not a field: there is no field `{SHOWN}` here",
+        ),
         (
             "    subjects: [p-ana]\n    in_place",
             f"    subjects: [{LONG}]\n    in_place",
-            f"`uses[0].subjects[0]`: no person with id '{SHOWN}'",
+            f"`uses[0].subjects[0]` names '{SHOWN}', but there is no person with that id",
         ),
         (TITLE, f"{TITLE}  ? {LONG}\n  : 1\n  ? {LONG}\n  : 2\n", f"duplicate key '{SHOWN}'"),
     ],
@@ -299,9 +305,13 @@ def test_20_000_unknown_keys_report_100_problems_and_count_the_rest(
     errors = [line for line in lines if ": error: " in line]
     assert len(errors) == 101
     first = line_of(text, "  key0: 1")
-    assert errors[0] == f"  keys.yaml:{first}:3: error: `production.key0`: unknown field 'key0'"
+    assert errors[0] == (
+        f"  keys.yaml:{first}:3: error: `production.key0` is not a field: there is no field "
+        "`key0` here"
+    )
     assert errors[99] == (
-        f"  keys.yaml:{first + 99}:3: error: `production.key99`: unknown field 'key99'"
+        f"  keys.yaml:{first + 99}:3: error: `production.key99` is not a field: there is no "
+        "field `key99` here"
     )
     assert lines[-2:] == [
         "  keys.yaml: error: 19,900 more problems in this file are not shown",
@@ -322,7 +332,9 @@ def test_thousands_of_dangling_references_report_100(run_cli: Run, workdir: Path
     lines = problem_lines(result)
     errors = [line for line in lines if ": error: " in line]
     assert len(errors) == 101
-    assert errors[0].endswith("error: `uses[0].subjects[0]`: no person with id 'p-nobody-0'")
+    assert errors[0].endswith(
+        "error: `uses[0].subjects[0]` names 'p-nobody-0', but there is no person with that id"
+    )
     assert lines[-2:] == [
         "  refs.yaml: error: more problems in this file are not shown",
         "    hint: fix the ones above, then check again",
@@ -453,6 +465,7 @@ def test_a_directory_of_10_000_declarations(run_cli: Run, workdir: Path) -> None
             "slate",
             "--jobs",
             "2",
+            "--no-bundled-rules",
             "--rules",
             str(RULES),
             "--policy",
@@ -470,7 +483,7 @@ def test_a_directory_of_10_000_declarations(run_cli: Run, workdir: Path) -> None
     [problem] = report["problems"]
     assert (problem["location"]["file"], problem["location"]["line"]) == (
         "slate/spot-04321.yaml",
-        2,
+        1,
     )
 
 
@@ -495,7 +508,7 @@ def test_every_field_of_the_wrong_type_is_a_located_error_naming_it(
         document = load_text(texts[model], f"{model}.yaml")
         for field in wrong:
             where = document.locate(pointer_of(field.loc))
-            prefix = f"`{display_path(field.loc)}`: "
+            prefix = f"`{display_path(field.loc)}` "
             if not any(
                 (file, line) == (where.file, where.line) and message.startswith(prefix)
                 for file, line, message in located

@@ -14,6 +14,7 @@ from click.testing import Result
 
 from ccai_policy.init import STARTER_TYPES, starter_text
 from ccai_policy.model.declaration import ProductionType
+from ccai_policy.schemas import generate
 
 from .conftest import AS_OF
 
@@ -62,7 +63,13 @@ def test_a_fresh_starter_is_refused_at_every_todo_left(
     assert f"ccai-policy check {target}" in written.output
     text = target.read_text(encoding="utf-8")
     assert text == starter_text(production_type)
-    assert text.startswith("# AI-use declaration for a ")
+    modeline, title = text.splitlines()[:2]
+    assert modeline == "# yaml-language-server: $schema=declaration.schema.json"
+    assert title.startswith("# AI-use declaration for a ") and "TODO" in text
+    schema = tmp_path / "declaration.schema.json"
+    assert schema.read_text(encoding="utf-8") == generate("declaration")
+    assert f"wrote {schema}: editors with a YAML language server" in written.output
+    assert "ccai-policy schema declaration --format markdown (docs/fields.md)" in written.output
     data = yaml.safe_load(text)
     assert data["production"]["type"] == production_type
 
@@ -131,6 +138,19 @@ def test_the_commented_examples_validate_and_pass_the_threshold(
     assert "error:" not in checked.output
     assert "CONSENT-REPLICA-001" not in checked.output
     assert "1 compliant, 0 not compliant" in checked.output
+
+
+def test_an_existing_schema_file_is_kept_and_the_refresh_command_shown(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    schema = tmp_path / "declaration.schema.json"
+    schema.write_text("{}\n", encoding="utf-8")
+    written = run_cli("init", str(tmp_path / "a.yaml"))
+    assert written.exit_code == 0, written.output
+    assert schema.read_text(encoding="utf-8") == "{}\n"
+    assert f"kept {schema} as it is; refresh it with: ccai-policy schema declaration > " in (
+        written.output
+    )
 
 
 def test_refuses_to_overwrite_an_existing_file(run_cli: RunCli, tmp_path: Path) -> None:

@@ -10,12 +10,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ccai_policy.errors import LoadError
 from ccai_policy.loader import Document, escape_pointer_token, load_file, load_text
+
+from .fuzzing.yaml_text import dump
 
 
 def load_error(text: str) -> LoadError:
@@ -354,23 +355,9 @@ def test_sha256_is_of_the_bytes_on_disk(tmp_path: Path) -> None:
     [
         ("a: \x07\n", "f.yaml:1:4", "character U+0007 is not allowed in YAML"),
         ("é: ü\x1b\n", "f.yaml:1:5", "character U+001B is not allowed in YAML"),
-        (
-            "a: [1, 2\n",
-            "f.yaml:2:1",
-            "invalid YAML: while parsing a flow sequence did not find "
-            "expected ',' or ']' (it started at line 1, column 4)",
-        ),
-        (
-            "a:\n\tb: 1\n",
-            "f.yaml:2:1",
-            "tab character where YAML expects spaces",
-        ),
-        (
-            "a: 'open\n",
-            "f.yaml:2:1",
-            "invalid YAML: while scanning a quoted scalar found "
-            "unexpected end of stream (it started at line 1, column 4)",
-        ),
+        ("a: [1, 2\n", "f.yaml:1:4", "the `[` on line 1 is never closed"),
+        ("a:\n\tb: 1\n", "f.yaml:2:1", "line 2 is indented with a tab character"),
+        ("a: 'open\n", "f.yaml:1:4", "the text opened with ' on line 1 is never closed"),
     ],
     ids=["control character", "control character after non-ASCII", "unclosed list", "tab", "quote"],
 )
@@ -486,8 +473,7 @@ def test_huge_numbers_in_quotes_are_text() -> None:
         ("-0", 0),
         ("+7", 7),
         ("0x1F", 31),
-        ("0o17", 15),
-        ("1e3", 1000.0),
+        ("1.5e+3", 1500.0),
         ("12.5", 12.5),
         ("1.", 1.0),
         ("-.inf", float("-inf")),
@@ -526,6 +512,8 @@ def test_nan_is_a_float_for_validation_to_refuse() -> None:
         ("0b101", "a number"),
         ("1:30", "a number"),
         ("1_000.5", "a number"),
+        ("1e3", "a number"),
+        ("0o17", "a number"),
     ],
 )
 def test_scalars_that_yaml_1_1_and_1_2_read_differently_are_kept_as_text_and_flagged(
@@ -612,7 +600,8 @@ def pointers(value: object, prefix: str = "") -> list[str]:
 @settings(max_examples=100, deadline=None)
 @given(JSON_DATA, st.sampled_from([False, True, None]))
 def test_json_data_round_trips_and_every_node_is_located(data: object, flow: bool | None) -> None:
-    text = yaml.safe_dump(data, default_flow_style=flow, allow_unicode=True)
+    # Written as a careful tool does: text that YAML 1.2 reads as a number ('0E0') in quotes.
+    text = dump(data, default_flow_style=flow, allow_unicode=True)
     document = load_text(text, "d.yaml")
     assert document.data == data
     assert set(pointers(data)) <= set(document.positions)

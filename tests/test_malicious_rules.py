@@ -20,6 +20,7 @@ import pytest
 import yaml
 from click.testing import Result
 
+from ccai_policy import typecheck
 from ccai_policy.errors import Location
 from ccai_policy.expressions import MAX_RENDERED, ExpressionError, Scope, compile_expression
 
@@ -40,7 +41,7 @@ def line_of(fragment: str) -> int:
 VOICE, DEAGE = line_of("  - id: u-voice\n"), line_of("  - id: u-deage\n")
 #: The benign rule's finding, which every run where small.yaml is evaluated must keep.
 BENIGN_FINDING = (
-    f"    small.yaml:{VOICE}:5: FAIL TEST-PAY-001 [high] u-voice pays nobody among p-ana\n"
+    f"    ✗ small.yaml:{VOICE}:5: FAIL TEST-PAY-001 [high] u-voice pays nobody among p-ana\n"
 )
 
 
@@ -66,7 +67,15 @@ def with_rules(workdir: Path, *names: str, **written: str) -> None:
 def check(run_cli: Run, *args: str, seconds: int = 120) -> Result:
     with deadline(seconds):
         result = run_cli(
-            "check", "--rules", "rules", "--policy", "policy.yaml", "--as-of", AS_OF, *args
+            "check",
+            "--no-bundled-rules",
+            "--rules",
+            "rules",
+            "--policy",
+            "policy.yaml",
+            "--as-of",
+            AS_OF,
+            *args,
         )
     assert "Traceback" not in result.output
     return result
@@ -90,26 +99,42 @@ def big(workdir: Path) -> str:
 RUNTIME_ERRORS = {
     "EVIL-DIV-001": "division by zero in CEL expression",
     "EVIL-OVERFLOW-001": "Arithmetic overflow in 'add' on 9223372036854775807 and 1.",
+    "EVIL-REGEX-002": "Function 'matches' error: 'a{1000}{1000}' not a valid regex: Compiled "
+    "regex exceeds size limit of 10485760 bytes.",
+}
+#: Refused at load by the type checker; where it cannot run, still an error finding per item.
+UNTYPED_RUNTIME_ERRORS = {
     "EVIL-TYPE-001": "Unsupported operation: string + int.",
     "EVIL-FIELD-001": "no field 'consent_form_signed' in the item (check the field name)",
     "EVIL-NOTBOOL-002": "No such overload: the operation is not defined for the given operand "
     "types.",
-    "EVIL-REGEX-002": "Function 'matches' error: 'a{1000}{1000}' not a valid regex: Compiled "
-    "regex exceeds size limit of 10485760 bytes.",
 }
 
 
-@pytest.mark.parametrize(("rule_id", "why"), RUNTIME_ERRORS.items(), ids=list(RUNTIME_ERRORS))
+def without_type_checker(monkeypatch: pytest.MonkeyPatch) -> None:
+    def unavailable() -> typecheck._Model:
+        raise typecheck.CheckerUnavailable("cel-expr-python is not installed")
+
+    monkeypatch.setattr(typecheck, "_model", unavailable)
+
+
+@pytest.mark.parametrize(
+    ("rule_id", "why"),
+    [*RUNTIME_ERRORS.items(), *UNTYPED_RUNTIME_ERRORS.items()],
+    ids=[*RUNTIME_ERRORS, *UNTYPED_RUNTIME_ERRORS],
+)
 def test_a_runtime_error_is_an_error_finding_for_each_item(
-    run_cli: Run, workdir: Path, rule_id: str, why: str
+    run_cli: Run, workdir: Path, monkeypatch: pytest.MonkeyPatch, rule_id: str, why: str
 ) -> None:
+    if rule_id in UNTYPED_RUNTIME_ERRORS:
+        without_type_checker(monkeypatch)
     with_rules(workdir, rule_id)
     result = check(run_cli, "small.yaml")
     assert result.exit_code == 1
     severity = "high"
     for line, item in ((VOICE, "u-voice"), (DEAGE, "u-deage")):
         assert (
-            f"    small.yaml:{line}:5: ERROR {rule_id} [{severity}] cannot evaluate the rule for "
+            f"    ✗ small.yaml:{line}:5: ERROR {rule_id} [{severity}] cannot evaluate the rule for "
             f"{item}: {why}\n"
         ) in result.stdout
     assert BENIGN_FINDING in result.stdout
@@ -120,7 +145,7 @@ def test_a_runtime_error_in_a_rule_about_the_declaration(run_cli: Run, workdir: 
     result = check(run_cli, "small.yaml")
     assert result.exit_code == 1
     assert re.search(
-        r"^    small\.yaml:\d+:\d+: ERROR EVIL-TIME-001 \[high\] cannot evaluate the rule for "
+        r"^    ✗ small\.yaml:\d+:\d+: ERROR EVIL-TIME-001 \[high\] cannot evaluate the rule for "
         r"prod-harbour: Arithmetic overflow in 'add' on Timestamp\(9999-12-31T23:59:59",
         result.stdout,
         re.MULTILINE,
@@ -128,7 +153,10 @@ def test_a_runtime_error_in_a_rule_about_the_declaration(run_cli: Run, workdir: 
     assert BENIGN_FINDING in result.stdout
 
 
-def test_a_condition_that_is_not_true_or_false(run_cli: Run, workdir: Path) -> None:
+def test_a_condition_that_is_not_true_or_false(
+    run_cli: Run, workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    without_type_checker(monkeypatch)
     with_rules(workdir, "EVIL-NOTBOOL-001")
     result = check(run_cli, "small.yaml")
     assert result.exit_code == 1
@@ -139,6 +167,27 @@ def test_a_condition_that_is_not_true_or_false(run_cli: Run, workdir: Path) -> N
 
 
 # --- Refused when the rules load: located in the rule file, exit 2 ----------------------
+
+TYPE_ERRORS = {
+    "EVIL-TYPE-001": "rules/EVIL-TYPE-001.yaml:12:16: error: EVIL-TYPE-001: 'assert' has a type "
+    "mismatch: '+' cannot combine string with int",
+    "EVIL-FIELD-001": "rules/EVIL-FIELD-001.yaml:12:13: error: EVIL-FIELD-001: 'assert' reads "
+    "unknown field 'consent_form_signed' of use",
+    "EVIL-NOTBOOL-001": "rules/EVIL-NOTBOOL-001.yaml:10:15: error: EVIL-NOTBOOL-001: "
+    "'applies_when' gives int, not true or false",
+    "EVIL-NOTBOOL-002": "rules/EVIL-NOTBOOL-002.yaml:12:9: error: EVIL-NOTBOOL-002: 'assert' "
+    "gives string, not true or false",
+}
+
+
+@pytest.mark.parametrize(("rule_id", "error"), TYPE_ERRORS.items(), ids=list(TYPE_ERRORS))
+def test_type_errors_are_refused_at_load(
+    run_cli: Run, workdir: Path, rule_id: str, error: str
+) -> None:
+    with_rules(workdir, rule_id)
+    result = check(run_cli, "small.yaml")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[0] == error
 
 
 def test_four_nested_comprehensions_are_refused_at_load(run_cli: Run, workdir: Path) -> None:
@@ -198,8 +247,8 @@ def test_100_000_nested_parentheses_are_refused_by_length(run_cli: Run, workdir:
     result = check(run_cli, "small.yaml")
     assert result.exit_code == 2
     assert result.stderr.startswith(
-        f"rules/EVIL-DEEP-001.yaml:{ASSERT_LINE}:1: error: `assert`: String should have at most "
-        "2000 characters (got '(((((("
+        f"rules/EVIL-DEEP-001.yaml:{ASSERT_LINE}:1: error: `assert` is 200,004 characters, over "
+        "the limit of 2,000"
     )
     assert len(result.stderr) < 500, "the expression is not echoed whole"
 
@@ -226,7 +275,9 @@ def test_1_999_characters_of_nested_negation_evaluate(run_cli: Run, workdir: Pat
     with_rules(workdir, **{"EVIL-DEEP-003": rule_text("EVIL-DEEP-003", deep)})
     result = check(run_cli, "small.yaml")
     assert result.exit_code == 1
-    assert f"    small.yaml:{VOICE}:5: FAIL EVIL-DEEP-003 [high] u-voice failed\n" in result.stdout
+    assert (
+        f"    ✗ small.yaml:{VOICE}:5: FAIL EVIL-DEEP-003 [high] u-voice failed\n" in result.stdout
+    )
     assert BENIGN_FINDING in result.stdout
 
 
@@ -337,8 +388,8 @@ def test_a_parameter_too_large_for_the_engine_is_refused_at_load(
     result = check(run_cli, "small.yaml")
     assert result.exit_code == 2
     assert result.stderr == (
-        f"rules/EVIL-PARAMS-001.yaml:{ASSERT_LINE + 3}:3: error: `params.most`: "
-        "a number of 401 digits is out of range: whole numbers must be between "
+        f"rules/EVIL-PARAMS-001.yaml:{ASSERT_LINE + 3}:3: error: `params.most` is "
+        "a number of 401 digits, out of range: whole numbers must be between "
         "-9,223,372,036,854,775,808 and 9,223,372,036,854,775,807\n"
         "  hint: use a smaller number, or quote it if it is text\n"
     )

@@ -130,6 +130,8 @@ def test_check_hook_passes_a_compliant_declaration_and_blocks_a_failing_one(
     (repo / "declarations").mkdir()
     shutil.copy(EXAMPLES / "feature-film-compliant.yaml", repo / "declarations" / "film.yaml")
     (repo / "ci.yml").write_text("not: a declaration\n", encoding="utf-8")
+    # A waivers file kept beside the declarations is handed to the hook too: it is skipped.
+    (repo / "declarations" / "waivers.yaml").write_text("waivers: []\n", encoding="utf-8")
     git(repo, "add", ".")
 
     passed = run(hooks, repo, "run", "--all-files")

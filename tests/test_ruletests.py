@@ -78,7 +78,7 @@ def test_case_whose_patch_makes_an_invalid_declaration_fails(
     result = run_cli("rules", "test", str(workspace / "rules"))
     assert result.exit_code == 1
     assert "FAILED TEST-PAY-001::paid passes\n    cannot run the case: " in result.output
-    assert "`compensation[1].basis`: Input should be" in result.output
+    assert "`compensation[1].basis` is " in result.output
 
 
 @pytest.mark.parametrize(

@@ -79,3 +79,98 @@ def test_the_declaration_schema_rejects_what_validation_rejects(
         "tools/0/version",  # 4.2 is a number
         "workforce/positions_displaced",  # many is not an integer
     } <= paths
+
+
+def _properties(node: Any, where: str) -> list[tuple[str, Any]]:
+    """Every property schema below a schema node, with a path to name it in a failure."""
+    found: list[tuple[str, Any]] = []
+    if isinstance(node, dict):
+        for name, prop in (node.get("properties") or {}).items():
+            found.append((f"{where}.{name}", prop))
+        for key, value in node.items():
+            found.extend(_properties(value, f"{where}/{key}"))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            found.extend(_properties(value, f"{where}[{index}]"))
+    return found
+
+
+def _enums(node: Any, where: str) -> list[tuple[str, Any]]:
+    found: list[tuple[str, Any]] = []
+    if isinstance(node, dict):
+        if "enum" in node:
+            found.append((where, node))
+        for key, value in node.items():
+            found.extend(_enums(value, f"{where}/{key}"))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            found.extend(_enums(value, f"{where}[{index}]"))
+    return found
+
+
+@pytest.mark.parametrize("name", sorted(MODELS))
+def test_every_property_has_a_description_and_a_human_title(name: str) -> None:
+    properties = _properties(committed(name), name)
+    assert len(properties) > 3
+    undescribed = [where for where, prop in properties if not prop.get("description", "").strip()]
+    assert undescribed == []
+    schema = committed(name)
+
+    def title(prop: Any) -> str:  # a reference shows the title of what it references
+        ref = prop.get("$ref", "")
+        return str(
+            prop.get("title") or schema["$defs"][ref.rsplit("/", 1)[-1]]["title"]
+            if ref
+            else prop.get("title", "")
+        )
+
+    titles = [title(prop) for _, prop in properties]
+    assert all(titles), "every property has a title"
+    generated = [t for t in titles if " " in t and t == t.title() and t.lower() != t]
+    assert generated == [], "titles read as words, not as Title Cased field names"
+
+
+@pytest.mark.parametrize("name", sorted(MODELS))
+def test_every_enum_value_has_a_description(name: str) -> None:
+    enums = _enums(committed(name), name)
+    for where, node in enums:
+        descriptions = node.get("enumDescriptions", [])
+        assert len(descriptions) == len(node["enum"]), f"{where}: a description per value"
+        assert all(d.strip() for d in descriptions), f"{where}: an empty description"
+
+
+def test_the_use_categories_carry_the_agreements_definitions() -> None:
+    schema = committed("declaration")
+    category = schema["$defs"]["Use"]["properties"]["category"]
+    meaning = dict(zip(category["enum"], category["enumDescriptions"], strict=True))
+    assert meaning["employment_based_digital_replica"].startswith(
+        "Employment-Based Digital Replica (SAG-AFTRA)"
+    )
+    assert "not recognisable as any real person" in meaning["synthetic_performer"]
+    assert "WGA MBA Article 72" in meaning["gai_literary_material"]
+
+
+def test_optional_fields_show_one_title_in_editors() -> None:
+    """No anyOf whose branches lack titles: an editor's hover would repeat the field's title."""
+    first_used = committed("declaration")["$defs"]["Use"]["properties"]["first_used_on"]
+    assert first_used["title"] == "First used on"
+    assert first_used["type"] == ["string", "null"] and "anyOf" not in first_used
+    for name in MODELS:
+        for where, prop in _properties(committed(name), name):
+            for branch in prop.get("anyOf", []):
+                assert "$ref" in branch or branch.get("title"), f"{where}: an untitled branch"
+
+
+@pytest.mark.parametrize("name", sorted(MODELS))
+def test_schema_ids_are_stable_names(name: str) -> None:
+    assert committed(name)["$id"] == f"urn:ccai-policy:schema:v1:{name}"
+
+
+def test_the_schema_checks_who_a_notice_goes_to_as_validation_does(
+    declaration_validator: Draft202012Validator,
+) -> None:
+    data = load_file(EXAMPLES / "feature-film-compliant.yaml").data
+    assert not list(declaration_validator.iter_errors(data))
+    data["notices"][0]["to"] = "DGA"  # a director consultation sent to the guild
+    errors = list(declaration_validator.iter_errors(data))
+    assert [list(e.absolute_path) for e in errors] == [["notices", 0, "to"]]

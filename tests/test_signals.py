@@ -58,6 +58,7 @@ def slow_run(tmp_path: Path) -> tuple[list[str], Path]:
         "check",
         "a.yaml",
         "b.yaml",
+        "--no-bundled-rules",
         "--rules",
         "rules",
         "--policy",

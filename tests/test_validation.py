@@ -18,7 +18,11 @@ BOOLEAN_HINT = "write true or false; put it in quotes if it is text"
 
 #: Every problem in many-problems.yaml: where, what, and the hint, in the order of the file.
 EXPECTED = [
-    (f"{MANY}:5:1", "`production.studio`: required field 'studio' is missing", "add it"),
+    (
+        f"{MANY}:5:1",
+        "`production.studio` is missing: the company responsible for the declaration",
+        "add it, for example `studio: Harbor Studios LLC`",
+    ),
     (
         f"{MANY}:9:24",
         "`production.territories[1]`: 'NO' is true or false to some YAML readers and text to "
@@ -30,41 +34,45 @@ EXPECTED = [
         "`people[1].name`: 'yes' is true or false to some YAML readers and text to others",
         BOOLEAN_HINT,
     ),
-    (f"{MANY}:20:5", "`people[1].unoin`: unknown field 'unoin'", "did you mean 'union'?"),
+    (
+        f"{MANY}:20:5",
+        "`people[1].unoin` is not a field: there is no field `unoin` here",
+        "did you mean 'union'?",
+    ),
     (
         f"{MANY}:21:5",
-        "`people[2].id`: duplicate id 'p-ana' (also people[0], line 13)",
+        "`people[2].id` is 'p-ana', the id of people[0] too (line 13)",
         "give each item in a section its own id",
     ),
     (
         f"{MANY}:29:5",
-        "`tools[0].version`: Input should be a valid string (got 4.2)",
-        "put the value in quotes if it is text",
+        "`tools[0].version` is 4.2, but it should be text",
+        'if it is text, put it in quotes as you wrote it, e.g. `version: "4.2"`',
     ),
     (
         f"{MANY}:40:5",
-        "`uses[1].tool`: no tool with id 't-voice'",
-        "add it to 'tools' or correct the id",
+        "`uses[1].tool` names 't-voice', but there is no tool with that id",
+        "add it to 'tools' or correct the id; the ids there are 't-deage'",
     ),
     (
         f"{MANY}:51:16",
-        "`uses[3].subjects[0]`: no person with id 'p-anna'",
+        "`uses[3].subjects[0]` names 'p-anna', but there is no person with that id",
         "did you mean 'p-ana'?",
     ),
     (
         f"{MANY}:58:5",
-        "`consents[0].separately_signed`: Input should be a valid boolean (got 'maybe')",
-        "",
+        "`consents[0].separately_signed` is 'maybe', but it should be true or false",
+        "write `separately_signed: true` or `separately_signed: false`, without quotes",
     ),
     (
         f"{MANY}:65:14",
-        "`compensation[0].amount.value`: Input should be a finite number (got nan)",
-        "",
+        "`compensation[0].amount.value` is nan, which is not an amount",
+        "write the actual number, e.g. `value: 2500`",
     ),
     (
         f"{MANY}:68:3",
-        "`workforce.positions_displaced`: Input should be a valid integer (got 'many')",
-        "",
+        "`workforce.positions_displaced` is 'many', but it should be a whole number",
+        "write digits only, without quotes, e.g. `positions_displaced: 2`",
     ),
 ]
 EXPECTED_IDS = [
@@ -130,58 +138,59 @@ def example_with(old: str, new: str) -> str:
         (
             "  type: film\n",
             "  type: serie\n",
-            "`production.type`: Input should be 'film', 'series', 'game' or 'commercial' "
-            "(got 'serie')",
-            "did you mean 'series'?",
+            "`production.type` is 'serie', which is not one of the allowed values",
+            "did you mean 'series'? allowed: 'film', 'series', 'game' or 'commercial'",
         ),
         (
             "    name: Ana Ruiz\n",
             "    name: Ana Ruiz\n    categry: principal\n",
-            "`people[0].categry`: unknown field 'categry'",
-            "remove it; see the schema for the fields",
+            "`people[0].categry` is not a field: there is no field `categry` here",
+            "the fields here are 'deceased_on', 'id', 'minor', 'name', 'representation', "
+            "'rights_holder', 'roles' or 'union'; check the spelling",
         ),
         (
             "  - id: u-deage\n",
-            "  - id: u-deage\n    categry: principal\n",
-            "`uses[0].categry`: unknown field 'categry'",
+            "  - id: u-deage\n    Categry: principal\n",
+            "`uses[0].Categry` is not a field: there is no field `Categry` here",
             "did you mean 'category'?",
         ),
         (
             "    signed_on: 2026-05-11\n",
             "    signed_on: 11/05/2026\n",
-            "`consents[0].signed_on`: Input should be a valid date or datetime, "
-            "invalid character in year (got '11/05/2026')",
-            "write dates as YYYY-MM-DD and times as YYYY-MM-DDTHH:MM:SSZ",
+            "`consents[0].signed_on` is '11/05/2026', which is not a date",
+            "write dates as year-month-day, YYYY-MM-DD, e.g. `signed_on: 2026-05-11`",
         ),
         (
             "    roles: [director]\n",
             "    roles: director\n",
-            "`people[1].roles`: Input should be a valid list (got 'director')",
-            "",
+            "`people[1].roles` is 'director', but it should be a list",
+            "write it as a list: `roles: [director]`",
         ),
         (
             "  positions_displaced: 0\n",
             "  positions_displaced: [0]\n",
-            "`workforce.positions_displaced`: Input should be a valid integer (got a list)",
-            "",
+            "`workforce.positions_displaced` is a list, but it should be a whole number",
+            "write digits only, without quotes, e.g. `positions_displaced: 2`",
         ),
         (
             "amount: {value: 18000, currency: USD}",
             "amount: {value: .inf, currency: USD}",
-            "`compensation[1].amount.value`: Input should be a finite number (got inf)",
-            "",
+            "`compensation[1].amount.value` is inf, which is not an amount",
+            "write the actual number, e.g. `value: 2500`",
         ),
         (
             "amount: {value: 18000, currency: USD}",
             'amount: {value: "18000", currency: USD}',
-            "`compensation[1].amount.value`: Input should be a valid number (got '18000')",
-            "",
+            "`compensation[1].amount.value` is '18000', but it should be a number",
+            "write digits without quotes, currency signs or thousands separators, "
+            "e.g. `value: 2500`",
         ),
         (
             "    creative: true\n",
             '    creative: "true"\n',
-            "`uses[0].creative`: Input should be true, false or unknown (got 'true')",
-            "write true or false without quotes",
+            "`uses[0].creative` is 'true', but it should be true, false or unknown",
+            "write `creative: true`, `creative: false` or `creative: unknown`, without quotes "
+            "around true or false",
         ),
         (
             "    creative: true\n",
@@ -192,16 +201,14 @@ def example_with(old: str, new: str) -> str:
         (
             "      notified_at: 2026-05-10T09:00:00Z\n",
             "      notified_at: 2026-05-10T09:00:00\n",
-            "`uses[0].scan.notified_at`: Input should have timezone info "
-            "(got '2026-05-10T09:00:00')",
-            "write dates as YYYY-MM-DD and times as YYYY-MM-DDTHH:MM:SSZ",
+            "`uses[0].scan.notified_at` is '2026-05-10T09:00:00', a time without a time zone",
+            "add Z for UTC or an offset such as +02:00, e.g. `notified_at: 2026-05-10T09:00:00Z`",
         ),
         (
             "    signed_on: 2026-05-11\n",
             "    signed_on: 20260511\n",
-            "`consents[0].signed_on`: Value error, a date or time is written as text such as "
-            "2025-03-14 (got 20260511)",
-            "",
+            "`consents[0].signed_on` is 20260511, which is not a date",
+            "write dates as year-month-day, YYYY-MM-DD, e.g. `signed_on: 2026-05-11`",
         ),
     ],
     ids=[
@@ -258,7 +265,7 @@ def test_references_are_checked_even_when_items_have_schema_errors() -> None:
     """A person with a typo in a field still exists: no false 'no person' errors follow."""
     text = example_with("    name: Ana Ruiz\n", "    name: Ana Ruiz\n    unoin: SAG-AFTRA\n")
     messages = [message for _, message, _ in problems_of(text)]
-    assert messages == ["`people[0].unoin`: unknown field 'unoin'"]
+    assert messages == ["`people[0].unoin` is not a field: there is no field `unoin` here"]
 
 
 def test_duplicate_ids_are_per_section() -> None:

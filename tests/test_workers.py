@@ -59,6 +59,7 @@ def test_runaway_rule_is_stopped_at_the_time_limit_and_others_still_run(
         "check",
         str(big),
         str(small),
+        "--no-bundled-rules",
         "--rules",
         str(rules),
         "--policy",

@@ -15,6 +15,7 @@ import pytest
 from click.testing import Result
 
 from .conftest import AS_OF, SHARED
+from .test_yamlerrors import leaks
 
 SUITE = SHARED / "testdata" / "yaml-test-suite"
 CASES = sorted(SUITE.rglob("in.yaml")) if SUITE.is_dir() else []
@@ -43,7 +44,7 @@ def no_rules(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
     (directory / "rules").mkdir()
     policy = directory / "policy.yaml"
     policy.write_text('id: none\nversion: "1"\ntitle: no rules\nrules: {include: []}\n')
-    return ["--rules", str(directory / "rules"), "--policy", str(policy)]
+    return ["--no-bundled-rules", "--rules", str(directory / "rules"), "--policy", str(policy)]
 
 
 def test_the_suite_is_complete() -> None:
@@ -72,3 +73,4 @@ def test_case_exits_cleanly(
         assert located, f"no in.yaml:line:col in:\n{result.output}"
         lines = case.read_bytes().count(b"\n") + 1
         assert 1 <= int(located.group(1)) <= lines
+        assert leaks(result.output) == [], "the parser's own sentence reached the user"

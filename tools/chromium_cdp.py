@@ -44,6 +44,7 @@ DOM_PROBE = """JSON.stringify({
   handlers: Array.from(document.querySelectorAll('*')).filter(
       e => Array.from(e.attributes).some(a => a.name.startsWith('on'))).length,
   title: document.title,
+  scrollWidth: document.documentElement.scrollWidth,
   text: document.body.innerText,
   stylesApplied: getComputedStyle(document.querySelector('header.page') || document.body)
       .borderBottomStyle,

@@ -11,9 +11,11 @@ from pathlib import Path
 from typing import Any
 
 from .errors import CcaiError, Location, RuleError, UsageProblem, ValidationErrors
-from .loader import Document, load_file
+from .inheritance import Mandate, mandate_problems
+from .loader import Document, load_file, printable_path
 from .model.policy import Policy
-from .model.rule import Rule, Severity
+from .model.rule import SEVERITY_RANK, Rule, Severity
+from .spelling import did_you_mean
 from .validation import validate_model
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -29,12 +31,13 @@ def data_dir(name: str) -> Path:
 
 
 def display_path(path: Path) -> str:
-    """A path as shown to users: relative to the working directory when below it."""
+    """A path as shown to users: relative to the working directory when below it, bytes that are
+    not UTF-8 as U+FFFD."""
     absolute = Path(os.path.abspath(path))  # no resolve(): a symlink loop must not raise
     try:
-        return str(absolute.relative_to(os.path.abspath(Path.cwd())))
+        return printable_path(absolute.relative_to(os.path.abspath(Path.cwd())))
     except ValueError:
-        return str(path)
+        return printable_path(path)
 
 
 @dataclass(frozen=True)
@@ -59,40 +62,99 @@ def load_rule_file(path: Path) -> LoadedRule:
     return LoadedRule(validate_model(Rule, document, what="rule"), document)
 
 
+def duplicate_id(loaded: LoadedRule, previous: LoadedRule) -> RuleError:
+    """A rule whose id another rule file already has: the error names both files."""
+    return RuleError(
+        f"duplicate rule id {loaded.rule.id!r}: also defined in {previous.document.locate('/id')}",
+        loaded.document.locate("/id"),
+        "give every rule its own id; a folder added with --rules cannot redefine a bundled "
+        "rule (rename yours, or leave the bundled rules out with --no-bundled-rules)",
+    )
+
+
 def load_rules(directory: Path) -> list[LoadedRule]:
     """Every rule below a directory; all problems of all files raised together."""
+    return load_catalog(RuleSources((directory,), bundled=False))
+
+
+@dataclass(frozen=True)
+class RuleSources:
+    """Where rules come from: the bundled catalog (unless left out) and each folder added."""
+
+    folders: tuple[Path, ...] = ()
+    bundled: bool = True
+
+    def directories(self) -> list[Path]:
+        """Each folder once, the bundled catalog first, in the order given."""
+        found = [data_dir("rules")] if self.bundled else []
+        found += self.folders
+        unique: dict[str, Path] = {}
+        for folder in found:
+            unique.setdefault(os.path.abspath(folder), folder)
+        return list(unique.values())
+
+    def adding(self, folders: list[Path]) -> RuleSources:
+        return RuleSources((*self.folders, *folders), self.bundled)
+
+    def without(self, folder: Path) -> RuleSources:
+        """These sources less one folder (the bundled catalog too, when that is the one)."""
+        target = os.path.abspath(folder)
+        kept = tuple(f for f in self.folders if os.path.abspath(f) != target)
+        bundled = self.bundled and os.path.abspath(data_dir("rules")) != target
+        return RuleSources(kept, bundled)
+
+
+def load_rule_folder(directory: Path) -> tuple[list[LoadedRule], list[CcaiError]]:
+    """The rules of one folder and the problems of its broken files, in file order."""
     if not directory.is_dir():
-        raise UsageProblem(f"rules directory {display_path(directory)} does not exist")
+        problem = UsageProblem(
+            f"rules directory {display_path(directory)} does not exist",
+            hint="give --rules a folder of rule files",
+        )
+        return [], [problem]
     rules: list[LoadedRule] = []
     problems: list[CcaiError] = []
-    seen: dict[str, LoadedRule] = {}
     for path in yaml_files(directory):
         if not is_rule_file(path):
             continue
         try:
-            loaded = load_rule_file(path)
+            rules.append(load_rule_file(path))
         except ValidationErrors as exc:
             problems.extend(exc.problems)
-            continue
         except CcaiError as exc:
             problems.append(exc)
-            continue
-        previous = seen.get(loaded.rule.id)
-        if previous is not None:
-            problems.append(
-                RuleError(
-                    f"duplicate rule id {loaded.rule.id!r} "
-                    f"(also in {previous.document.locate('/id')})",
-                    loaded.document.locate("/id"),
-                    "give every rule its own id",
-                )
-            )
-            continue
-        seen[loaded.rule.id] = loaded
-        rules.append(loaded)
+    return rules, problems
+
+
+def merge_rules(
+    groups: list[list[LoadedRule]], seen: dict[str, LoadedRule] | None = None
+) -> tuple[dict[str, LoadedRule], list[CcaiError]]:
+    """Rules by id across sources; a second rule with an id already seen is a problem."""
+    by_id: dict[str, LoadedRule] = dict(seen or {})
+    problems: list[CcaiError] = []
+    for group in groups:
+        for loaded in group:
+            previous = by_id.get(loaded.rule.id)
+            if previous is not None:
+                problems.append(duplicate_id(loaded, previous))
+                continue
+            by_id[loaded.rule.id] = loaded
+    return by_id, problems
+
+
+def load_catalog(sources: RuleSources) -> list[LoadedRule]:
+    """Every rule of every source, ids unique across them; all problems raised together."""
+    groups: list[list[LoadedRule]] = []
+    problems: list[CcaiError] = []
+    for directory in sources.directories():
+        rules, broken = load_rule_folder(directory)
+        groups.append(rules)
+        problems.extend(broken)
+    by_id, clashes = merge_rules(groups)
+    problems.extend(clashes)
     if problems:
         raise ValidationErrors(problems)
-    return sorted(rules, key=lambda r: r.rule.id)
+    return sorted(by_id.values(), key=lambda r: r.rule.id)
 
 
 @dataclass(frozen=True)
@@ -107,6 +169,13 @@ class ResolvedPolicy:
     mandatory: frozenset[str]
     fail_on: Severity
     chain: list[str] = field(default_factory=list)
+    #: For each mandatory rule, the policy (this one or an ancestor) that first made it so.
+    mandated_by: dict[str, str] = field(default_factory=dict)
+
+    def mandatory_below(self, fail_on: Severity) -> list[str]:
+        """Mandatory rules whose failures a run with this threshold would not fail on."""
+        rank = SEVERITY_RANK[fail_on]
+        return sorted(m for m in self.mandatory if SEVERITY_RANK[self.severity[m]] < rank)
 
     @property
     def digest(self) -> str:
@@ -148,22 +217,73 @@ def _find_policy(ref: str, relative_to: Path | None) -> Path:
     bundled = bundled_policies()
     if ref in bundled:
         return bundled[ref]
+    close = did_you_mean(ref, bundled)
     raise UsageProblem(
         f"unknown policy {ref!r}",
-        hint=f"bundled policies: {', '.join(sorted(bundled)) or 'none'}; or give a policy file",
+        hint=f"{close + ' ' if close else ''}bundled policies: "
+        f"{', '.join(sorted(bundled)) or 'none'}; or give a policy file",
     )
 
 
-def load_policy(ref: str, rules_dir: Path | None = None) -> ResolvedPolicy:
-    """Load a policy by bundled id or file path and resolve what it extends."""
-    all_rules = load_rules(rules_dir or data_dir("rules"))
-    by_id = {r.rule.id: r for r in all_rules}
-    return resolve_policy_file(_find_policy(ref, None), by_id)
+def as_sources(rules: RuleSources | Path | None) -> RuleSources:
+    """A folder alone means that folder's rules only (the bundled ones left out)."""
+    if rules is None:
+        return RuleSources()
+    if isinstance(rules, RuleSources):
+        return rules
+    return RuleSources((rules,), bundled=False)
+
+
+def load_policy(ref: str, rules: RuleSources | Path | None = None) -> ResolvedPolicy:
+    """Load a policy by bundled id or file path and resolve what it extends.
+
+    The rules it selects from are the sources given plus the folders the policy (and every
+    policy it extends) names in `rule_dirs`.
+    """
+    path = _find_policy(ref, None)
+    sources = as_sources(rules).adding(policy_rule_dirs(path))
+    by_id = {r.rule.id: r for r in load_catalog(sources)}
+    return resolve_policy_file(path, by_id)
+
+
+def find_policy(ref: str) -> Path:
+    """The file of a policy given as a bundled id or a path."""
+    return _find_policy(ref, None)
+
+
+def policy_rule_dirs(path: Path, stack: tuple[str, ...] = ()) -> list[Path]:
+    """The rule folders a policy file and the policies it extends name, relative to each."""
+    policy, document = _load_policy_file(path)
+    if policy.id in stack:
+        return []  # the cycle is reported, located, when the policy is resolved
+    folders = [path.parent / folder for folder in policy.rule_dirs]
+    missing = [
+        RuleError(
+            f"rule_dirs names {name!r}, which is not a folder ({display_path(folder)})",
+            document.locate(f"/rule_dirs/{index}"),
+            "rule folders are relative to the policy file",
+        )
+        for index, (name, folder) in enumerate(zip(policy.rule_dirs, folders, strict=True))
+        if not folder.is_dir()
+    ]
+    if missing:
+        raise ValidationErrors(missing)
+    for ref in policy.extends:
+        folders += policy_rule_dirs(_find_policy(ref, path), (*stack, policy.id))
+    return folders
 
 
 def resolve_policy_file(path: Path, by_id: dict[str, LoadedRule]) -> ResolvedPolicy:
     """Resolve one policy file against a set of rules by id."""
     return _resolve(path, by_id, [])
+
+
+def _same_file(bundled: Path, path: Path) -> bool:
+    """The bundled policy itself, or a byte-identical copy of it."""
+    try:
+        return bundled.samefile(path) or bundled.read_bytes() == path.read_bytes()
+    except OSError:
+        return False
 
 
 def _load_policy_file(path: Path) -> tuple[Policy, Document]:
@@ -173,6 +293,15 @@ def _load_policy_file(path: Path) -> tuple[Policy, Document]:
 
 def _resolve(path: Path, by_id: dict[str, LoadedRule], stack: list[str]) -> ResolvedPolicy:
     policy, document = _load_policy_file(path)
+    bundled = bundled_policies().get(policy.id)
+    if bundled is not None and not _same_file(bundled, path):
+        raise RuleError(
+            f"policy id {policy.id!r} is a bundled policy's, but this file is not that policy: "
+            "results and reports would name it as the bundled one",
+            document.locate("/id"),
+            f"give this policy its own id; to build on the bundled one, write extends: "
+            f"[{policy.id}]",
+        )
     if policy.id in stack:
         raise RuleError(
             f"policy {policy.id!r} extends itself: {' -> '.join([*stack, policy.id])}",
@@ -187,12 +316,29 @@ def _resolve(path: Path, by_id: dict[str, LoadedRule], stack: list[str]) -> Reso
     params: dict[str, Any] = {}
     mandatory: set[str] = set()
     fail_on: Severity | None = None
+    inherited: dict[str, Mandate] = {}
     for parent in parents:
         selected.update(r.rule.id for r in parent.rules)
         severity.update(parent.severity)
         params.update(parent.params)
         mandatory.update(parent.mandatory)
         fail_on = parent.fail_on
+        for rule_id in parent.mandatory:
+            mandate = Mandate(
+                parent.mandated_by.get(rule_id, parent.policy.id),
+                parent.severity[rule_id],
+                parent.params,
+            )
+            known = inherited.get(rule_id)
+            if known is None or SEVERITY_RANK[mandate.severity] > SEVERITY_RANK[known.severity]:
+                inherited[rule_id] = mandate
+    # A second parent must not lower or retune what the first one mandates.
+    for rule_id, mandate in inherited.items():
+        if SEVERITY_RANK[severity[rule_id]] < SEVERITY_RANK[mandate.severity]:
+            severity[rule_id] = mandate.severity
+        for name in by_id[rule_id].rule.params:
+            if name in mandate.params:
+                params[name] = mandate.params[name]
     include_given = "include" in policy.rules.model_fields_set or not parents
     problems: list[CcaiError] = []
     for index, pattern in enumerate(policy.rules.include if include_given else []):
@@ -215,7 +361,7 @@ def _resolve(path: Path, by_id: dict[str, LoadedRule], stack: list[str]) -> Reso
                     RuleError(
                         f"{key} names unknown rule {rule_id!r}",
                         document.locate(f"/{key}"),
-                        "check the rule id",
+                        did_you_mean(rule_id, by_id) or "check the rule id",
                     )
                 )
     if problems:
@@ -229,6 +375,23 @@ def _resolve(path: Path, by_id: dict[str, LoadedRule], stack: list[str]) -> Reso
             params.setdefault(name, default)
     params.update(policy.params)
     mandatory.update(policy.mandatory)
+    resolved_fail_on: Severity = policy.fail_on or fail_on or "high"
+    problems.extend(
+        mandate_problems(
+            policy,
+            document,
+            inherited,
+            {rule_id: loaded.rule.params for rule_id, loaded in by_id.items()},
+            selected,
+            severity,
+            resolved_fail_on,
+        )
+    )
+    if problems:
+        raise ValidationErrors(problems)
+    mandated_by = {rule_id: m.policy for rule_id, m in inherited.items()}
+    for rule_id in policy.mandatory:
+        mandated_by.setdefault(rule_id, policy.id)
     return ResolvedPolicy(
         policy=policy,
         document=document,
@@ -236,8 +399,9 @@ def _resolve(path: Path, by_id: dict[str, LoadedRule], stack: list[str]) -> Reso
         severity={r.rule.id: severity[r.rule.id] for r in rules},
         params=params,
         mandatory=frozenset(m for m in mandatory if m in selected),
-        fail_on=policy.fail_on or fail_on or "high",
+        fail_on=resolved_fail_on,
         chain=[*stack, policy.id],
+        mandated_by={m: p for m, p in mandated_by.items() if m in selected},
     )
 
 

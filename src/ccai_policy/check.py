@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import fnmatch
 import gc
 import os
 from collections.abc import Callable, Iterable, Iterator
@@ -19,6 +20,7 @@ from .errors import CcaiError, Location, ValidationErrors
 from .evidence import RULE as EVIDENCE_RULE
 from .evidence import resolve as resolve_evidence
 from .evidence import verify as verify_evidence
+from .filekinds import other_format
 from .loader import DEFAULT_MAX_BYTES, load_file
 from .model.result import (
     DeclarationResult,
@@ -27,6 +29,7 @@ from .model.result import (
     Problem,
     Result,
     RuleInfo,
+    SkippedFile,
     SourceLocation,
 )
 from .model.rule import Severity
@@ -38,23 +41,60 @@ YAML_SUFFIXES = (".yaml", ".yml")
 
 @dataclass(frozen=True)
 class Target:
-    """A file to check, or a problem found while looking for files."""
+    """A file to check, a problem found while looking for files, or a file left out and why."""
 
     path: Path | None
     problem: CcaiError | None = None
+    #: Why the file at `path` is not checked, or '' when it is.
+    skipped: str = ""
 
 
-def find_declarations(paths: Iterable[Path]) -> list[Target]:
-    """Expand files and directories into declaration files, in a stable order."""
+def _matches(path: Path, relative: str, patterns: Iterable[str]) -> bool:
+    """A glob with '/' matches the path (below the scanned folder, or as shown); one without,
+    the file name."""
+    shown = display_path(path).replace(os.sep, "/")
+    for pattern in patterns:
+        if "/" in pattern:
+            if fnmatch.fnmatch(relative, pattern) or fnmatch.fnmatch(shown, pattern):
+                return True
+        elif fnmatch.fnmatch(path.name, pattern):
+            return True
+    return False
+
+
+def _scan(
+    path: Path, include: tuple[str, ...], exclude: tuple[str, ...]
+) -> tuple[list[Path], list[OSError]]:
+    found: list[Path] = []
+    unreadable: list[OSError] = []
+    for root, dirs, files in os.walk(path, followlinks=False, onerror=unreadable.append):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in files:
+            file = Path(root) / name
+            relative = file.relative_to(path).as_posix()
+            if _matches(file, relative, include) and not _matches(file, relative, exclude):
+                found.append(file)
+    return found, unreadable
+
+
+def find_declarations(
+    paths: Iterable[Path],
+    include: Iterable[str] = (),
+    exclude: Iterable[str] = (),
+) -> list[Target]:
+    """Expand files and directories into declaration files, in a stable order.
+
+    Directory scans take the files matching `include` (default *.yaml, *.yml) and not
+    `exclude`; files of ccai-policy's other formats (waivers, policies, rules) are skipped
+    with a reason, as are files named directly that `exclude` matches.
+    """
+    included = tuple(include) or tuple(f"*{suffix}" for suffix in YAML_SUFFIXES)
+    excluded = tuple(exclude)
     targets: list[Target] = []
     for path in paths:
         shown = display_path(path)
         if path.is_dir():
-            found: list[Path] = []
-            unreadable: list[OSError] = []
-            for root, dirs, files in os.walk(path, followlinks=False, onerror=unreadable.append):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                found.extend(Path(root) / f for f in files if f.endswith(YAML_SUFFIXES))
+            found, unreadable = _scan(path, included, excluded)
             targets.extend(
                 Target(
                     None,
@@ -66,6 +106,7 @@ def find_declarations(paths: Iterable[Path]) -> list[Target]:
                 )
                 for error in unreadable
             )
+            kinds = {file: other_format(file) for file in found}
             if not found and not unreadable:
                 targets.append(
                     Target(
@@ -77,9 +118,12 @@ def find_declarations(paths: Iterable[Path]) -> list[Target]:
                         ),
                     )
                 )
-            targets.extend(Target(p) for p in sorted(found))
+            targets.extend(Target(p, skipped=kinds[p]) for p in sorted(found))
         elif path.exists() or path.is_symlink():
-            targets.append(Target(path))
+            if excluded and _matches(path, shown.replace(os.sep, "/"), excluded):
+                targets.append(Target(path, skipped="matches an exclude pattern"))
+                continue
+            targets.append(Target(path, skipped=other_format(path) if path.is_file() else ""))
         else:
             targets.append(Target(None, CcaiError("no such file or directory", Location(shown))))
     return targets
@@ -99,6 +143,14 @@ def _problems(exc: CcaiError) -> list[Problem]:
             )
         )
     return out
+
+
+@dataclass(frozen=True)
+class ScanOptions:
+    """Which files directory scans take (default *.yaml, *.yml) and which they leave out."""
+
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -189,6 +241,7 @@ def check_paths(
     limits: Limits | None = None,
     evidence: EvidenceOptions = EvidenceOptions(),
     progress: Callable[[int, int], None] | None = None,
+    scan: ScanOptions = ScanOptions(),
     contain_errors: bool = True,
 ) -> Result:
     """Check every declaration under the paths; a bad file never hides the others' results.
@@ -200,8 +253,13 @@ def check_paths(
     """
     declarations: list[DeclarationResult] = []
     problems: list[Problem] = []
-    targets = find_declarations(paths)
-    files = [t.path for t in targets if t.path is not None]
+    targets = find_declarations(paths, scan.include, scan.exclude)
+    files = [t.path for t in targets if t.path is not None and not t.skipped]
+    skipped = [
+        SkippedFile(file=display_path(t.path), reason=t.skipped)
+        for t in targets
+        if t.path is not None and t.skipped
+    ]
 
     def job(path: Path) -> DeclarationResult | list[Problem]:
         return check_one(path, ruleset, as_of, max_bytes, evidence)
@@ -214,6 +272,8 @@ def check_paths(
     for target in targets:
         if target.problem is not None:
             problems.extend(_problems(target.problem))
+            continue
+        if target.skipped:
             continue
         assert target.path is not None
         outcome = by_path[target.path]
@@ -250,4 +310,5 @@ def check_paths(
         inputs=[InputFile(file=d.file, sha256=d.sha256) for d in declarations],
         declarations=declarations,
         problems=problems,
+        skipped=skipped,
     )

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import os
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from .catalog import LoadedRule, ResolvedPolicy, rule_location
+from . import typecheck
+from .catalog import LoadedRule, ResolvedPolicy, data_dir, rule_location
 from .errors import CcaiError, RuleError, ValidationErrors
-from .expressions import Compiled, compile_expression
+from .expressions import Compiled, compile_expression, map_position
 from .model.declaration import LIST_SECTIONS, OBJECT_SECTIONS
 from .model.rule import NeedsInformation, Rule, Severity, Window
 
@@ -26,7 +29,8 @@ INDEXES: dict[str, tuple[str, str, bool]] = {
 BY_ID = tuple(f"{s}_by_id" for s in LIST_SECTIONS)
 #: Every name an expression may use besides its own item name.
 GLOBAL_NAMES = frozenset({*LIST_SECTIONS, *OBJECT_SECTIONS, *BY_ID, *INDEXES, "params", "today"})
-_TEMPLATE = re.compile(r"\{\{(.+?)\}\}", re.DOTALL)
+#: A `{{ expression }}` in a rule message.
+TEMPLATE = re.compile(r"\{\{(.+?)\}\}", re.DOTALL)
 _PARAM = re.compile(r"\bparams\.([A-Za-z_][A-Za-z0-9_]*)")
 ITEM_PASS, ITEM_FAIL, ITEM_NOT_APPLICABLE = 1, 0, 2
 
@@ -161,16 +165,81 @@ def _bind_item(loaded: LoadedRule, source: str) -> str:
     return f"[{rule.for_each}[{INDEX_NAME}]].map({rule.as_}, {source})[0]"
 
 
-def compile_rule(loaded: LoadedRule, severity: Severity) -> CompiledRule:
-    """Compile a rule's expressions; problems raise RuleError at the rule file's line."""
+def _type_problems(loaded: LoadedRule, key: str, source: str, offset: int = 0) -> list[CcaiError]:
+    """Fields and types of one expression checked against the declaration model, located.
+
+    `offset` is where the expression starts inside the field's value (for message parts).
+    """
     rule = loaded.rule
+    origin, style, text = rule_location(loaded, key)
+    value = rule.message if key == "message" else source
+    before = value[:offset]
+    line = before.count("\n") + 1 if style == "|" else 1
+    column = offset - (before.rfind("\n") + 1 if style == "|" else 0)
+    problems: list[CcaiError] = []
+    # Conditions give true or false; dates, ids and the parts of a message or a question do not.
+    condition = key in ("applies_when", "where", "assert") or key.endswith("/when")
+    for problem in typecheck.check(source, rule.as_, rule.for_each, condition=condition):
+        where = map_position(
+            line + problem.line - 1,
+            (column if problem.line == 1 else 0) + problem.column,
+            origin,
+            style,
+            text,
+        )
+        problems.append(RuleError(f"{rule.id}: '{key}' {problem.message}", where, problem.hint))
+    return problems
+
+
+def _at_problem(loaded: LoadedRule) -> list[CcaiError]:
+    rule = loaded.rule
+    if not rule.at or rule.for_each == "declaration":
+        return []
+    problem = typecheck.check_field_path(rule.at, rule.for_each)
+    if problem is None:
+        return []
+    origin, style, text = rule_location(loaded, "at")
+    where = map_position(1, problem.column, origin, style, text)
+    return [RuleError(f"{rule.id}: 'at' {problem.message}", where, problem.hint)]
+
+
+def checks_types(loaded: LoadedRule) -> bool:
+    """Whether loading a rule type-checks it: every rule but the bundled ones, which the
+    project's own tests and `rules lint` check (so that `check` starts fast)."""
+    return (
+        Path(os.path.abspath(data_dir("rules")))
+        not in Path(os.path.abspath(loaded.document.path)).parents
+    )
+
+
+def compile_rule(
+    loaded: LoadedRule, severity: Severity, *, check_types: bool | None = None
+) -> CompiledRule:
+    """Compile a rule's expressions; problems raise RuleError at the rule file's line.
+
+    Fields and types are checked against the declaration model when `check_types` (by
+    default: for every rule not bundled) and the checker can run here.
+    """
+    rule = loaded.rule
+    typed = checks_types(loaded) if check_types is None else check_types
+    typed = typed and not typecheck.available()
     known = GLOBAL_NAMES | {rule.as_}
 
-    def compile_field(key: str, source: str) -> Compiled:
+    def compile_field(key: str, source: str, offset: int = 0) -> Compiled:
         origin, style, text = rule_location(loaded, key)
-        return compile_expression(
-            source, what=f"{rule.id}: '{key}'", origin=origin, style=style, text=text, known=known
+        compiled = compile_expression(
+            source,
+            what=f"{rule.id}: '{key}'",
+            origin=origin,
+            style=style,
+            text=text,
+            known=() if typed else known,  # the type checker locates unknown names exactly
         )
+        if typed:
+            found = _type_problems(loaded, key, source, offset)
+            if found:
+                raise ValidationErrors(found)
+        return compiled
 
     problems: list[CcaiError] = []
     compiled: dict[str, Compiled] = {}
@@ -188,16 +257,22 @@ def compile_rule(loaded: LoadedRule, severity: Severity) -> CompiledRule:
         if source:
             try:
                 compiled[key] = compile_field(key, source)
+            except ValidationErrors as exc:
+                problems.extend(exc.problems)
             except RuleError as exc:
                 problems.append(exc)
 
     def template(key: str, text: str) -> list[str | Compiled]:
         parts: list[str | Compiled] = []
         position = 0
-        for match in _TEMPLATE.finditer(text):
+        for match in TEMPLATE.finditer(text):
             parts.append(text[position : match.start()])
+            inner = match.group(1)
+            offset = match.start(1) + len(inner) - len(inner.lstrip())
             try:
-                parts.append(compile_field(key, match.group(1).strip()))
+                parts.append(compile_field(key, inner.strip(), offset))
+            except ValidationErrors as exc:
+                problems.extend(exc.problems)
             except RuleError as exc:
                 problems.append(exc)
             position = match.end()
@@ -222,6 +297,8 @@ def compile_rule(loaded: LoadedRule, severity: Severity) -> CompiledRule:
                     f"add 'params: {{{name}: <default>}}' to the rule",
                 )
             )
+    if typed:
+        problems.extend(_at_problem(loaded))
     if problems:
         raise ValidationErrors(problems)
     origin, _, _ = rule_location(loaded, "assert")

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable
 from typing import Any
 
 from .diff import FINDING_KINDS, DeclarationDiff, FindingChange, ItemChange
+from .formats.escaping import log_text, markdown, markdown_code
 from .model.result import Finding
 
 _MARK = {"added": "+", "removed": "-", "changed": "~"}
@@ -59,13 +59,14 @@ def _text_item(change: ItemChange) -> list[str]:
     return lines
 
 
-def _text_finding(change: FindingChange) -> str:
+def _text_finding(change: FindingChange) -> list[str]:
     f = change.finding
-    line = f"    {where(f)}: {_STATUS[f.status]} {f.rule_id} [{f.severity}] {f.message}"
     if change.kind == "resolved":
-        line = f"    {where(f)}: {f.rule_id} [{f.severity}] {subject(f)}: {change.now}"
-        line += f"\n      was: {f.message}"
-    return line
+        return [
+            f"    {where(f)}: {f.rule_id} [{f.severity}] {subject(f)}: {change.now}",
+            f"      was: {f.message}",
+        ]
+    return [f"    {where(f)}: {_STATUS[f.status]} {f.rule_id} [{f.severity}] {f.message}"]
 
 
 def render_text(diff: DeclarationDiff) -> str:
@@ -91,23 +92,19 @@ def render_text(diff: DeclarationDiff) -> str:
         changes = diff.of_kind(kind)
         if changes:
             lines.append(f"  {kind.capitalize()}")
-            lines.extend(_text_finding(c) for c in changes)
+            lines.extend(line for c in changes for line in _text_finding(c))
     lines += ["", outcome(diff)]
-    return "\n".join(lines) + "\n"
-
-
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~#])")
-_HTML = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+    return log_text(lines)
 
 
 def md(text: str) -> str:
-    """Text safe in a Markdown table cell: no HTML, Markdown punctuation escaped, one line."""
-    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()).translate(_HTML))
+    """Text safe in a Markdown table cell: the one Markdown escaper, on one line."""
+    return markdown(text)
 
 
 def code(text: str) -> str:
-    """Text as a Markdown code span in a table cell: no backticks inside, pipes escaped."""
-    return "`" + " ".join(str(text).split()).replace("`", "'").replace("|", "\\|") + "`"
+    """Text as a Markdown code span in a table cell."""
+    return markdown_code(text, in_table=True)
 
 
 def _md_table(header: list[str], rows: list[list[str]]) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -9,7 +10,17 @@ from typing import Any
 import jinja2
 import yaml
 
-from .catalog import LoadedRule, ResolvedPolicy, bundled_policies, data_dir, load_policy
+from .catalog import (
+    LoadedRule,
+    ResolvedPolicy,
+    RuleSources,
+    bundled_policies,
+    data_dir,
+    find_policy,
+    load_catalog,
+    load_policy,
+    policy_rule_dirs,
+)
 from .model.declaration import CATEGORY_DEFINITIONS
 from .model.rule import CRITERIA, CRITERION_TITLES
 from .templating import template_environment
@@ -37,9 +48,12 @@ def _patch_yaml(patch: Any) -> str:
     return yaml.safe_dump(patch, sort_keys=False, allow_unicode=True, width=88).rstrip()
 
 
-def catalog(policies: list[ResolvedPolicy]) -> dict[str, list[CatalogEntry]]:
-    """Every rule of the given policies, by criterion, with the policies that include it."""
-    rules: dict[str, LoadedRule] = {}
+def catalog(
+    policies: list[ResolvedPolicy], others: Sequence[LoadedRule] = ()
+) -> dict[str, list[CatalogEntry]]:
+    """Every rule of the given policies and of `others`, by criterion, with the policies that
+    include each."""
+    rules: dict[str, LoadedRule] = {r.rule.id: r for r in others}
     for policy in policies:
         for loaded in policy.rules:
             rules[loaded.rule.id] = loaded
@@ -55,7 +69,22 @@ def catalog(policies: list[ResolvedPolicy]) -> dict[str, list[CatalogEntry]]:
 
 
 def bundled_catalog() -> dict[str, list[CatalogEntry]]:
-    return catalog([load_policy(policy_id) for policy_id in sorted(bundled_policies())])
+    return sources_catalog(RuleSources())
+
+
+def sources_catalog(
+    sources: RuleSources, policy_refs: tuple[str, ...] = ()
+) -> dict[str, list[CatalogEntry]]:
+    """Every rule of the sources and of the policies named, beside the bundled policies.
+
+    With the bundled rules left out, the bundled policies (which select them) are too.
+    """
+    refs = list(
+        dict.fromkeys([*(sorted(bundled_policies()) if sources.bundled else []), *policy_refs])
+    )
+    folders = [folder for ref in policy_refs for folder in policy_rule_dirs(find_policy(ref))]
+    everything = load_catalog(sources.adding(folders))
+    return catalog([load_policy(ref, sources) for ref in refs], everything)
 
 
 def render(by_criterion: dict[str, list[CatalogEntry]], template: str) -> str:

@@ -17,6 +17,7 @@ from .compiler import (
     INDEXES,
     ITEM_FAIL,
     ITEM_NOT_APPLICABLE,
+    TEMPLATE,
     CompiledNeed,
     CompiledRule,
     RuleSet,
@@ -127,18 +128,22 @@ class _Evaluation:
         return {INDEX_NAME: index}
 
     def message(self, compiled: CompiledRule, index: int) -> str:
-        return self._render(compiled.message_parts, self._bindings(compiled, index))
+        bindings = self._bindings(compiled, index)
+        return self._render(compiled.message_parts, bindings, compiled.loaded.rule.message)
 
-    def _render(self, parts: list[str | Compiled], bindings: dict[str, Any]) -> str:
+    def _render(self, parts: list[str | Compiled], bindings: dict[str, Any], text: str) -> str:
+        """A template's text with each `{{ cel }}` replaced by its value (`text` as written)."""
         out = []
+        written = iter(m.group(1).strip() for m in TEMPLATE.finditer(text))
         for part in parts:
             if isinstance(part, str):
                 out.append(part)
                 continue
+            source = next(written, part.source)  # as the rule's author wrote it
             try:
                 out.append(render_value(self.scope.run_with(part, **bindings)))
             except ExpressionError as exc:
-                out.append(f"<cannot evaluate {part.source!r}: {exc}>")
+                raise MessageError(source, str(exc)) from None
         return "".join(out).strip()
 
     def run(self, compiled: CompiledRule) -> None:
@@ -160,7 +165,9 @@ class _Evaluation:
                 )
                 return
             if not applies:
-                reason = rule.applicability or f"applies only when {rule.applies_when}"
+                reason = rule.applicability or (
+                    "This production is not of the kind this rule applies to."
+                )
                 self.finding(compiled, "not_applicable", reason, "/production", production["id"])
                 return
         if compiled.fast is None:  # for_each: declaration
@@ -210,20 +217,33 @@ class _Evaluation:
     def _fail(self, compiled: CompiledRule, index: int) -> None:
         pointer, subject_id = self._item(compiled, index)
         bindings = self._bindings(compiled, index)
-        for need in compiled.needs:
-            try:
-                unknown = self.scope.run_with(need.when, **bindings)
-            except ExpressionError:
-                continue
-            if unknown is not True:
-                continue
-            at = self._needed_at(need, bindings, pointer) + "/" + need.need.field
-            ask = self._render(need.ask_parts, bindings)
-            where = self.document.locate(at)
-            message = f"needs information: {ask}"
-            self.findings.append(self._made(compiled, "fail", message, pointer, subject_id, where))
+        try:
+            for need in compiled.needs:
+                try:
+                    unknown = self.scope.run_with(need.when, **bindings)
+                except ExpressionError:
+                    continue
+                if unknown is not True:
+                    continue
+                at = self._needed_at(need, bindings, pointer) + "/" + need.need.field
+                ask = self._render(need.ask_parts, bindings, need.need.ask)
+                where = self.document.locate(at)
+                message = f"needs information: {ask}"
+                made = self._made(compiled, "fail", message, pointer, subject_id, where)
+                self.findings.append(made)
+                return
+            message = self.message(compiled, index)
+        except MessageError as exc:  # fail closed, in the rule's own words, never raw template
+            title = compiled.loaded.rule.title
+            source = " ".join(exc.source.split())
+            reason = " ".join(exc.reason.split())
+            message = (
+                f"{MESSAGE_ERROR} {subject_id or pointer}, which fails the rule “{title}”: "
+                f"{{{{ {source} }}}} gave {reason}"
+            )
+            self.finding(compiled, "error", message, pointer, subject_id)
             return
-        self.finding(compiled, "fail", self.message(compiled, index), pointer, subject_id)
+        self.finding(compiled, "fail", message, pointer, subject_id)
 
     def _needed_at(self, need: CompiledNeed, bindings: dict[str, Any], pointer: str) -> str:
         """Where an unknown fact lives: on the item, or on the item of another section."""
@@ -267,8 +287,11 @@ class _Evaluation:
 
     def _not_applicable(self, compiled: CompiledRule) -> None:
         rule = compiled.loaded.rule
+        noun = SECTION_NOUNS.get(rule.for_each, rule.for_each)
         reason = rule.applicability or (
-            f"no {rule.for_each} to check" + (f" where {rule.where}" if rule.where else "")
+            f"Nothing in this declaration is of the kind this rule checks ({noun})."
+            if rule.where
+            else f"This declaration has no {noun}."
         )
         if compiled.undated is not None and self._selected_undated(compiled):
             windows = "; ".join(
@@ -331,6 +354,30 @@ class _Evaluation:
             self._not_applicable(compiled)
         elif not failed:
             self._passed(compiled)
+
+
+class MessageError(Exception):
+    """A rule's message template could not be written for an item."""
+
+    def __init__(self, source: str, reason: str) -> None:
+        super().__init__(source, reason)
+        self.source = source
+        self.reason = reason
+
+
+#: What an error finding says when a rule's message cannot be written; `rules lint` looks for it.
+MESSAGE_ERROR = "cannot write the message for"
+#: Each section in plain words, for reasons a reader sees.
+SECTION_NOUNS = {
+    "uses": "AI uses",
+    "people": "people",
+    "tools": "AI tools",
+    "consents": "consents",
+    "compensation": "compensation records",
+    "notices": "notices",
+    "assets": "assets",
+    "workforce": "workforce records",
+}
 
 
 def summarize_production(declaration: Declaration) -> ProductionSummary:

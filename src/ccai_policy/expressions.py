@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .celtokens import TokenError, bound_names, comprehension_nesting
-from .errors import Location, RuleError
+from .errors import Location, RuleError, did_you_mean
 
 MAX_LENGTH = 2000
 MAX_COMPREHENSION_NESTING = 3
@@ -76,9 +76,18 @@ def _cel() -> Any:
 def _map_position(message: str, origin: Location, style: str, text: str) -> Location:
     """Map CEL's line:column inside an expression to the rule file's line:column."""
     match = _POSITION.search(message)
-    if not match or not origin.line:
+    if not match:
         return origin
-    line, column = int(match.group(1)), int(match.group(2))
+    return map_position(int(match.group(1)), int(match.group(2)), origin, style, text)
+
+
+def map_position(line: int, column: int, origin: Location, style: str, text: str) -> Location:
+    """Where line:column (1-based) of a YAML scalar's value is in the file it came from.
+
+    `origin` is where the value starts, `style` its YAML style ('' plain, '|', '>', quotes).
+    """
+    if not origin.line:
+        return origin
     lines = text.splitlines()
     if not lines:
         return origin
@@ -176,11 +185,13 @@ def _check_names(program: Any, source: str, what: str, origin: Location, known: 
     if known:
         unknown = sorted(set(program.variables()) - known - bound_names(source))
         if unknown:
+            hints = [f"{name!r}: {did_you_mean(name, known)}" for name in unknown]
             raise RuleError(
                 f"{what} uses unknown name{'s' if len(unknown) > 1 else ''} "
                 f"{', '.join(repr(u) for u in unknown)}",
                 origin,
-                f"known names: {', '.join(sorted(known))}",
+                "; ".join(h for h in hints if not h.endswith(": "))
+                or "a name is a section (uses, people, ...), an index, params, today or the item",
             )
 
 

@@ -14,6 +14,20 @@ from typing import Any
 
 from .model.declaration import NO_REAL_PERSON_CATEGORIES
 
+#: The facts `derive` adds, by the model of the item they are added to, with their types: the
+#: rule type checker knows them as it knows the declared fields.
+DERIVED: dict[str, dict[str, Any]] = {
+    "Use": {
+        "tool_ids": list[str],
+        "touches": list[str],
+        "category_conflict": str | None,
+        "fitting_category": str,
+    },
+    "Consent": {"counts_for": list[str], "written_for": list[str], "reasons": list[str]},
+    "Money": {"paid": bool, "converted": dict[str, float]},
+    "Tool": {"used_on": dt.date | None},
+}
+
 #: Digits after the decimal point in each currency's smallest unit (ISO 4217); 2 otherwise.
 MINOR_UNITS = {
     "BIF": 0, "CLP": 0, "DJF": 0, "GNF": 0, "ISK": 0, "JPY": 0, "KMF": 0, "KRW": 0,

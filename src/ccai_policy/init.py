@@ -12,6 +12,9 @@ from .errors import Location, UsageProblem
 STARTER_TYPES = ("film", "series", "game", "commercial")
 #: Where `init` writes when no path is given: the directory `check` and the pre-commit hook use.
 DEFAULT_PATH = Path("declarations") / "ai-use.yaml"
+#: The declaration schema `init` writes beside the starter, and the line naming it for editors.
+SCHEMA_FILE = "declaration.schema.json"
+MODELINE = f"# yaml-language-server: $schema={SCHEMA_FILE}\n"
 
 
 def starter_text(production_type: str) -> str:
@@ -22,7 +25,7 @@ def starter_text(production_type: str) -> str:
             hint=f"choose one of {', '.join(STARTER_TYPES)}",
         )
     starter = resources.files("ccai_policy").joinpath("starters", f"{production_type}.yaml")
-    return starter.read_text(encoding="utf-8")
+    return MODELINE + starter.read_text(encoding="utf-8")
 
 
 def target_path(path: Path | None) -> Path:
@@ -68,3 +71,24 @@ def write_starter(path: Path | None, production_type: str) -> Path:
             "choose a writable path",
         ) from None
     return target
+
+
+def write_schema_beside(declaration: Path) -> tuple[Path, bool]:
+    """Write the declaration schema the starter's modeline names, next to it, unless a file of
+    that name is there already; (its path, whether it was written)."""
+    from .schemas import generate
+
+    path = declaration.parent / SCHEMA_FILE
+    text = generate("declaration")
+    try:
+        with path.open("x", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+    except FileExistsError:
+        return path, False
+    except OSError as exc:
+        raise UsageProblem(
+            f"cannot write the schema: {exc.strerror or exc}",
+            Location(display_path(path)),
+            "choose a writable path",
+        ) from None
+    return path, True

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import LoadError, Location
+from .loader import decode, load_text
 from .yamltree import escape_pointer_token
 
 MAX_JSON_BYTES = 200 * 1024 * 1024
@@ -25,13 +26,20 @@ def _validator(name: str) -> Any:
     return jsonschema.Draft202012Validator(schema)
 
 
-def read_json(path: Path, schema: str, what: str, how_to_fix: str) -> Any:
+def read_json(path: Path, schema: str, what: str, how_to_fix: str, shown: str = "") -> Any:
     """The data of a JSON file that must follow schemas/<schema>.schema.json.
 
     Every problem is a LoadError naming `what` the file is: unreadable, too large, not JSON,
     nested too deeply, or not valid under the schema (the first few errors, each located).
     """
-    shown = str(path)
+    return read_json_text(path, schema, what, how_to_fix, shown)[0]
+
+
+def read_json_text(
+    path: Path, schema: str, what: str, how_to_fix: str, shown: str = ""
+) -> tuple[Any, str]:
+    """Like read_json, with the text read, to locate later messages about the file in it."""
+    shown = shown or str(path)
     try:
         with path.open("rb") as handle:  # bounded: a device or a huge file cannot fill memory
             raw = handle.read(MAX_JSON_BYTES + 1)
@@ -43,13 +51,9 @@ def read_json(path: Path, schema: str, what: str, how_to_fix: str) -> Any:
             Location(shown),
             how_to_fix,
         )
+    text = decode(raw, shown)  # UTF-8 only, each problem at its line and column
     try:
-        text = raw.decode("utf-8")
         data = json.loads(text)
-    except UnicodeDecodeError as exc:
-        raise LoadError(
-            f"{what} is not UTF-8 (byte {exc.start})", Location(shown), how_to_fix
-        ) from None
     except json.JSONDecodeError as exc:
         raise LoadError(
             f"{what} is not valid JSON: {exc.msg}",
@@ -61,22 +65,28 @@ def read_json(path: Path, schema: str, what: str, how_to_fix: str) -> Any:
     errors = sorted(_validator(schema).iter_errors(data), key=lambda e: list(e.absolute_path))
     if errors:
         raise _schema_problem(errors, text, shown, what, how_to_fix)
-    return data
+    return data, text
 
 
 def _schema_problem(errors: list[Any], text: str, shown: str, what: str, fix: str) -> LoadError:
-    positions = _positions(text)
+    located = positions(text)
     first = errors[0]
-    parts = []
-    for error in errors[:MAX_SHOWN_PROBLEMS]:
+    parts: list[str] = []
+    used = 0
+    for error in errors:
+        if len(parts) == MAX_SHOWN_PROBLEMS:
+            break
+        used += 1
         pointer = "".join(f"/{escape_pointer_token(str(p))}" for p in error.absolute_path)
-        line, column = _nearest(positions, pointer)
-        parts.append(f"line {line}, column {column} ({pointer or '/'}): {_words(error)}")
-    more = len(errors) - MAX_SHOWN_PROBLEMS
+        line, column = nearest(located, pointer)
+        part = f"line {line}, column {column} ({pointer or '/'}): {_words(error)}"
+        if part not in parts:  # one `required` error per missing field, each naming them all
+            parts.append(part)
+    more = len(errors) - used
     if more > 0:
         parts.append(f"and {more} more")
     pointer = "".join(f"/{escape_pointer_token(str(p))}" for p in first.absolute_path)
-    line, column = _nearest(positions, pointer)
+    line, column = nearest(located, pointer)
     return LoadError(
         f"{what} does not follow the ccai-policy result format: " + "; ".join(parts),
         Location(shown, line, column),
@@ -99,17 +109,15 @@ def _words(error: Any) -> str:
     return f"fails the schema's '{validator}' check"
 
 
-def _positions(text: str) -> dict[str, tuple[int, int]]:
+def positions(text: str) -> dict[str, tuple[int, int]]:
     """Where each JSON pointer's value starts; JSON is YAML, so the located loader knows."""
-    from .loader import load_text
-
     try:
         return dict(load_text(text, "<json>", sha256="-").positions)
     except LoadError:
         return {}
 
 
-def _nearest(positions: dict[str, tuple[int, int]], pointer: str) -> tuple[int, int]:
+def nearest(positions: dict[str, tuple[int, int]], pointer: str) -> tuple[int, int]:
     while pointer and pointer not in positions:
         pointer = pointer.rsplit("/", 1)[0]
     return positions.get(pointer, (1, 1))

@@ -12,6 +12,7 @@ from pathlib import Path
 import yaml
 
 from .errors import LoadError, Location
+from .yamlerrors import GENERAL_FIX, explain_syntax
 from .yamlscalars import MAX_NUMBER_LENGTH
 from .yamltree import (
     ALIAS_AMPLIFICATION,
@@ -110,6 +111,12 @@ def decode(raw: bytes, path: str) -> str:
     return text
 
 
+def printable_path(path: Path | str) -> str:
+    """A path as text every output can hold: bytes of a file name that are not UTF-8 (which
+    Python keeps as lone surrogates) become U+FFFD, the replacement character."""
+    return str(path).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def load_file(
     path: Path | str,
     *,
@@ -118,7 +125,7 @@ def load_file(
     record_scalars: bool = False,
 ) -> Document:
     """Read and parse one YAML file into a located Document."""
-    shown = display or str(path)
+    shown = display or printable_path(path)
     p = Path(path)
     try:
         info = p.stat()
@@ -186,8 +193,8 @@ def load_text(
             Location(path, *_line_col(text, index)),
             "remove it, or write it as an escape sequence inside double quotes",
         ) from None
-    except yaml.YAMLError as exc:  # pragma: no cover - every PyYAML error is one of the above
-        raise LoadError(f"invalid YAML: {exc}", Location(path)) from None
+    except yaml.YAMLError:  # pragma: no cover - every PyYAML error is one of the above
+        raise LoadError("the file is not valid YAML", Location(path), GENERAL_FIX) from None
     finally:
         loader.dispose()
     kept = text if record_scalars else ""
@@ -229,22 +236,5 @@ def _nesting_limit_first(exc: yaml.MarkedYAMLError, path: str, text: str) -> Loa
     return None
 
 
-def _char_at(text: str, line: int, column: int) -> str:
-    lines = text.split("\n", line + 1)
-    return lines[line][column : column + 1] if line < len(lines) else ""
-
-
 def _marked_error(exc: yaml.MarkedYAMLError, path: str, text: str) -> LoadError:
-    mark = exc.problem_mark or exc.context_mark
-    loc = Location(path, mark.line + 1, mark.column + 1) if mark else Location(path)
-    if mark is not None and _char_at(text, mark.line, mark.column) == "\t":
-        return LoadError(
-            "tab character where YAML expects spaces",
-            loc,
-            "indent with spaces; YAML does not allow tabs in indentation",
-        )
-    words = " ".join(w for w in (exc.context, exc.problem) if w) or "not valid YAML"
-    started = exc.context_mark
-    if started is not None and mark is not None and started.line != mark.line:
-        words += f" (it started at line {started.line + 1}, column {started.column + 1})"
-    return LoadError(f"invalid YAML: {words}", loc)
+    return explain_syntax(exc, path, text)

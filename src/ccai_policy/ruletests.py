@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -60,10 +61,26 @@ def _check(case: RuleTest, status: str, fails: list[Finding], said: list[Finding
     return ""
 
 
+def _base(path: Path, shown: str) -> Document:
+    """A base declaration, loaded once per process while the file stays the same (mutation
+    testing runs every case of a rule once per mutant)."""
+    try:
+        stat = path.stat()
+        key = (str(path), shown, stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        return load_file(path, display=shown)  # the loader reports it
+    return _cached_base(*key)
+
+
+@functools.lru_cache(maxsize=64)
+def _cached_base(path: str, shown: str, mtime: int, size: int) -> Document:
+    return load_file(Path(path), display=shown)
+
+
 def run_case(loaded: LoadedRule, case: RuleTest, root: Path) -> CaseResult:
     rule = loaded.rule
     try:
-        base = load_file(root / case.base, display=case.base)
+        base = _base(root / case.base, case.base)
         data = merge_patch(base.data, case.patch) if case.patch else base.data
         document = Document(base.path, data, base.sha256, base.positions)
         declaration = validate_declaration(document)

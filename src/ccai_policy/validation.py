@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import difflib
 import itertools
-import re
-import typing
 from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar
 
@@ -13,7 +10,15 @@ from pydantic import BaseModel, ValidationError
 
 from .errors import Location, ValidationErrors, ValidationProblem
 from .loader import Document, escape_pointer_token
-from .model.declaration import LIST_SECTIONS, REFERENCES, Declaration
+from .messages import cut, explain, kind_of, shown
+from .model.declaration import (
+    LIST_SECTIONS,
+    NOTICE_RECIPIENTS,
+    RECIPIENTS,
+    REFERENCES,
+    Declaration,
+)
+from .spelling import FEW, did_you_mean, listing
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -26,12 +31,8 @@ _SINGULAR = {
     "notices": "notice",
     "assets": "asset",
 }
-_DATE_ERRORS = ("date", "datetime", "time")
-#: Values echoed in messages are cut to about this many characters.
-SHOWN_LENGTH = 80
 #: A file reports at most this many problems, then says how many more there are.
 MAX_PROBLEMS = 100
-_QUOTED = re.compile(r"'([^']*)'")
 
 
 def display_path(loc: Sequence[str | int]) -> str:
@@ -40,11 +41,6 @@ def display_path(loc: Sequence[str | int]) -> str:
     for part in loc:
         out += f"[{part}]" if isinstance(part, int) else (f".{cut(part)}" if out else cut(part))
     return out or "(document)"
-
-
-def cut(text: str, limit: int = SHOWN_LENGTH) -> str:
-    """Text as echoed in a message: whole when short, else its start and an ellipsis."""
-    return text if len(text) <= limit else f"{text[: limit - 1]}…"
 
 
 def pointer_of(loc: Iterable[str | int]) -> str:
@@ -63,106 +59,6 @@ def _loc_of(data: Any, pointer: str) -> tuple[str | int, ...]:
             loc.append(part)
             data = data.get(part) if isinstance(data, dict) else None
     return tuple(loc)
-
-
-def kind_of(value: Any) -> str:
-    """What a YAML value is, in the words of someone who wrote it."""
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, bool):
-        return "true/false"
-    if isinstance(value, int | float):
-        return "a number"
-    if value is None:
-        return "nothing"
-    return "text"
-
-
-def _candidates(annotation: Any) -> list[Any]:
-    """The types a value of an annotation may have: unions and Annotated unwrapped."""
-    origin = typing.get_origin(annotation)
-    if origin is typing.Annotated:
-        return _candidates(typing.get_args(annotation)[0])
-    if origin is typing.Union or type(annotation).__name__ == "UnionType":
-        return [c for arg in typing.get_args(annotation) for c in _candidates(arg)]
-    return [annotation]
-
-
-def _field_names(model: type[BaseModel], loc: Sequence[str | int]) -> list[str]:
-    """The field names of the model at a location, e.g. Person's at ('people', 1)."""
-    options: list[Any] = [model]
-    for part in loc:
-        following: list[Any] = []
-        for option in options:
-            if isinstance(part, int) and typing.get_origin(option) is list:
-                following.extend(_candidates(typing.get_args(option)[0]))
-            elif isinstance(option, type) and issubclass(option, BaseModel):
-                for name, info in option.model_fields.items():
-                    if part in (name, info.alias):
-                        following.extend(_candidates(info.annotation))
-        options = following
-    return sorted(
-        info.alias or name
-        for option in options
-        if isinstance(option, type) and issubclass(option, BaseModel)
-        for name, info in option.model_fields.items()
-    )
-
-
-def _did_you_mean(word: str, choices: Iterable[str]) -> str:
-    if len(word) > SHOWN_LENGTH:  # nothing that long is a typo of a field or an id
-        return ""
-    close = difflib.get_close_matches(word, sorted(choices), n=1)
-    return f"did you mean '{close[0]}'?" if close else ""
-
-
-def _hint(error: Any, model: type[BaseModel]) -> str:
-    kind = error["type"]
-    value = error.get("input")
-    if kind == "extra_forbidden":
-        loc = tuple(error["loc"])
-        suggestion = _did_you_mean(str(loc[-1]), _field_names(model, loc[:-1]))
-        return suggestion or "remove it; see the schema for the fields"
-    if kind == "string_type" and isinstance(value, bool):
-        return "YAML reads yes/no/on/off/NO as booleans; put the value in quotes"
-    if kind == "string_type" and isinstance(value, int | float):
-        return "put the value in quotes if it is text"
-    if kind == "literal_error" and value in ("true", "false", "True", "False"):
-        return "write true or false without quotes"
-    if kind == "literal_error" and isinstance(value, str):
-        return _did_you_mean(value, _QUOTED.findall(str(error.get("ctx", {}).get("expected"))))
-    if kind.startswith(_DATE_ERRORS):
-        return "write dates as YYYY-MM-DD and times as YYYY-MM-DDTHH:MM:SSZ"
-    if kind == "missing":
-        return "add it"
-    return ""
-
-
-def _message(error: Any) -> str:
-    kind = error["type"]
-    if kind == "extra_forbidden":
-        return f"unknown field '{cut(str(error['loc'][-1]))}'"
-    if kind == "missing":
-        return f"required field '{error['loc'][-1]}' is missing"
-    said = str(error["msg"]).replace("True, False or 'unknown'", "true, false or unknown")
-    return f"{said} (got {_shown(error.get('input'))})"
-
-
-def _shown(value: Any) -> str:
-    """A value as YAML writes it (true, null, 'text', 4.2), containers by kind, long ones cut."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if value is None:
-        return "null"
-    if isinstance(value, dict | list):
-        return kind_of(value)
-    if isinstance(value, str) and len(value) > SHOWN_LENGTH:
-        return f"{value[: SHOWN_LENGTH - 20]!r}… ({len(value):,} characters)"
-    if isinstance(value, int) and abs(value) >= 10**SHOWN_LENGTH:
-        return f"a number of {len(str(abs(value))):,} digits"
-    return repr(value)
 
 
 def _capped(
@@ -211,11 +107,10 @@ def _model_problems(
         unshown = max(0, len(errors) - MAX_PROBLEMS)
         for error in errors[:MAX_PROBLEMS]:  # hints cost time: a hostile file may have millions
             loc = tuple(error["loc"])
+            message, hint = explain(error, model, document.data)
             problems.append(
                 ValidationProblem(
-                    f"`{display_path(loc)}`: {_message(error)}",
-                    document.locate(pointer_of(loc)),
-                    _hint(error, model),
+                    f"`{display_path(loc)}` {message}", document.locate(pointer_of(loc)), hint
                 )
             )
     if document.ambiguous:
@@ -224,9 +119,9 @@ def _model_problems(
         places = {document.locate(pointer): item for pointer, item in document.ambiguous.items()}
         problems = [p for p in problems if p.location not in places]
         for pointer, (message, hint) in document.ambiguous.items():
-            shown = display_path(_loc_of(document.data, pointer))
+            path = display_path(_loc_of(document.data, pointer))
             problems.append(
-                ValidationProblem(f"`{shown}`: {message}", document.locate(pointer), hint)
+                ValidationProblem(f"`{path}`: {message}", document.locate(pointer), hint)
             )
     reported = {problem.location for problem in problems}
     for loc, number in _huge_integers(document.data, ()):
@@ -234,7 +129,7 @@ def _model_problems(
         if where not in reported:
             problems.append(
                 ValidationProblem(
-                    f"`{display_path(loc)}`: {_shown(number)} is out of range: whole numbers "
+                    f"`{display_path(loc)}` is {shown(number)}, out of range: whole numbers "
                     f"must be between {-(2**63):,} and {2**63 - 1:,}",
                     where,
                     "use a smaller number, or quote it if it is text",
@@ -311,8 +206,8 @@ def reference_problems(document: Document) -> Iterable[ValidationProblem]:
             if item_id in seen:
                 first = document.locate(pointer_of((section, seen[item_id], "id")))
                 yield ValidationProblem(
-                    f"`{section}[{index}].id`: duplicate id '{item_id}' "
-                    f"(also {section}[{seen[item_id]}], line {first.line})",
+                    f"`{section}[{index}].id` is '{cut(item_id)}', the id of "
+                    f"{section}[{seen[item_id]}] too (line {first.line})",
                     document.locate(pointer_of((section, index, "id"))),
                     "give each item in a section its own id",
                 )
@@ -334,7 +229,33 @@ def reference_problems(document: Document) -> Iterable[ValidationProblem]:
                 if position is not None:
                     loc += (position,)
                 yield ValidationProblem(
-                    f"`{display_path(loc)}`: no {_SINGULAR[target]} with id '{cut(ref)}'",
+                    f"`{display_path(loc)}` names '{cut(ref)}', but there is no "
+                    f"{_SINGULAR[target]} with that id",
                     document.locate(pointer_of(loc)),
-                    _did_you_mean(ref, ids[target]) or f"add it to '{target}' or correct the id",
+                    did_you_mean(ref, ids[target]) or _add_or_correct(target, ids[target]),
                 )
+    yield from _recipient_problems(document)
+
+
+def _add_or_correct(section: str, ids: set[str]) -> str:
+    known = f"; the ids there are {listing(sorted(ids))}" if 0 < len(ids) <= FEW else ""
+    return f"add it to '{section}' or correct the id{known}"
+
+
+def _recipient_problems(document: Document) -> Iterable[ValidationProblem]:
+    """A notice of a kind sent to someone it cannot go to: a consultation with the DGA, say."""
+    for index, notice in _items(document.data, "notices"):
+        kind, to = notice.get("kind"), notice.get("to")
+        allowed = NOTICE_RECIPIENTS.get(kind) if isinstance(kind, str) else None
+        if not isinstance(kind, str) or not isinstance(to, str) or allowed is None:
+            continue
+        if to not in RECIPIENTS.meanings or to in allowed:  # an unknown value has its own message
+            continue
+        loc = ("notices", index, "to")
+        person = " and name them in `person`" if allowed[0] in ("director", "writer") else ""
+        yield ValidationProblem(
+            f"`{display_path(loc)}` is '{cut(to)}', but a {kind.replace('_', ' ')} goes to "
+            f"{listing(allowed)}",
+            document.locate(pointer_of(loc)),
+            f"write `to: {allowed[0]}`{person}",
+        )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +21,7 @@ from .model.result import (
     UnusedWaiver,
 )
 from .model.waiver import Waiver, WaiverFile
+from .spelling import did_you_mean
 from .validation import validate_model
 
 
@@ -49,6 +49,11 @@ class LoadedWaiver:
         )
 
 
+def _origin(policy: ResolvedPolicy, rule_id: str) -> str:
+    origin = policy.mandated_by.get(rule_id, policy.policy.id)
+    return "" if origin == policy.policy.id else f" (made mandatory by {origin}, which it extends)"
+
+
 def load_waivers(paths: Iterable[Path], policy: ResolvedPolicy) -> list[LoadedWaiver]:
     """Every waiver of every file; malformed files and waivers of mandatory rules are errors."""
     loaded: list[LoadedWaiver] = []
@@ -72,20 +77,19 @@ def load_waivers(paths: Iterable[Path], policy: ResolvedPolicy) -> list[LoadedWa
                 problems.append(
                     ValidationProblem(
                         f"`waivers[{index}]`: rule {waiver.rule} is mandatory in policy "
-                        f"{policy.policy.id} and cannot be waived",
+                        f"{policy.policy.id}{_origin(policy, waiver.rule)} and cannot be waived",
                         document.locate(f"/waivers/{index}/rule"),
                         "fix the finding instead of waiving it",
                     )
                 )
                 continue
             if waiver.rule not in rule_ids:
-                close = difflib.get_close_matches(waiver.rule, rule_ids, n=1)
                 problems.append(
                     ValidationProblem(
                         f"`waivers[{index}].rule`: no rule {waiver.rule!r} in policy "
                         f"{policy.policy.id}",
                         document.locate(f"/waivers/{index}/rule"),
-                        f"did you mean {close[0]!r}?" if close else "see 'ccai-policy rules list'",
+                        did_you_mean(waiver.rule, rule_ids) or "see 'ccai-policy rules list'",
                     )
                 )
                 continue

@@ -21,8 +21,8 @@ _TIMESTAMP_RE = re.compile(
     r"(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?)?$"
 )
 # A plain scalar that YAML 1.1 (PyYAML) and YAML 1.2 (editors, most other tools) read differently:
-# yes/no/on/off, 0b1010, 012 (octal in 1.1), 1_000, 1:30. Refused, so that the CLI and an editor
-# never disagree about a value.
+# yes/no/on/off, 0b1010, 012 (octal in 1.1), 1_000, 1:30, and 1e3 or 0o17 (numbers only in 1.2).
+# Kept as text and reported by validation, so that the CLI and an editor never disagree.
 AMBIGUOUS = "tag:ccai-policy,2026:yaml-1.1-only"
 # The YAML 1.2 core schema (spec 1.2.2, section 10.3.2), in the order it resolves plain scalars.
 _CORE = (
@@ -69,7 +69,9 @@ def _core_tag(value: str, old: str) -> str:
     if core == INT and _LEADING_ZERO.match(value):
         return AMBIGUOUS  # 1.1: octal (012 is 10); 1.2: decimal (012 is 12)
     if core == STR and old in (BOOL, INT, FLOAT):
-        return AMBIGUOUS
+        return AMBIGUOUS  # yes, 1_000, 0b101, 1:30: a value in 1.1, text in 1.2
+    if core in (INT, FLOAT) and old == STR:
+        return AMBIGUOUS  # 1e3, 0o17: a number in 1.2, text in 1.1 (and so to PyYAML's dump)
     if core == STR and old in (TIMESTAMP, MERGE):
         return old  # dates stay text for the models to parse; '<<' merges as before
     return core
@@ -138,6 +140,6 @@ def ambiguity(value: str) -> tuple[str, str]:
         )
     return (
         f"'{shown}' is a number to some YAML readers and text to others",
-        "write numbers in plain digits (1000, not 1_000, 010 or 1:30); "
+        "write numbers in plain digits (1000, not 1e3, 1_000, 010 or 1:30); "
         "put it in quotes if it is text",
     )

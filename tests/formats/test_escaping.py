@@ -72,9 +72,13 @@ def test_markdown_escapes_markup_and_line_breaks(hostile_result: Result) -> None
 
 
 def test_github_annotations_cannot_be_broken_out_of(hostile_result: Result) -> None:
-    lines = github.render(hostile_result).splitlines()
+    commands, _, log = github.render(hostile_result).partition("::stop-commands::")
+    lines = commands.splitlines()
     assert lines, "the hostile declaration has failing findings"
     assert all(line.startswith(("::error ", "::warning ", "::notice ")) for line in lines)
+    token, *plain, resume = log.splitlines()
+    assert resume == f"::{token}::"
+    assert not [line for line in plain if line.lstrip().startswith("::")], "one value, one line"
     assert not [line for line in lines if line.startswith("::error::injected")]
     assert any("%250A%0A::error::injected%0A## injected heading" in line for line in lines)
 

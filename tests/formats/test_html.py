@@ -13,14 +13,16 @@ from ccai_policy.model.result import Result
 
 from .conftest import Page
 
+#: What a union representative needs first: the verdict, then who is affected; the
+#: fingerprint of what was evaluated last.
 SECTIONS = [
-    "What was evaluated",
     "Verdict",
     "People affected",
     "Findings by criterion",
     "Waived findings",
     "Rules that do not apply",
     "Passed rules",
+    "What was evaluated",
 ]
 
 
@@ -70,8 +72,13 @@ def test_people_affected_shows_each_use_consent_pay_and_findings(night_ferry: Re
     assert "No finding is about Lena Marsh." in text
     assert "✗ No consent recorded for this use No compensation recorded" in text
     assert (
-        "CONSENT-REPLICA-001 failed (critical): u-omar-voice replicates Omar Haddad, "
+        "Every digital replica has the performer's own, unrevoked consent — failed (critical, "
+        "CONSENT-REPLICA-001): u-omar-voice replicates Omar Haddad, "
         "but no unrevoked consent covers it for Omar Haddad" in text
+    )
+    assert (
+        "Failed: Every digital replica has the performer's own, unrevoked consent "
+        "(CONSENT-REPLICA-001)" in text
     )
 
 
@@ -86,8 +93,8 @@ def test_findings_are_grouped_by_criterion_with_source_and_fix(night_ferry: Resu
     text = page.text
     assert "✗ Failed: CONSENT-REPLICA-001 — Every digital replica has" in text
     assert (
-        "Where tests/formats/fixtures/declarations/night-ferry.yaml:49:5, about u-omar-voice"
-        in text
+        "Where tests/formats/fixtures/declarations/night-ferry.yaml:49:5, about the AI use "
+        "“Omar Haddad's voice rebuilt to say the ferry announcements.” (u-omar-voice)" in text
     )
     assert (
         "SAG-AFTRA 2023 TV/Theatrical Agreement, digital replica provisions — "
@@ -184,9 +191,9 @@ def test_one_file_for_several_holds_portfolio_and_every_report(two_productions: 
     assert page.heading_texts(1) == ["2 productions checked"]
     assert page.heading_texts(2) == [
         "Portfolio",
-        "What was evaluated",
         "Morning Tide: Compliant",
         "The Night Ferry: Not compliant",
+        "What was evaluated",
     ]
     ids = [a["id"] for _, a in page.tags if "id" in a]
     assert len(ids) == len(set(ids)), "ids stay unique when reports share a page"
@@ -231,3 +238,22 @@ def test_pay_text(entry: dict[str, object], expected: str) -> None:
 )
 def test_category_text(category: str, expected: str) -> None:
     assert people.category_text(category) == expected
+
+
+def test_a_consent_cell_reflects_every_consent_finding(examples_result: Result) -> None:
+    """Maya Chen's consent is on file but signed after the scan: no tick stands beside it."""
+    series = next(d for d in examples_result.declarations if "series" in d.file)
+    [maya] = [p for p in people.people_affected(series, examples_result.as_of) if p.id == "p-maya"]
+    [replica] = [u for u in maya.uses if u.use_id == "u-maya-replica"]
+    states = [c.state for c in replica.consents]
+    assert "given" not in states and "disputed" in states
+    [disputed] = [c for c in replica.consents if c.state == "disputed"]
+    assert disputed.text == "Consent on file, but 4 consent rules fail"
+    assert "Consent is signed before the scan and before the first use (CONSENT-TIMING-001)" in (
+        disputed.problems
+    )
+    assert disputed.problems[-1].startswith("On file: c-maya-general, signed 2026-08-01")
+    one = examples_result.model_copy(update={"declarations": [series]})
+    text = Page(html.render(one)).text
+    assert "✗ Consent on file, but 4 consent rules fail: Consent is signed before the scan" in text
+    assert "✓ Consented: c-maya-general" not in text

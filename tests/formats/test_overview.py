@@ -35,7 +35,10 @@ PASSING = {
     [
         ({}, "Not compliant"),
         ({**PASSING, "TRANSP-C2PA-001": {}}, "Compliant, with findings below the threshold"),
-        ({**PASSING, "TRANSP-C2PA-001": {"baselined": True}}, "Compliant, with known findings"),
+        (
+            {**PASSING, "TRANSP-C2PA-001": {"baselined": True}},
+            "Compliant, with findings below the threshold",
+        ),
         (PASSING, "Compliant with waivers"),
         ({**PASSING, "COMP-REPLICA-DAY-001": {"status": "pass"}}, "Compliant"),
         (
@@ -43,7 +46,7 @@ PASSING = {
                 **PASSING,
                 "COMP-REPLICA-DAY-001": {"status": "fail", "baselined": True},
             },
-            "Compliant, with known findings",
+            "Not compliant, no new findings",
         ),
     ],
     ids=["failing", "below-threshold", "baselined-below", "waived", "clean", "baselined"],
@@ -51,6 +54,19 @@ PASSING = {
 def test_verdict(night_ferry: Result, change: dict[str, dict[str, object]], label: str) -> None:
     result = _with(night_ferry, change)
     assert overview.verdict(result.declarations[0], result).label == label
+
+
+def test_a_known_breach_is_not_compliant_and_says_there_is_nothing_new(
+    night_ferry: Result,
+) -> None:
+    change = {**PASSING, "COMP-REPLICA-DAY-001": {"status": "fail", "baselined": True}}
+    result = _with(night_ferry, change)
+    shown = overview.verdict(result.declarations[0], result)
+    assert (shown.key, shown.label) == ("not-compliant-known", "Not compliant, no new findings")
+    assert shown.explanation.startswith("Rules failed at severity high or above; every such ")
+    assert "in the baseline of known findings, so the check passes, but the production is not " in (
+        shown.explanation
+    )
 
 
 def test_counts_take_each_rule_once_by_its_worst_finding(night_ferry: Result) -> None:

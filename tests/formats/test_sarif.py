@@ -11,7 +11,7 @@ import jsonschema
 import pytest
 
 from ccai_policy.formats import sarif
-from ccai_policy.model.result import Result, exit_code
+from ccai_policy.model.result import Result, counts_toward_exit, exit_code
 
 from ..conftest import ROOT, SHARED
 from .conftest import EXAMPLE_FILES, FIXTURES, NIGHT_FERRY, run_check
@@ -142,3 +142,33 @@ def test_problems_become_notifications_and_exit_2(tmp_path: Path) -> None:
     assert invocation["exitCode"] == 2 and invocation["executionSuccessful"] is False
     texts = [n["message"]["text"] for n in invocation["toolExecutionNotifications"]]
     assert any("production" in t for t in texts), texts
+
+
+@pytest.mark.parametrize("fail_on", ["critical", "high", "medium", "low"])
+def test_levels_follow_the_threshold(fail_on: str) -> None:
+    """`error` exactly for the findings that make the run exit 1, at any threshold; the rule's
+    own severity stays readable as `security-severity`."""
+    result = run_check([Path("examples")], fixture_policy=False)
+    result = result.model_copy(update={"fail_on": fail_on})
+    log = json.loads(sarif.render(result))
+    assert_valid(log)
+    run = log["runs"][0]
+    errors = sorted(
+        (r["ruleId"], r["properties"]["subject"] or "")
+        for r in run["results"]
+        if r["level"] == "error"
+    )
+    blocking = sorted(
+        (f.rule_id, f.subject.id or "")
+        for d in result.declarations
+        for f in d.findings
+        if counts_toward_exit(f, result.fail_on)
+    )
+    assert errors == blocking
+    assert all(r["level"] in ("warning", "note") for r in run["results"] if r["level"] != "error")
+    assert all(r["properties"]["blocking"] == (r["level"] == "error") for r in run["results"])
+    for rule in run["tool"]["driver"]["rules"]:
+        assert rule["properties"]["security-severity"] in sarif.SECURITY_SEVERITY.values()
+    assert run["automationDetails"] == {"id": "ccai-policy/ccai-baseline/"}
+    assert run["tool"]["driver"]["fullName"].startswith("ccai-policy ")
+    assert run["invocations"][0]["exitCode"] == exit_code(result)

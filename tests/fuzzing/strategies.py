@@ -25,7 +25,7 @@ TEXT = st.lists(
 ).map("".join)
 OFFSETS = st.integers(-23 * 60, 23 * 60).map(lambda minutes: dt.timedelta(minutes=minutes))
 DATES = st.dates().map(dt.date.isoformat)
-#: A time in a declaration always carries its zone (a naive one is a located problem).
+# Times always carry a zone: the models refuse a time without one (it names no instant).
 DATETIMES = st.datetimes(timezones=st.just(dt.UTC) | st.builds(dt.timezone, OFFSETS))
 URLS = st.from_regex(r"https://[a-z]{1,10}\.example/[a-z0-9/]{0,20}", fullmatch=True)
 #: Evidence files: relative paths inside the declaration's folder, or (for manifests) URLs.
@@ -66,6 +66,10 @@ def _build(schema: dict[str, Any]) -> st.SearchStrategy[Any]:
     if "enum" in schema:
         return st.sampled_from(schema["enum"])
     kind, low = schema.get("type"), schema.get("minimum")
+    if isinstance(kind, list):  # an optional field: `type: [string, null]`
+        return st.one_of([from_schema({**schema, "type": one}) for one in kind])
+    if kind == "null":
+        return st.none()
     above = schema.get("exclusiveMinimum")  # e.g. an exchange rate: more than 0
     if kind == "number" and above is not None:
         return st.floats(min_value=above, exclude_min=True, allow_nan=False, allow_infinity=False)
@@ -84,11 +88,25 @@ def _build(schema: dict[str, Any]) -> st.SearchStrategy[Any]:
         return st.lists(from_schema(schema["items"]), min_size=least, max_size=least + 3)
     if kind == "object":
         properties, required = schema.get("properties", {}), set(schema.get("required", []))
-        return st.fixed_dictionaries(
+        mappings = st.fixed_dictionaries(
             {k: from_schema(v) for k, v in properties.items() if k in required},
             optional={k: from_schema(v) for k, v in properties.items() if k not in required},
         )
+        conditions = schema.get("allOf", [])
+        return mappings.map(lambda item: _conditioned(item, conditions)) if conditions else mappings
     return st.none()
+
+
+def _conditioned(item: dict[str, Any], conditions: list[dict[str, Any]]) -> dict[str, Any]:
+    """Apply `if: {properties: {k: {const: v}}}, then: {properties: {f: {enum: [...]}}}`."""
+    for condition in conditions:
+        [(key, test)] = condition["if"]["properties"].items()
+        if item.get(key) != test["const"]:
+            continue
+        for field, allowed in condition["then"]["properties"].items():
+            if field in item and item[field] not in allowed["enum"]:
+                item[field] = allowed["enum"][0]
+    return item
 
 
 def _string(schema: dict[str, Any]) -> st.SearchStrategy[Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -13,10 +14,30 @@ from .strategies import declarations
 Draw = Callable[[st.SearchStrategy[Any]], Any]
 
 
+class QuotingDumper(yaml.SafeDumper):
+    """PyYAML's safe dumper, quoting text that YAML 1.2 would read as a number (1e3, 0o17).
+
+    PyYAML writes YAML 1.1, where such text needs no quotes; the checker reads YAML 1.2 and
+    refuses them as ambiguous, so generated valid declarations quote them as a careful tool does.
+    """
+
+
+QuotingDumper.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|0o[0-7]+)$"),
+    list("-+0123456789."),
+)
+
+
+def dump(data: Any, **options: Any) -> str:
+    """YAML text of data that the checker reads back as the same data, without ambiguity."""
+    return yaml.dump(data, Dumper=QuotingDumper, **options)
+
+
 @st.composite
 def yaml_documents(draw: Draw, data: st.SearchStrategy[Any]) -> bytes:
     """Data written as YAML in one of PyYAML's styles."""
-    text = yaml.safe_dump(
+    text = dump(
         draw(data),
         sort_keys=draw(st.booleans()),
         allow_unicode=draw(st.booleans()),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import click
@@ -28,8 +29,16 @@ class _Commands(click.Group):
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="ccai-policy")
 @click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Configuration file (default: .ccai-policy.yaml, else [tool.ccai-policy] in "
+    "pyproject.toml, in the working directory).",
+)
+@click.option("--no-config", is_flag=True, help="Ignore any configuration file.")
 @click.pass_context
-def main(ctx: click.Context, debug: bool) -> None:
+def main(ctx: click.Context, debug: bool, config_file: Path | None, no_config: bool) -> None:
     """Check declarations of AI use in productions against Creators Coalition on AI policies.
 
     Exit codes: 0 no finding at or above the threshold; 1 findings at or above it;
@@ -37,3 +46,22 @@ def main(ctx: click.Context, debug: bool) -> None:
     """
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug
+    if no_config:
+        if config_file is not None:
+            raise click.UsageError("--config and --no-config exclude each other")
+        return
+    from ..config import find_config
+
+    found = find_config(config_file)
+    if found is None:
+        return
+    from ..config import default_map, load_config
+    from ..errors import CcaiError
+    from .common import report
+
+    try:
+        ctx.default_map = default_map(load_config(found))
+    except CcaiError as exc:
+        if debug:
+            raise
+        report(exc)

@@ -4,20 +4,34 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
+from ..loader import printable_path
 from .app import main
+
+if TYPE_CHECKING:
+    from ..model.result import Result
 from .common import (
+    EXIT_ERROR,
     SEVERITY_CHOICE,
-    fail,
+    OutputTarget,
+    check_threshold,
+    emit,
     handle_errors,
     parse_outputs,
     resolve_as_of,
+    rule_source_options,
+    say,
     write_atomic,
 )
 from .options import MAX_FILE_BYTES, TIMEOUT_RANGE, finite, memory_limit_bytes
+
+if TYPE_CHECKING:
+    from ..catalog import RuleSources
 
 
 @main.command()
@@ -29,12 +43,7 @@ from .options import MAX_FILE_BYTES, TIMEOUT_RANGE, finite, memory_limit_bytes
     show_default=True,
     help="Bundled policy id or policy file.",
 )
-@click.option(
-    "--rules",
-    "rules_dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    help="Rules directory (default: the bundled rules).",
-)
+@rule_source_options
 @click.option(
     "--waivers",
     "waiver_files",
@@ -117,13 +126,34 @@ from .options import MAX_FILE_BYTES, TIMEOUT_RANGE, finite, memory_limit_bytes
     help="Read each asset file's C2PA Content Credentials and check them against the "
     "declaration (needs the extra ccai-policy[c2pa]).",
 )
-@click.option("-q", "--quiet", is_flag=True, help="No progress indicator on a terminal.")
+@click.option(
+    "--include",
+    multiple=True,
+    metavar="GLOB",
+    help="Files a directory scan checks (default *.yaml and *.yml); repeatable.",
+)
+@click.option(
+    "--exclude",
+    multiple=True,
+    metavar="GLOB",
+    help="Files left out, by name ('*.draft.yaml') or path ('declarations/old/*'); repeatable.",
+)
+@click.option(
+    "--color",
+    type=click.Choice(["auto", "always", "never"]),
+    default="auto",
+    show_default=True,
+    help="Colour in text output: auto colours a terminal unless NO_COLOR is set.",
+)
+@click.option(
+    "-q", "--quiet", is_flag=True, help="Text output: only problems and the summary; no progress."
+)
 @click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
 @handle_errors
 def check(
     paths: tuple[Path, ...],
     policy_ref: str,
-    rules_dir: Path | None,
+    sources: RuleSources,
     waiver_files: tuple[Path, ...],
     baseline_file: Path | None,
     fail_on: str | None,
@@ -137,14 +167,18 @@ def check(
     evidence_roots: tuple[Path, ...],
     verify_evidence: bool,
     verify_credentials: bool,
+    include: tuple[str, ...],
+    exclude: tuple[str, ...],
+    color: str,
     quiet: bool,
     debug: bool,
 ) -> None:
     """Evaluate declaration files (or directories of them) against a policy."""
-    from ..catalog import load_policy
-    from ..check import EvidenceOptions, check_paths
+    from ..catalog import display_path, load_policy
+    from ..check import EvidenceOptions, ScanOptions, check_paths
     from ..compiler import compile_policy
     from ..formats import DIRECTORY_FORMATS, FORMATS
+    from ..formats.text import render as text_report
     from ..model.result import exit_code
     from ..waivers import apply_waivers, load_waivers
     from ..workers import Limits
@@ -154,15 +188,23 @@ def check(
             f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}", param_hint="--format"
         )
     targets = parse_outputs(outputs, FORMATS, DIRECTORY_FORMATS)
+    ctx = click.get_current_context()
+    if any(t.to_stdout for t in targets) and (
+        ctx.get_parameter_source("fmt") is not click.core.ParameterSource.DEFAULT
+    ):
+        raise click.UsageError(
+            "--format and -o FORMAT:- both choose what goes to standard output; give one"
+        )
     today = resolve_as_of(as_of)
-    policy = load_policy(policy_ref, rules_dir)
+    policy = load_policy(policy_ref, sources)
+    check_threshold(policy, fail_on)
     ruleset = compile_policy(policy)
     waivers = load_waivers(waiver_files, policy)
     baseline = None
     if baseline_file is not None:
         from ..baseline import load_baseline
 
-        baseline = load_baseline(baseline_file)
+        baseline = load_baseline(baseline_file, display_path(baseline_file))
     memory_bytes = memory_limit_bytes(click.get_current_context(), memory_limit)
     result = check_paths(
         paths,
@@ -175,7 +217,10 @@ def check(
         progress=None if quiet else Progress(),
         contain_errors=not debug,
         evidence=EvidenceOptions(roots=evidence_roots, verify=verify_evidence),
+        scan=ScanOptions(include=include, exclude=exclude),
     )
+    for skipped in result.skipped:
+        click.echo(f"note: skipped {skipped.file}: {skipped.reason}", err=True)
     if verify_credentials:
         from ..credentials import verify_credentials as add_credential_findings
 
@@ -184,18 +229,61 @@ def check(
     if baseline is not None:
         from ..baseline import apply_baseline
 
-        result = apply_baseline(result, baseline, str(baseline_file))
-    for name, file, as_directory in targets:
+        result = apply_baseline(result, baseline, policy.mandated_by)
+    stdout_format = next((t.format for t in targets if t.to_stdout), fmt)
+    problems = write_outputs([t for t in targets if not t.to_stdout], result)
+    code = EXIT_ERROR if problems else exit_code(result)
+    if stdout_format == "text":
+        use_color = color == "always" or (color == "auto" and _terminal_wants_color())
+        emit(text_report(result, color=use_color, quiet=quiet), code)
+    else:
+        emit(FORMATS[stdout_format](result), code)
+    for problem in problems:
+        say(f"error: {problem}", err=True)
+    if problems:
+        say("  hint: choose a writable path; every other output was written", err=True)
+    sys.exit(code)
+
+
+def _terminal_wants_color() -> bool:
+    """Colour on a terminal unless NO_COLOR is set (https://no-color.org) or TERM is dumb."""
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    return sys.stdout.isatty()
+
+
+def write_outputs(targets: list[OutputTarget], result: Result) -> list[str]:
+    """Write every `-o` target; a target that cannot be written is reported, never hides the
+    others. Pages of an earlier run left in an HTML folder are removed."""
+    from ..formats import DIRECTORY_FORMATS, FORMATS
+    from ..formats.html import is_report_page
+
+    problems = []
+    for target in targets:
         try:
-            if as_directory:
-                for page, text in DIRECTORY_FORMATS[name](result).items():
-                    write_atomic(file / page, text)
+            if target.as_directory:
+                pages = DIRECTORY_FORMATS[target.format](result)
+                for page, text in pages.items():
+                    write_atomic(target.path / page, text)
+                remove_stale_pages(target.path, set(pages), is_report_page)
             else:
-                write_atomic(file, FORMATS[name](result))
+                write_atomic(target.path, FORMATS[target.format](result))
         except OSError as exc:
-            fail(f"cannot write {file}: {exc.strerror or exc}", "choose a writable path")
-    click.echo(FORMATS[fmt](result), nl=False)
-    sys.exit(exit_code(result))
+            problems.append(f"cannot write {printable_path(target.path)}: {exc.strerror or exc}")
+    return problems
+
+
+def remove_stale_pages(directory: Path, written: set[str], ours: Callable[[str], bool]) -> None:
+    """Remove report pages an earlier run wrote that this one did not; any other file stays."""
+    for entry in directory.iterdir():
+        if entry.suffix != ".html" or entry.name in written or not entry.is_file():
+            continue
+        if entry.is_symlink():
+            continue
+        with open(entry, encoding="utf-8", errors="replace") as handle:
+            head = handle.read(2048)
+        if ours(head):
+            entry.unlink()
 
 
 class Progress:

@@ -4,18 +4,27 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
+from ..loader import printable_path
 from .app import main
 from .common import (
+    EXIT_ERROR,
     SEVERITY_CHOICE,
-    fail,
+    check_threshold,
+    emit,
     handle_errors,
     parse_outputs,
     resolve_as_of,
+    rule_source_options,
+    say,
     write_atomic,
 )
+
+if TYPE_CHECKING:
+    from ..catalog import RuleSources
 
 
 @main.command()
@@ -35,19 +44,29 @@ def init(production_type: str, path: Path | None) -> None:
     The starter validates and evaluates; its failing findings list what to fill in.
     An existing file is never overwritten (exit 2).
     """
-    from ..init import write_starter
+    from ..fieldref import DECLARATION_REFERENCE
+    from ..init import write_schema_beside, write_starter
 
     written = write_starter(path, production_type)
-    click.echo(f"wrote {written}: a starter declaration for a {production_type}")
-    click.echo("next: replace the TODO values, then run")
-    click.echo(f"  ccai-policy check {written}")
+    say(f"wrote {written}: a starter declaration for a {production_type}")
+    schema, fresh = write_schema_beside(written)
+    if fresh:
+        say(f"wrote {schema}: editors with a YAML language server check fields as you type")
+    else:
+        say(f"kept {schema} as it is; refresh it with: ccai-policy schema declaration > {schema}")
+    say(
+        "every field, its meaning and its allowed values: "
+        f"ccai-policy schema declaration --format markdown ({DECLARATION_REFERENCE})"
+    )
+    say("next: replace the TODO values, then run")
+    say(f"  ccai-policy check {written}")
 
 
 @main.command("diff")
 @click.argument("old", type=click.Path(path_type=Path))
 @click.argument("new", type=click.Path(path_type=Path))
 @click.option("--policy", "policy_ref", default="ccai-baseline", show_default=True)
-@click.option("--rules", "rules_dir", type=click.Path(path_type=Path, file_okay=False))
+@rule_source_options
 @click.option("--waivers", "waiver_files", multiple=True, type=click.Path(path_type=Path))
 @click.option("--fail-on", type=SEVERITY_CHOICE, help="Lowest severity a new finding fails at.")
 @click.option(
@@ -65,7 +84,7 @@ def diff_command(
     old: Path,
     new: Path,
     policy_ref: str,
-    rules_dir: Path | None,
+    sources: RuleSources,
     waiver_files: tuple[Path, ...],
     fail_on: str | None,
     fmt: str,
@@ -85,9 +104,10 @@ def diff_command(
     from ..diffreport import DIFF_FORMATS
     from ..waivers import load_waivers
 
-    targets = [(name, file) for name, file, _ in parse_outputs(outputs, DIFF_FORMATS, {})]
+    targets = parse_outputs(outputs, DIFF_FORMATS, {})
     today = resolve_as_of(as_of)
-    policy = load_policy(policy_ref, rules_dir)
+    policy = load_policy(policy_ref, sources)
+    check_threshold(policy, fail_on)
     waivers = load_waivers(waiver_files, policy)
     result = diff_files(
         old,
@@ -97,13 +117,20 @@ def diff_command(
         fail_on=fail_on,  # type: ignore[arg-type]
         waivers=waivers,
     )
-    for name, file in targets:
+    problems = []
+    for target in targets:
+        if target.to_stdout:
+            fmt = target.format
+            continue
         try:
-            write_atomic(file, DIFF_FORMATS[name](result))
+            write_atomic(target.path, DIFF_FORMATS[target.format](result))
         except OSError as exc:
-            fail(f"cannot write {file}: {exc.strerror or exc}", "choose a writable path")
-    click.echo(DIFF_FORMATS[fmt](result), nl=False)
-    sys.exit(exit_code(result))
+            problems.append(f"cannot write {printable_path(target.path)}: {exc.strerror or exc}")
+    code = EXIT_ERROR if problems else exit_code(result)
+    emit(DIFF_FORMATS[fmt](result), code)
+    for problem in problems:
+        say(f"error: {problem}", err=True)
+    sys.exit(code)
 
 
 @main.command("migrate")
@@ -123,25 +150,28 @@ def migrate_command(paths: tuple[Path, ...], debug: bool) -> None:
 
     failed = False
     for path in paths:
-        shown = display_path(path)
+        shown = printable_path(display_path(path))
         try:
             migration = migrate_file(path, shown)
         except CcaiError as exc:
             failed = True
             for problem in exc.problems if isinstance(exc, ValidationErrors) else [exc]:
-                click.echo(f"{problem.location or shown}: error: {problem.message}", err=True)
+                say(f"{problem.location or shown}: error: {problem.message}", err=True)
                 if problem.hint:
-                    click.echo(f"  hint: {problem.hint}", err=True)
+                    say(f"  hint: {problem.hint}", err=True)
             continue
         if not migration.stated:
-            click.echo(f"{shown}: nothing to migrate")
+            say(f"{shown}: nothing to migrate")
             continue
         try:
             write_atomic(path, migration.text)
         except OSError as exc:
-            fail(f"cannot write {shown}: {exc.strerror or exc}", "choose a writable path")
-        click.echo(
+            failed = True
+            say(f"error: cannot write {shown}: {exc.strerror or exc}", err=True)
+            say("  hint: choose a writable path", err=True)
+            continue
+        say(
             f"{shown}: stated {len(migration.stated)} facts as unknown; replace each with true "
             f"or false: {', '.join(migration.stated)}"
         )
-    sys.exit(2 if failed else 0)
+    sys.exit(EXIT_ERROR if failed else 0)

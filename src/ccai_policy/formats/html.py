@@ -23,7 +23,7 @@ from ..model.result import DeclarationResult, Finding, Result, UnusedWaiver
 from ..model.rule import CRITERIA, CRITERION_TITLES
 from ..templating import template_environment
 from . import overview
-from .people import PersonAffected, people_affected
+from .people import PersonAffected, people_affected, subject_labels
 
 #: Marks that repeat in shape what colour says, for greyscale print; screen readers skip them.
 _MARKS: dict[str, Any] = {
@@ -37,7 +37,7 @@ _MARKS: dict[str, Any] = {
     "verdict_mark": {
         "not-compliant": "✗",
         "compliant-below": "✓",
-        "compliant-baseline": "✓",
+        "not-compliant-known": "✗",
         "compliant-waivers": "≈",
         "compliant": "✓",
     },
@@ -53,6 +53,8 @@ _MARKS: dict[str, Any] = {
         "revoked": "✗",
         "expired": "✗",
         "invalid": "✗",
+        "disputed": "✗",
+        "waived": "≈",
     },
 }
 _CARD_CLASS = {"Action needed": "action", "Met with waivers": "waivers", "Met": "met"}
@@ -73,6 +75,7 @@ class DeclarationView:
     not_applicable: list[Finding]
     passed: list[Finding]
     unused_waivers: list[UnusedWaiver]
+    labels: dict[str, str] = field(default_factory=dict)
     _ids: dict[int, str] = field(default_factory=dict)
 
     def finding_id(self, finding: Finding) -> str:
@@ -80,15 +83,38 @@ class DeclarationView:
         return self._ids[id(finding)]
 
 
+#: What every page starts with; the CLI removes pages that carry it and this run did not write.
+GENERATOR = '<meta name="generator" content="ccai-policy '
+#: Names Windows reserves whatever the extension.
+_RESERVED = {
+    "con",
+    "prn",
+    "aux",
+    "nul",
+    *(f"com{i}" for i in range(10)),
+    *(f"lpt{i}" for i in range(10)),
+}
+
+
+def is_report_page(head: str) -> bool:
+    """Whether the start of an HTML file is one of these reports (written by an earlier run)."""
+    return GENERATOR in head
+
+
 def page_names(declarations: list[DeclarationResult]) -> list[str]:
-    """A file name per declaration from its production id, made unique in the directory."""
+    """A file name per declaration from its production id, unique in the directory even where
+    the file system ignores case, and never a name Windows reserves."""
     names: list[str] = []
+    taken = {"index.html"}
     for declaration in declarations:
         stem = re.sub(r"[^A-Za-z0-9._-]+", "-", declaration.production.id).strip(".-") or "report"
+        if stem.lower() in _RESERVED:
+            stem = f"{stem}-report"
         name, n = f"{stem}.html", 1
-        while name in names or name == "index.html":
+        while name.lower() in taken:
             n += 1
             name = f"{stem}-{n}.html"
+        taken.add(name.lower())
         names.append(name)
     return names
 
@@ -115,6 +141,7 @@ def views(result: Result, prefixed: bool) -> list[DeclarationView]:
                 unused_waivers=[
                     w for w in result.unused_waivers if w.production in (None, production)
                 ],
+                labels=subject_labels(declaration.declaration),
                 _ids={
                     id(f): f"{anchor}finding-{i + 1}" for i, f in enumerate(declaration.findings)
                 },
@@ -168,7 +195,7 @@ def _render(template: str, result: Result, **context: Any) -> str:
 
 def _portfolio(result: Result, site: bool) -> str:
     shown = views(result, prefixed=not site)
-    not_compliant = sum(1 for v in shown if v.verdict.key == "not-compliant")
+    not_compliant = sum(1 for v in shown if overview.not_compliant(v.verdict))
     return _render(
         "report/portfolio.html.j2", result, views=shown, site=site, not_compliant=not_compliant
     )

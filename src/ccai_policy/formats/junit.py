@@ -1,4 +1,5 @@
-"""JUnit XML for CI dashboards: a testsuite per declaration, a testcase per rule."""
+"""JUnit XML for CI dashboards: a testsuite per declaration, a testcase per rule, failing only
+where a finding blocks the run."""
 
 from __future__ import annotations
 
@@ -6,10 +7,15 @@ import re
 import xml.etree.ElementTree as ET
 
 from ..model.result import DeclarationResult, Finding, Result
-from .overview import where
+from ..model.rule import SEVERITY_RANK
+from .overview import blocking, where
 
 #: Characters XML 1.0 cannot hold; YAML's escapes can produce them.
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+#: Rules are not timed one by one (formats never read the clock); tools that need `time` get 0.
+NOT_TIMED = "0"
 
 
 def clean(text: str) -> str:
@@ -33,33 +39,56 @@ def _detail(finding: Finding) -> str:
     return "\n".join(lines)
 
 
-def _testcase(suite: ET.Element, findings: list[Finding], counts: dict[str, int]) -> None:
+def _severest(findings: list[Finding]) -> Finding:
+    return max(findings, key=lambda f: SEVERITY_RANK[f.severity])
+
+
+def _testcase(
+    suite: ET.Element, findings: list[Finding], result: Result, counts: dict[str, int]
+) -> None:
+    """One testcase per rule: at most one <failure> or <error>, carrying every blocking finding.
+
+    Only blocking findings fail the testcase, so a CI tool that counts failures agrees with the
+    exit code; failing findings that do not block are told in <system-out>.
+    """
     first = findings[0]
+    blocks = [f for f in findings if blocking(f, result)]
     failing = [f for f in findings if f.status in ("fail", "error")]
-    shown = failing[0] if failing else first
+    shown = (blocks or failing or findings)[0]
     case = _element(
         suite,
         "testcase",
         name=f"{first.rule_id}: {first.title}",
         classname=f"ccai-policy.{first.criterion}",
-        file=first.location.file,
+        file=shown.location.file,
         line=str(shown.location.line),
+        time=NOT_TIMED,
     )
     counts["tests"] += 1
-    notes = []
-    for finding in failing:
-        if finding.baselined:
-            notes.append(f"In the baseline (not counted): {_detail(finding)}")
-            continue
-        tag = "error" if finding.status == "error" else "failure"
-        _element(case, tag, _detail(finding), message=finding.message, type=finding.severity)
-    if any(c.tag == "error" for c in case):
-        counts["errors"] += 1
-    elif any(c.tag == "failure" for c in case):
-        counts["failures"] += 1
-    if all(f.status == "not_applicable" for f in findings):
+    if blocks:
+        tag = "error" if any(f.status == "error" for f in blocks) else "failure"
+        message = (
+            blocks[0].message
+            if len(blocks) == 1
+            else f"{len(blocks)} findings fail this rule; the first: {blocks[0].message}"
+        )
+        text = "\n\n".join(_detail(f) for f in blocks)
+        _element(case, tag, text, message=message, type=_severest(blocks).severity)
+        counts["errors" if tag == "error" else "failures"] += 1
+    elif all(f.status == "not_applicable" for f in findings):
         _element(case, "skipped", message=f"not applicable: {first.message}")
         counts["skipped"] += 1
+    notes = []
+    for finding in failing:
+        if finding in blocks:
+            continue
+        if finding.baselined:
+            notes.append(f"In the baseline (does not fail the run): {_detail(finding)}")
+        else:
+            notes.append(
+                f"Below the threshold ({finding.severity}; the run fails at "
+                f"{result.fail_on} and above): {_detail(finding)}"
+            )
     for finding in findings:
         if finding.status == "waived" and finding.waiver is not None:
             w = finding.waiver
@@ -72,7 +101,7 @@ def _testcase(suite: ET.Element, findings: list[Finding], counts: dict[str, int]
 
 def _suite(parent: ET.Element, declaration: DeclarationResult, result: Result) -> dict[str, int]:
     counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
-    suite = _element(parent, "testsuite", name=declaration.file)
+    suite = _element(parent, "testsuite", name=declaration.file, time=NOT_TIMED)
     properties = _element(suite, "properties")
     p = declaration.production
     for name, value in (
@@ -92,14 +121,14 @@ def _suite(parent: ET.Element, declaration: DeclarationResult, result: Result) -
     for finding in declaration.findings:
         by_rule.setdefault(finding.rule_id, []).append(finding)
     for rule_id in sorted(by_rule):
-        _testcase(suite, by_rule[rule_id], counts)
+        _testcase(suite, by_rule[rule_id], result, counts)
     for key, count in counts.items():
         suite.set(key, str(count))
     return counts
 
 
 def _problems(parent: ET.Element, result: Result) -> dict[str, int]:
-    suite = _element(parent, "testsuite", name="could not evaluate")
+    suite = _element(parent, "testsuite", name="could not evaluate", time=NOT_TIMED)
     for problem in result.problems:
         loc = problem.location
         case = _element(
@@ -109,6 +138,7 @@ def _problems(parent: ET.Element, result: Result) -> dict[str, int]:
             classname="ccai-policy.problems",
             file=loc.file,
             line=str(loc.line),
+            time=NOT_TIMED,
         )
         text = problem.message + (f"\nhint: {problem.hint}" if problem.hint else "")
         _element(case, "error", text, message=problem.message, type=problem.kind)
@@ -120,7 +150,9 @@ def _problems(parent: ET.Element, result: Result) -> dict[str, int]:
 
 
 def render(result: Result) -> str:
-    root = ET.Element("testsuites", {"name": f"{result.tool} {result.policy.id}"})
+    root = ET.Element(
+        "testsuites", {"name": clean(f"{result.tool} {result.policy.id}"), "time": NOT_TIMED}
+    )
     totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
     parts = [_suite(root, d, result) for d in result.declarations]
     if result.problems:

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
 
 import jinja2
 
@@ -13,69 +11,38 @@ from ..catalog import data_dir
 from ..model.result import DeclarationResult, Finding, Result
 from ..model.rule import CRITERIA, CRITERION_TITLES
 from . import overview
+from .escaping import markdown, markdown_code, markdown_prose
 
-#: Characters that Markdown (GitHub flavoured) could read as syntax inside a line.
-_SPECIAL = re.compile(r"([\\`*_\[\]<>|~]|&(?=#?[A-Za-z0-9]+;))")
 _VERDICT_MARK = {
     "not-compliant": "❌",
     "compliant-below": "✅",
-    "compliant-baseline": "✅",
+    "not-compliant-known": "❌",
     "compliant-waivers": "☑️",
     "compliant": "✅",
 }
 
 
-class Raw(str):
-    """Text already in Markdown syntax; the template's finalize leaves it alone."""
-
-
-def escape(value: Any) -> str:
-    """Any value as literal Markdown text on one line."""
-    if isinstance(value, Raw):
-        return value
-    text = re.sub(r"\s+", " ", str(value))
-    return _SPECIAL.sub(r"\\\1", text)
-
-
-def code(value: Any, in_table: bool = False) -> Raw:
-    """A code span that holds the value literally, whatever backticks it contains.
-
-    In a table cell a '|' would end the cell even inside the span, so there it is escaped.
-    """
-    text = " ".join(str(value).split())
-    if in_table:
-        text = text.replace("|", "\\|")
-    fence = "`" * (max((len(m) for m in re.findall(r"`+", text)), default=0) + 1)
-    pad = " " if text.startswith("`") or text.endswith("`") else ""
-    return Raw(f"{fence}{pad}{text}{pad}{fence}")
-
-
-def inline_code(value: Any) -> Raw:
-    """Rule prose: `backticked` spans stay code spans, everything else is escaped."""
-    parts = re.split(r"(`[^`\n]+`)", " ".join(str(value).split()))
-    return Raw("".join(p if p.startswith("`") else escape(p) for p in parts))
-
-
 @lru_cache(maxsize=4)
 def environment(directory: str) -> jinja2.Environment:
-    """Templates whose every `{{ value }}` is escaped as Markdown unless it is Raw."""
+    """Templates whose every `{{ value }}` is escaped as Markdown unless it is already Markdown."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(directory),
         autoescape=False,
-        finalize=escape,
+        finalize=markdown,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters["code"] = code
-    env.filters["inline_code"] = inline_code
+    env.filters["code"] = markdown_code
+    env.filters["inline_code"] = markdown_prose
     env.globals.update(
         verdict_mark=_VERDICT_MARK,
         criteria=CRITERIA,
         criterion_titles=CRITERION_TITLES,
         status_text=overview.STATUS_TEXT,
         where=overview.where,
+        blocking=overview.blocking,
     )
     return env
 
@@ -88,26 +55,80 @@ class Summary:
     verdict: overview.Verdict
     counts: list[overview.CriterionCounts]
     failures: list[Finding]
+    by_criterion: dict[str, list[Finding]]
+    hidden: int
     waived: list[Finding]
     passed: list[Finding]
     not_applicable: list[Finding]
 
 
-def render(result: Result) -> str:
-    summaries = [
-        Summary(
-            d=d,
-            verdict=overview.verdict(d, result),
-            counts=overview.criterion_counts(d),
-            failures=overview.failures(d),
-            waived=overview.with_status(d, "waived"),
-            passed=overview.with_status(d, "pass"),
-            not_applicable=overview.with_status(d, "not_applicable"),
+#: GitHub refuses a job summary over 1 MiB; the summary stays under this many bytes.
+SIZE_LIMIT = 1_000_000
+#: What is left out, in order, when the summary would be too big: advisory detail first.
+_CUTS = (
+    "the lists of passed and not-applicable rules",
+    "waived findings and findings that do not block the run",
+    "how to fix each blocking finding",
+)
+
+
+def _summary(d: DeclarationResult, result: Result, level: int) -> Summary:
+    by_criterion: dict[str, list[Finding]] = {
+        c: sorted(overview.failures(d, c), key=lambda f: overview.severity_order(f, result))
+        for c in CRITERIA
+    }
+    every = sum(len(found) for found in by_criterion.values())
+    if level >= 2:
+        by_criterion = {
+            c: [f for f in found if overview.blocking(f, result)]
+            for c, found in by_criterion.items()
+        }
+    return Summary(
+        d=d,
+        verdict=overview.verdict(d, result),
+        counts=overview.criterion_counts(d),
+        failures=[f for found in by_criterion.values() for f in found],
+        by_criterion=by_criterion,
+        hidden=every - sum(len(found) for found in by_criterion.values()),
+        waived=overview.with_status(d, "waived") if level < 2 else [],
+        passed=overview.with_status(d, "pass") if level < 1 else [],
+        not_applicable=overview.with_status(d, "not_applicable") if level < 1 else [],
+    )
+
+
+def _render(result: Result, level: int, sections: int | None) -> str:
+    summaries = [_summary(d, result, level) for d in result.declarations]
+    failing = sum(1 for s in summaries if overview.not_compliant(s.verdict))
+    # When sections must go, declarations that are not compliant keep theirs first.
+    shown = sorted(summaries, key=lambda s: not overview.not_compliant(s.verdict))[:sections]
+    omitted = [*_CUTS[:level]]
+    if sections is not None and sections < len(summaries):
+        omitted.append(
+            f"the detail of {len(summaries) - sections} of {len(summaries)} declarations"
         )
-        for d in result.declarations
-    ]
-    failing = sum(1 for s in summaries if s.verdict.key == "not-compliant")
     env = environment(str(data_dir("templates")))
     return env.get_template("report/summary.md.j2").render(
-        result=result, summaries=summaries, failing=failing
+        result=result,
+        summaries=summaries,
+        sections=[s for s in summaries if s in shown],
+        failing=failing,
+        show_fixes=level < 3,
+        omitted=omitted,
+        limit=SIZE_LIMIT,
     )
+
+
+def render(result: Result) -> str:
+    """The summary; over SIZE_LIMIT bytes, advisory detail is left out first, and it says so."""
+    for level in range(len(_CUTS) + 1):
+        text = _render(result, level, None)
+        if len(text.encode("utf-8")) <= SIZE_LIMIT:
+            return text
+    low, high = 0, len(result.declarations)
+    while low < high:  # the most declaration sections that fit
+        middle = (low + high + 1) // 2
+        if len(_render(result, len(_CUTS), middle).encode("utf-8")) <= SIZE_LIMIT:
+            low = middle
+        else:
+            high = middle - 1
+    return _render(result, len(_CUTS), low)

@@ -30,6 +30,18 @@ STATUS_TEXT = {
 }
 
 
+def blocking(finding: Finding, result: Result) -> bool:
+    """Whether a finding fails the run: `fail` or `error`, at or above the threshold, not waived
+    and not baselined. Every format (text, JSON readers, SARIF level, JUnit failure, GitHub
+    annotation order, the HTML verdict) decides with this, as the exit code does."""
+    return counts_toward_exit(finding, result.fail_on)
+
+
+def severity_order(finding: Finding, result: Result) -> tuple[int, int, int, str, int, int, str]:
+    """Blocking first; then errors before failures, the most severe first, then by place."""
+    return (0 if blocking(finding, result) else 1, *finding_order(finding))
+
+
 @dataclass(frozen=True)
 class Verdict:
     """A declaration's verdict: a stable key for styling, words for the reader."""
@@ -41,23 +53,31 @@ class Verdict:
 
 def verdict(declaration: DeclarationResult, result: Result) -> Verdict:
     findings = declaration.findings
-    if any(counts_toward_exit(f, result.fail_on) for f in findings):
+    if any(blocking(f, result) for f in findings):
         return Verdict(
             "not-compliant",
             "Not compliant",
             f"At least one rule failed at severity {result.fail_on} or above.",
         )
-    if any(f.status in ("fail", "error") and not f.baselined for f in findings):
+    at_threshold = [
+        f
+        for f in findings
+        if f.status in ("fail", "error")
+        and SEVERITY_RANK[f.severity] >= SEVERITY_RANK[result.fail_on]
+    ]
+    if at_threshold:  # not blocking, so every one of them is in the baseline
+        return Verdict(
+            "not-compliant-known",
+            "Not compliant, no new findings",
+            f"Rules failed at severity {result.fail_on} or above; every such finding is in the "
+            "baseline of known findings, so the check passes, but the production is not "
+            "compliant until they are fixed.",
+        )
+    if any(f.status in ("fail", "error") for f in findings):
         return Verdict(
             "compliant-below",
             "Compliant, with findings below the threshold",
             f"Some rules failed, all below severity {result.fail_on}; they do not fail the check.",
-        )
-    if any(f.status in ("fail", "error") for f in findings):
-        return Verdict(
-            "compliant-baseline",
-            "Compliant, with known findings",
-            "Every failing rule is in the baseline of accepted findings.",
         )
     if any(f.status == "waived" for f in findings):
         return Verdict(
@@ -66,6 +86,11 @@ def verdict(declaration: DeclarationResult, result: Result) -> Verdict:
             "Every failing rule has a waiver in force; the waivers are listed below.",
         )
     return Verdict("compliant", "Compliant", "Every rule that applies passed.")
+
+
+def not_compliant(verdict: Verdict) -> bool:
+    """Whether a verdict says "not compliant", with new findings or only known ones."""
+    return verdict.key.startswith("not-compliant")
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,7 @@ class ConsentStatus:
 
     state: str
     text: str
+    problems: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -121,6 +122,55 @@ def _details(person: dict[str, Any]) -> str:
     return "; ".join(parts)
 
 
+def _consent_cell(statuses: list[ConsentStatus], findings: list[Finding]) -> list[ConsentStatus]:
+    """The consent cell of a use: its consent records, each checked against every consent
+    finding about the use or its consents, so that no tick stands beside a failing rule."""
+    failing = [f for f in findings if f.status in ("fail", "error")]
+    waived = [f for f in findings if f.status == "waived"]
+    out = []
+    for status in statuses:
+        if status.state == "given" and failing:
+            rules = len({f.rule_id for f in failing})
+            out.append(
+                ConsentStatus(
+                    "disputed",
+                    f"Consent on file, but {rules} consent rule{'s' if rules != 1 else ''} "
+                    f"fail{'s' if rules == 1 else ''}",
+                    (
+                        *dict.fromkeys(f"{f.title.rstrip('.')} ({f.rule_id})" for f in failing),
+                        status.text.replace("Consented: ", "On file: ", 1),
+                    ),
+                )
+            )
+        else:
+            out.append(status)
+    out.extend(
+        ConsentStatus("waived", f"Waived: {f.title.rstrip('.')} ({f.rule_id})") for f in waived
+    )
+    return out
+
+
+def subject_labels(data: dict[str, Any]) -> dict[str, str]:
+    """A plain label for every id in a declaration, to stand beside the id in a report."""
+    people = {p["id"]: p["name"] for p in data.get("people", [])}
+    labels = dict(people)
+    for tool in data.get("tools", []):
+        labels[tool["id"]] = f"the tool {tool['name']}"
+    for use in data.get("uses", []):
+        labels[use["id"]] = f"the AI use “{use['description']}”"
+    for consent in data.get("consents", []):
+        labels[consent["id"]] = f"the consent of {people.get(consent['person'], consent['person'])}"
+    for entry in data.get("compensation", []):
+        labels[entry["id"]] = f"the payment to {people.get(entry['person'], entry['person'])}"
+    for asset in data.get("assets", []):
+        if asset.get("title"):
+            labels[asset["id"]] = f"the asset “{asset['title']}”"
+    production = data.get("production", {})
+    if production.get("id"):
+        labels[production["id"]] = f"the production {production.get('title', '')}".strip()
+    return labels
+
+
 def people_affected(result: DeclarationResult, as_of: dt.date) -> list[PersonAffected]:
     """Every person whose likeness, voice or work an AI use touches, in declaration order."""
     data = result.declaration
@@ -149,6 +199,11 @@ def people_affected(result: DeclarationResult, as_of: dt.date) -> list[PersonAff
                 for t in dict.fromkeys(named)
             )
             covering = [c for c in consents if use["id"] in c["uses"]]
+            about_consent = {use["id"]} | {c["id"] for c in covering}
+            consent_findings = sorted(
+                (f for f in shown if f.criterion == "consent" and f.subject.id in about_consent),
+                key=finding_order,
+            )
             uses.append(
                 UseOfPerson(
                     use_id=use["id"],
@@ -156,11 +211,14 @@ def people_affected(result: DeclarationResult, as_of: dt.date) -> list[PersonAff
                     description=use["description"],
                     tool=tool_text,
                     how=" and ".join(how),
-                    consents=[
-                        consent_status(c, as_of, consent_reasons(c, use, person, as_of))
-                        for c in covering
-                    ]
-                    or [ConsentStatus("missing", "No consent recorded for this use")],
+                    consents=_consent_cell(
+                        [
+                            consent_status(c, as_of, consent_reasons(c, use, person, as_of))
+                            for c in covering
+                        ]
+                        or [ConsentStatus("missing", "No consent recorded for this use")],
+                        consent_findings,
+                    ),
                     compensation=[pay_text(p) for p in pay if p["use"] == use["id"]],
                     findings=sorted(
                         (f for f in shown if f.subject.id == use["id"]), key=finding_order

@@ -1,4 +1,5 @@
-"""SARIF 2.1.0 for code scanning: one run, the policy's rules, a result per failing finding."""
+"""SARIF 2.1.0 for code scanning: one run, the policy's rules, a result per failing finding,
+`error` exactly for the findings that block the run."""
 
 from __future__ import annotations
 
@@ -9,13 +10,20 @@ from typing import Any
 from urllib.parse import quote
 
 from ..model.result import Finding, Problem, Result, RuleInfo, SourceLocation, exit_code
-from ..model.rule import CRITERION_TITLES
+from ..model.rule import CRITERION_TITLES, SEVERITY_RANK, Severity
+from .overview import blocking
 
 SCHEMA = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 )
-#: The SARIF level of each severity.
-LEVELS = {"critical": "error", "high": "error", "medium": "warning", "low": "note", "info": "note"}
+#: The SARIF level of a finding that does not block the run, by severity; blocking is `error`.
+ADVISORY_LEVELS = {
+    "critical": "warning",
+    "high": "warning",
+    "medium": "warning",
+    "low": "note",
+    "info": "note",
+}
 #: GitHub code scanning reads `security-severity` (0.0-10.0) to rank alerts.
 SECURITY_SEVERITY = {"critical": "9.5", "high": "8.0", "medium": "5.5", "low": "3.0", "info": "1.0"}
 #: GitHub's own levels for rules without a security severity: error, warning, recommendation.
@@ -27,6 +35,7 @@ PROBLEM_SEVERITY = {
     "info": "recommendation",
 }
 FINGERPRINT = "ccaiPolicyFinding/v1"
+FULL_NAME = "policy checker for the use of AI in film, TV, games and commercials"
 
 
 def rule_name(title: str) -> str:
@@ -64,7 +73,19 @@ def _location(loc: SourceLocation) -> dict[str, Any]:
     return {"physicalLocation": physical}
 
 
-def _rule(rule: RuleInfo) -> dict[str, Any]:
+def level(finding: Finding, result: Result) -> str:
+    """`error` exactly when the finding blocks the run (as the exit code decides), else by
+    severity `warning` or `note`: the level follows the threshold, not the severity alone."""
+    return "error" if blocking(finding, result) else ADVISORY_LEVELS[finding.severity]
+
+
+def default_level(severity: Severity, fail_on: Severity) -> str:
+    """A rule's level when it fails: `error` at or above the threshold."""
+    at_threshold = SEVERITY_RANK[severity] >= SEVERITY_RANK[fail_on]
+    return "error" if at_threshold else ADVISORY_LEVELS[severity]
+
+
+def _rule(rule: RuleInfo, fail_on: Severity) -> dict[str, Any]:
     sources = "\n".join(f"- [{r.title}]({r.url}) ({r.confidence})" for r in rule.references)
     entry: dict[str, Any] = {
         "id": rule.id,
@@ -75,7 +96,7 @@ def _rule(rule: RuleInfo) -> dict[str, Any]:
             "text": f"{rule.remediation}\n\nSources:\n{sources}",
             "markdown": f"**How to fix.** {rule.remediation}\n\n**Sources**\n\n{sources}",
         },
-        "defaultConfiguration": {"level": LEVELS[rule.severity]},
+        "defaultConfiguration": {"level": default_level(rule.severity, fail_on)},
         "properties": {
             "criterion": rule.criterion,
             "criterionTitle": CRITERION_TITLES[rule.criterion],
@@ -90,7 +111,7 @@ def _rule(rule: RuleInfo) -> dict[str, Any]:
     return entry
 
 
-def _result(finding: Finding, rule_index: dict[str, int], baseline: bool) -> dict[str, Any]:
+def _result(finding: Finding, rule_index: dict[str, int], result: Result) -> dict[str, Any]:
     text = finding.message
     if finding.status == "error":
         text = f"The rule could not be evaluated: {text}"
@@ -98,7 +119,7 @@ def _result(finding: Finding, rule_index: dict[str, int], baseline: bool) -> dic
         "ruleId": finding.rule_id,
         "ruleIndex": rule_index[finding.rule_id],
         "kind": "fail",
-        "level": LEVELS[finding.severity],
+        "level": level(finding, result),
         "message": {"text": text},
         "locations": [_location(finding.location)],
         "partialFingerprints": {FINGERPRINT: fingerprint(finding)},
@@ -106,6 +127,7 @@ def _result(finding: Finding, rule_index: dict[str, int], baseline: bool) -> dic
             "criterion": finding.criterion,
             "severity": finding.severity,
             "status": finding.status,
+            "blocking": blocking(finding, result),
             "subject": finding.subject.id,
             "pointer": finding.subject.pointer,
         },
@@ -114,7 +136,7 @@ def _result(finding: Finding, rule_index: dict[str, int], baseline: bool) -> dic
         entry["locations"][0]["logicalLocations"] = [
             {"name": finding.subject.id, "fullyQualifiedName": finding.subject.pointer or "/"}
         ]
-    if baseline:
+    if result.baseline is not None:
         entry["baselineState"] = "unchanged" if finding.baselined else "new"
     if finding.waiver is not None and finding.status == "waived":
         entry["suppressions"] = [
@@ -139,9 +161,8 @@ def _notification(problem: Problem) -> dict[str, Any]:
 def sarif_log(result: Result) -> dict[str, Any]:
     """The SARIF log as plain data, in a deterministic order."""
     rule_index = {rule.id: i for i, rule in enumerate(result.rules)}
-    baseline = result.baseline is not None
     results = [
-        _result(f, rule_index, baseline)
+        _result(f, rule_index, result)
         for d in result.declarations
         for f in d.findings
         if f.status in ("fail", "error", "waived") and f.rule_id in rule_index
@@ -162,11 +183,13 @@ def sarif_log(result: Result) -> dict[str, Any]:
         "tool": {
             "driver": {
                 "name": result.tool,
+                "fullName": f"{result.tool} {result.tool_version}: {FULL_NAME}",
                 "version": result.tool_version,
                 "semanticVersion": result.tool_version,
-                "rules": [_rule(rule) for rule in result.rules],
+                "rules": [_rule(rule, result.fail_on) for rule in result.rules],
             }
         },
+        "automationDetails": {"id": f"{result.tool}/{result.policy.id}/"},
         "invocations": [
             {
                 "executionSuccessful": not result.problems,

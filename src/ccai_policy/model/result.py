@@ -3,25 +3,54 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+import hashlib
+import json
+from collections.abc import Iterable
+from typing import Annotated, Any, Literal, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, computed_field
 
-from .rule import SEVERITY_RANK, Criterion, Reference, Severity
+from .rule import (
+    CRITERION_MEANINGS,
+    SEVERITY_MEANINGS,
+    SEVERITY_RANK,
+    Criterion,
+    Reference,
+    Severity,
+)
+from .vocabulary import Meanings, field_title, model_title
 
 Status = Literal["pass", "fail", "error", "waived", "not_applicable"]
+STATUS_MEANINGS = Meanings(
+    {
+        "pass": "The item meets the rule.",
+        "fail": "The item breaks the rule.",
+        "error": "The rule could not be evaluated on the item; counts as a failure.",
+        "waived": "The item breaks the rule, but an approved waiver accepts it.",
+        "not_applicable": "The rule selects nothing in the declaration, or does not apply.",
+    }
+)
+_Criterion = Annotated[Criterion, CRITERION_MEANINGS]
+_Severity = Annotated[Severity, SEVERITY_MEANINGS]
 #: The order a person reads outcomes in: what needs action first.
 STATUS_ORDER: dict[str, int] = {"error": 0, "fail": 1, "waived": 2, "pass": 3, "not_applicable": 4}
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        field_title_generator=field_title,
+        model_title_generator=model_title,
+    )
 
 
 class SourceLocation(_Frozen):
-    file: str
-    line: int = 0
-    column: int = 0
+    """A place in an input file."""
+
+    file: str = Field(description="The file, as given on the command line.")
+    line: int = Field(default=0, description="1-based line; 0 when unknown.")
+    column: int = Field(default=0, description="1-based column; 0 when unknown.")
 
 
 class Subject(_Frozen):
@@ -32,120 +61,236 @@ class Subject(_Frozen):
 class AppliedWaiver(_Frozen):
     """A waiver that matched a finding: applied, or shown as expired."""
 
-    justification: str
-    approver: str
-    expires: dt.date
+    justification: str = Field(description="Why the exception is acceptable.")
+    approver: str = Field(description="Who approved it.")
+    expires: dt.date = Field(description="Last day the waiver applies.")
     expired: bool = Field(default=False, description="True: it matched but no longer applies.")
-    source: SourceLocation | None = None
+    source: SourceLocation | None = Field(default=None, description="Where the waiver is written.")
 
 
 class UnusedWaiver(_Frozen):
     """A waiver that matched no failing finding in the run."""
 
-    rule: str
-    subject: str
-    production: str | None = None
-    approver: str
-    expires: dt.date
-    source: SourceLocation
+    rule: str = Field(description="Id of the rule the waiver names.")
+    subject: str = Field(description="Id of the item the waiver names, or '*'.")
+    production: str | None = Field(default=None, description="The production it is limited to.")
+    approver: str = Field(description="Who approved it.")
+    expires: dt.date = Field(description="Last day the waiver applies.")
+    source: SourceLocation = Field(description="Where the waiver is written.")
 
 
 class Finding(_Frozen):
-    rule_id: str
-    title: str
-    criterion: Criterion
-    severity: Severity
-    status: Status
-    message: str
-    subject: Subject
-    location: SourceLocation
-    remediation: str
-    references: list[Reference] = Field(default_factory=list)
-    tags: list[str] = Field(default_factory=list)
-    waiver: AppliedWaiver | None = None
+    """The outcome of one rule for one item of a declaration."""
+
+    rule_id: str = Field(description="The rule's id.")
+    title: str = Field(description="The rule's title.")
+    criterion: _Criterion = Field(description="The rule's criterion.")
+    severity: _Severity = Field(description="The rule's effective severity under the policy.")
+    status: Annotated[Status, STATUS_MEANINGS] = Field(description="The outcome.")
+    message: str = Field(description="What is wrong (or right) with the item, in words.")
+    subject: Subject = Field(description="The item the finding is about.")
+    location: SourceLocation = Field(description="Where the item is written.")
+    remediation: str = Field(description="What the production must do to pass.")
+    references: list[Reference] = Field(
+        default_factory=list, description="Where the obligation comes from."
+    )
+    tags: list[str] = Field(default_factory=list, description="The rule's tags.")
+    waiver: AppliedWaiver | None = Field(default=None, description="The waiver that matched.")
     baselined: bool = Field(
-        default=False, description="Matched by the --baseline file: shown, but not counted."
+        default=False,
+        description="A known finding recorded in the --baseline file: it does not fail the run, "
+        "but a production with a failing finding at or above the threshold is still not "
+        "compliant.",
     )
 
 
 class Problem(_Frozen):
     """An input that could not be evaluated (exit 2), with where and how to fix it."""
 
-    kind: str
-    message: str
-    hint: str = ""
-    location: SourceLocation
+    kind: str = Field(description="load, validation, rule or usage: which stage refused it.")
+    message: str = Field(description="What is wrong, in words.")
+    hint: str = Field(default="", description="How to fix it.")
+    location: SourceLocation = Field(description="Where the problem is.")
 
 
 class ProductionSummary(_Frozen):
-    id: str
-    title: str
-    studio: str
-    type: str
-    territories: list[str]
-    agreements: list[str]
-    release_date: dt.date | None = None
+    """The production a declaration is about, as reports head it."""
+
+    id: str = Field(description="The production's id.")
+    title: str = Field(description="The production's title.")
+    studio: str = Field(description="The company responsible.")
+    type: str = Field(description="film, series, game or commercial.")
+    territories: list[str] = Field(description="Where it is made or released.")
+    agreements: list[str] = Field(description="The agreements in force.")
+    release_date: dt.date | None = Field(default=None, description="First public release.")
 
 
 class DeclarationResult(_Frozen):
-    file: str
-    sha256: str
-    production: ProductionSummary
-    findings: list[Finding]
+    """Everything found in one declaration file."""
+
+    file: str = Field(description="The declaration file.")
+    sha256: str = Field(description="SHA-256 of the file as read.")
+    production: ProductionSummary = Field(description="The production it is about.")
+    findings: list[Finding] = Field(description="One per rule and item, sorted.")
     declaration: dict[str, Any] = Field(
         description="The validated declaration as evaluated (JSON-compatible)."
     )
 
 
 class RuleInfo(_Frozen):
-    id: str
-    title: str
-    criterion: Criterion
-    severity: Severity = Field(description="Effective severity under the policy.")
-    tags: list[str]
-    description: str
-    remediation: str
-    references: list[Reference]
-    mandatory: bool = False
-    applicability: str | None = None
+    """A rule of the policy, as evaluated."""
+
+    id: str = Field(description="The rule's id.")
+    title: str = Field(description="What must hold, in one line.")
+    criterion: _Criterion = Field(description="The rule's criterion.")
+    severity: _Severity = Field(description="Effective severity under the policy.")
+    tags: list[str] = Field(description="The rule's tags.")
+    description: str = Field(description="Why the rule exists.")
+    remediation: str = Field(description="What the production must do to pass.")
+    references: list[Reference] = Field(description="Where the obligation comes from.")
+    mandatory: bool = Field(default=False, description="No waiver may waive it.")
+    applicability: str | None = Field(default=None, description="When the rule applies.")
 
 
 class PolicyInfo(_Frozen):
-    id: str
-    version: str
-    title: str
+    """The policy the run evaluated."""
+
+    id: str = Field(description="The policy's id.")
+    version: str = Field(description="The policy's version.")
+    title: str = Field(description="The policy's name.")
     rules_digest: str = Field(description="SHA-256 over the resolved rule set.")
-    fail_on: Severity
+    fail_on: _Severity = Field(description="The policy's default threshold.")
 
 
 class InputFile(_Frozen):
-    file: str
-    sha256: str
+    """A file the run read, with its digest."""
+
+    file: str = Field(description="The file.")
+    sha256: str = Field(description="SHA-256 of the file as read.")
+
+
+class BaselineNote(_Frozen):
+    """Why a baseline, or one of its entries, suppresses less than it names."""
+
+    message: str = Field(description="What the baseline leaves out, in words.")
+    hint: str = Field(default="", description="How to fix it.")
+    source: SourceLocation = Field(description="Where in the baseline file.")
+    file: str | None = Field(default=None, description="The declaration file concerned.")
+    rule_id: str | None = Field(default=None, description="The rule of the entry concerned.")
+    subject: Subject | None = Field(default=None, description="The item of the entry concerned.")
+
+
+#: The statuses a baseline records: a known failure, a known error, and what was waived then.
+RECORDED_STATUSES = ("fail", "error", "waived")
+
+
+class Recordable(Protocol):
+    """What the digest reads of a finding, in a Result or in a baseline read back."""
+
+    @property
+    def rule_id(self) -> str: ...
+    @property
+    def subject(self) -> Subject: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def severity(self) -> str: ...
+    @property
+    def waiver(self) -> object | None: ...
+
+
+def record_digest(
+    fail_on: str, declarations: Iterable[tuple[str, str, Iterable[Recordable]]]
+) -> str:
+    """SHA-256 over the threshold and, per (file, production id, findings), the recorded ones."""
+    rows = sorted(
+        (
+            file,
+            production,
+            f.rule_id,
+            f.subject.id or "",
+            f.subject.pointer,
+            f.status,
+            f.severity,
+            f.waiver is not None,
+        )
+        for file, production, findings in declarations
+        for f in findings
+        if f.status in RECORDED_STATUSES
+    )
+    canonical = json.dumps([fail_on, rows], separators=(",", ":"), ensure_ascii=False)
+    return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _digest_optional(schema: dict[str, Any]) -> None:
+    """Every result written has findings_digest; one read back as a baseline may predate it."""
+    schema["required"] = [name for name in schema["required"] if name != "findings_digest"]
+
+
+class SkippedFile(_Frozen):
+    """A file a scan found but did not check: another ccai-policy format, or excluded."""
+
+    file: str = Field(description="The file skipped.")
+    reason: str = Field(description="Why it was not checked, in words.")
 
 
 class Result(_Frozen):
     """Everything one run evaluated and found; formats render it, nothing else."""
 
-    tool: str = "ccai-policy"
-    tool_version: str
-    as_of: dt.date
-    policy: PolicyInfo
-    fail_on: Severity
-    rules: list[RuleInfo]
-    inputs: list[InputFile]
-    declarations: list[DeclarationResult]
-    problems: list[Problem]
-    unused_waivers: list[UnusedWaiver] = Field(default_factory=list)
+    model_config = ConfigDict(extra="forbid", frozen=True, json_schema_extra=_digest_optional)
+
+    tool: str = Field(default="ccai-policy", description="The tool that made the result.")
+    tool_version: str = Field(description="Its version.")
+    as_of: dt.date = Field(description="The date rules treated as today.")
+    policy: PolicyInfo = Field(description="The policy evaluated.")
+    fail_on: _Severity = Field(description="The threshold: findings at or above it fail the run.")
+    rules: list[RuleInfo] = Field(description="The rules evaluated.")
+    inputs: list[InputFile] = Field(description="Every file read, with its digest.")
+    declarations: list[DeclarationResult] = Field(description="One per declaration evaluated.")
+    problems: list[Problem] = Field(description="Inputs that could not be evaluated (exit 2).")
+    unused_waivers: list[UnusedWaiver] = Field(
+        default_factory=list, description="Waivers that matched no failing finding."
+    )
     baseline: str | None = Field(default=None, description="The --baseline file, if one.")
+    skipped: list[SkippedFile] = Field(
+        default_factory=list, description="Files found but not checked, and why."
+    )
+
+    baseline_notes: list[BaselineNote] = Field(
+        default_factory=list,
+        description="Baseline entries that suppressed nothing, and why (another production, a "
+        "mandatory rule, a waiver that was in force, a higher severity, an old baseline).",
+    )
+
+    @computed_field(  # type: ignore[prop-decorator]
+        description="SHA-256 over fail_on and each declaration's file, production id and "
+        "failing, erroring and waived findings (rule, subject, status, severity, whether a "
+        "waiver matched). --baseline refuses a baseline whose findings no longer match it, and "
+        "reads one without it (from an earlier version) but suppresses nothing with it."
+    )
+    @property
+    def findings_digest(self) -> str:
+        return record_digest(
+            self.fail_on, ((d.file, d.production.id, d.findings) for d in self.declarations)
+        )
+
+
+def breaches(finding: Finding, fail_on: Severity) -> bool:
+    """A failing or erroring finding at or above the threshold: not compliant, known or new."""
+    return (
+        finding.status in ("fail", "error")
+        and SEVERITY_RANK[finding.severity] >= SEVERITY_RANK[fail_on]
+    )
 
 
 def counts_toward_exit(finding: Finding, fail_on: Severity) -> bool:
-    """A failing or erroring finding at or above the threshold fails the run."""
-    return (
-        finding.status in ("fail", "error")
-        and not finding.baselined
-        and SEVERITY_RANK[finding.severity] >= SEVERITY_RANK[fail_on]
-    )
+    """A breach not in the baseline is new: it fails the run."""
+    return breaches(finding, fail_on) and not finding.baselined
+
+
+def is_compliant(declaration: DeclarationResult, fail_on: Severity) -> bool:
+    """No breach at all: a baselined finding is known, never compliant."""
+    return not any(breaches(f, fail_on) for f in declaration.findings)
 
 
 def exit_code(result: Result) -> int:

@@ -7,9 +7,63 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AnyUrl, BaseModel, ConfigDict, Field, StringConstraints
 
+from .vocabulary import Meanings, field_title, model_title
+
 Criterion = Literal["consent", "controls", "compensation", "transparency"]
 Severity = Literal["critical", "high", "medium", "low", "info"]
 Confidence = Literal["primary", "secondary", "unconfirmed"]
+CRITERION_MEANINGS = Meanings(
+    {
+        "consent": "Consent: no one's work, likeness or voice is used, or trained on, without "
+        "explicit, informed, specific permission.",
+        "controls": "Controls: people keep control (scope limits, revocation, approval of "
+        "outputs, no one forced to use AI).",
+        "compensation": "Compensation: people are paid for the value their work or likeness "
+        "generates.",
+        "transparency": "Transparency & Enforcement: disclosure to audiences, unions and the "
+        "people affected; provenance marking; auditability.",
+    }
+)
+SEVERITY_MEANINGS = Meanings(
+    {
+        "critical": "Critical: a person's rights are at stake (no consent, say); always fails.",
+        "high": "High: a clear breach of an agreement or law; fails at the default threshold.",
+        "medium": "Medium: a gap that should be fixed; fails only with --fail-on medium or lower.",
+        "low": "Low: a weakness or an unconfirmed obligation.",
+        "info": "Info: for the record; never fails unless --fail-on info.",
+    }
+)
+CONFIDENCE_MEANINGS = Meanings(
+    {
+        "primary": "The primary text (agreement, law, standard) was read.",
+        "secondary": "Taken from a summary (a law firm, a union explainer, the press).",
+        "unconfirmed": "Inferred or unconfirmed.",
+    }
+)
+ForEach = Literal[
+    "people", "tools", "uses", "consents", "compensation", "notices", "assets", "declaration"
+]
+FOR_EACH_MEANINGS = Meanings(
+    {
+        "people": "Each person (`people`).",
+        "tools": "Each tool (`tools`).",
+        "uses": "Each use of AI (`uses`).",
+        "consents": "Each consent (`consents`).",
+        "compensation": "Each payment (`compensation`).",
+        "notices": "Each notice (`notices`).",
+        "assets": "Each asset (`assets`).",
+        "declaration": "The declaration as a whole, once.",
+    }
+)
+Expectation = Literal["pass", "fail", "not_applicable", "error"]
+EXPECTATIONS = Meanings(
+    {
+        "pass": "Every checked item passes.",
+        "fail": "At least one item fails (give `failures` to say how many).",
+        "not_applicable": "The rule selects nothing, or does not apply to the declaration.",
+        "error": "Evaluating the rule raises an error.",
+    }
+)
 
 CRITERIA: tuple[Criterion, ...] = ("consent", "controls", "compensation", "transparency")
 CRITERION_TITLES: dict[str, str] = {
@@ -38,15 +92,28 @@ Expression = Annotated[str, StringConstraints(min_length=1, max_length=2000)]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        populate_by_name=True,
+        field_title_generator=field_title,
+        model_title_generator=model_title,
+    )
 
 
 class Reference(_Strict):
-    title: str = Field(min_length=1, description="The agreement, law or standard, and clause.")
-    url: AnyUrl = Field(description="Where a reader can check it.")
-    confidence: Confidence = Field(
-        default="primary",
-        description="primary: text read; secondary: from a summary; unconfirmed: inferred.",
+    """A source the rule encodes: an agreement, a law or a standard."""
+
+    title: str = Field(
+        min_length=1,
+        description="The agreement, law or standard, and clause.",
+        examples=["WGA 2023 MBA Article 72.C"],
+    )
+    url: AnyUrl = Field(
+        description="Where a reader can check it.", examples=["https://www.wga.org/contracts"]
+    )
+    confidence: Annotated[Confidence, CONFIDENCE_MEANINGS] = Field(
+        default="primary", description="How sure the reference is."
     )
 
 
@@ -134,25 +201,53 @@ class NeedsInformation(_Strict):
 
 
 class RuleTest(_Strict):
-    name: str = Field(min_length=1)
-    base: str = Field(description="Declaration file, relative to the project root.")
-    patch: dict[str, Any] | None = Field(
-        default=None, description="RFC 7396 JSON merge patch applied to the base."
+    """A case the rule must get right, run by `ccai-policy rules test`."""
+
+    name: str = Field(
+        min_length=1,
+        description="What the case shows, in words.",
+        examples=["revoking the consent fails the rule"],
     )
-    expect: Literal["pass", "fail", "not_applicable", "error"]
-    failures: int | None = Field(default=None, ge=0, description="Number of failing items.")
-    message_contains: str | None = None
+    base: str = Field(
+        description="Declaration file, relative to the project root.",
+        examples=["examples/feature-film-compliant.yaml"],
+    )
+    patch: dict[str, Any] | None = Field(
+        default=None,
+        description="RFC 7396 JSON merge patch applied to the base: a mapping replaces, "
+        "null removes.",
+    )
+    expect: Annotated[Expectation, EXPECTATIONS] = Field(description="The outcome expected.")
+    failures: int | None = Field(
+        default=None, ge=0, description="Number of failing items expected.", examples=[1]
+    )
+    message_contains: str | None = Field(
+        default=None, description="Text one failing item's message must contain."
+    )
 
 
 class Rule(_Strict):
     """One check, evaluated over the items of a section of the declaration."""
 
-    id: RuleId = Field(description="<CRITERION>-<TOPIC>-<NNN>, e.g. CONSENT-REPLICA-001.")
-    title: str = Field(min_length=1, max_length=200)
-    criterion: Criterion
-    severity: Severity
-    tags: list[str] = Field(default_factory=list)
-    references: list[Reference] = Field(min_length=1)
+    id: RuleId = Field(
+        description="<CRITERION>-<TOPIC>-<NNN>, e.g. CONSENT-REPLICA-001.",
+        examples=["CONSENT-REPLICA-001"],
+    )
+    title: str = Field(min_length=1, max_length=200, description="What must hold, in one line.")
+    criterion: Annotated[Criterion, CRITERION_MEANINGS] = Field(
+        description="The CCAI criterion the rule belongs to."
+    )
+    severity: Annotated[Severity, SEVERITY_MEANINGS] = Field(
+        description="How serious a failure is; a policy may override it."
+    )
+    tags: list[str] = Field(
+        default_factory=list,
+        description="Topics and the coalition's other pillars, e.g. `digital-replica`.",
+        examples=[["sag-aftra-2023", "digital-replica"]],
+    )
+    references: list[Reference] = Field(
+        min_length=1, description="Where the obligation comes from; at least one."
+    )
     description: str = Field(min_length=1, description="Why the rule exists, in plain words.")
     remediation: str = Field(min_length=1, description="What the production must do to pass.")
     applies_when: Expression | None = Field(
@@ -161,11 +256,11 @@ class Rule(_Strict):
     applicability: str | None = Field(
         default=None, description="Plain words for applies_when, shown when not applicable."
     )
-    for_each: Literal[
-        "people", "tools", "uses", "consents", "compensation", "notices", "assets", "declaration"
-    ] = Field(description="The section whose items the rule checks.")
+    for_each: Annotated[ForEach, FOR_EACH_MEANINGS] = Field(
+        description="The section whose items the rule checks."
+    )
     as_: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,30}$")] = Field(
-        alias="as", description="The name an item has in the expressions."
+        alias="as", description="The name an item has in the expressions.", examples=["use"]
     )
     where: Expression | None = Field(default=None, description="CEL: which items to check.")
     assert_: Expression = Field(alias="assert", description="CEL: what must hold for each item.")
@@ -194,4 +289,6 @@ class Rule(_Strict):
         description="Facts the rule turns on: when one is unknown, the item fails with "
         "'needs information', never passes or drops out.",
     )
-    tests: list[RuleTest] = Field(default_factory=list)
+    tests: list[RuleTest] = Field(
+        default_factory=list, description="Cases the rule must get right (`rules test`)."
+    )

@@ -1,0 +1,63 @@
+"""Run each rule's test cases (and, on request, its mutants) under the limits `check` uses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .catalog import LoadedRule
+from .mutation import MutantResult, mutate_rule
+from .ruletests import CaseResult, run_case
+from .workers import Killed, Limits, fork_available, run_all
+
+
+@dataclass(frozen=True)
+class RuleRun:
+    """What one rule's cases gave, its mutants' outcomes, or why its run was stopped."""
+
+    loaded: LoadedRule
+    cases: list[CaseResult] = field(default_factory=list)
+    mutants: list[MutantResult] = field(default_factory=list)
+    stopped: str = ""
+
+
+@dataclass(frozen=True)
+class _Job:
+    loaded: LoadedRule
+    root: Path
+    mutate: bool
+    equivalents: dict[str, str]
+
+
+def _run(job: _Job) -> RuleRun:
+    cases = [run_case(job.loaded, case, job.root) for case in job.loaded.rule.tests]
+    if not job.mutate or not cases or not all(c.passed for c in cases):
+        return RuleRun(job.loaded, cases)  # mutants mean nothing while a case fails
+    return RuleRun(job.loaded, cases, mutate_rule(job.loaded, job.root, job.equivalents))
+
+
+def run_rules(
+    rules: list[tuple[LoadedRule, Path]],
+    *,
+    mutate: bool = False,
+    equivalents: dict[str, dict[str, str]] | None = None,
+    jobs: int = 1,
+    limits: Limits | None = None,
+) -> list[RuleRun]:
+    """Each rule (with the folder its test bases are relative to) as one job.
+
+    With jobs > 0 each job runs in a forked worker under the time and memory limits, so that
+    a rule whose cases or mutants run away is stopped and reported, and the others go on.
+    """
+    documented = equivalents or {}
+    work = [
+        _Job(loaded, root, mutate, documented.get(loaded.rule.id, {})) for loaded, root in rules
+    ]
+    if jobs > 0 and fork_available():
+        outcomes = run_all(_run, work, jobs=jobs, limits=limits or Limits())
+    else:
+        outcomes = [_run(job) for job in work]
+    return [
+        RuleRun(job.loaded, stopped=outcome.reason) if isinstance(outcome, Killed) else outcome
+        for job, outcome in zip(work, outcomes, strict=True)
+    ]
