@@ -207,8 +207,8 @@ def test_a_bad_switch_value_names_the_three_choices(run_cli: Run, tmp_path: Path
     result = check(run_cli, path)
     assert result.exit_code == 2
     assert (
-        f"{at(path, text, '/uses/0/deepfake')}: error: `uses[0].deepfake`: Input should be "
-        "true, false or unknown (got 'maybe')"
+        f"{at(path, text, '/uses/0/deepfake')}: error: `uses[0].deepfake` is 'maybe', but it "
+        "should be true, false or unknown"
     ) in result.output
 
 

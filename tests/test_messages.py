@@ -7,6 +7,7 @@ located, names the field as written, offers a fix, and says nothing in a library
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import typing
 from collections.abc import Callable
@@ -46,7 +47,7 @@ def _kind(annotation: Any) -> Any:
 def _sample(annotation: Any, info: FieldInfo | None = None) -> Any:
     """A valid value: the field's example, else one made from its type."""
     if info is not None and info.examples:
-        return info.examples[0]
+        return copy.deepcopy(info.examples[0])  # the tests change it; the model's stays
     kind = _kind(annotation)
     if isinstance(kind, type) and issubclass(kind, BaseModel):
         return full(kind)
@@ -138,6 +139,12 @@ def _set(data: Any, loc: tuple[Any, ...], value: Any) -> None:
     data[loc[-1]] = value
 
 
+def _at(data: Any, loc: tuple[Any, ...]) -> Any:
+    for part in loc:
+        data = data[part]
+    return data
+
+
 def _rename(data: Any, loc: tuple[Any, ...], new: str) -> None:
     for part in loc[:-1]:
         data = data[part]
@@ -205,8 +212,11 @@ RENAMES = [loc for loc, _ in FIELDS if len(str(loc[-1])) > 1]
 @pytest.mark.parametrize("loc", RENAMES, ids=[display_path(loc) for loc in RENAMES])
 def test_a_misspelt_field_name_in_another_case_finds_the_field(loc: tuple[Any, ...]) -> None:
     key = str(loc[-1])
-    misspelt = key[:-1].upper() if len(key) > 4 else key.upper()
     data = full(Declaration)
+    siblings = _at(data, loc[:-1])
+    misspelt = key[:-1].upper() if len(key) > 4 else key.upper()
+    if misspelt.lower() in siblings:  # `tools` less its last letter is the field `tool`
+        misspelt = key.upper()
     _rename(data, loc, misspelt)
     [problem] = problems_at(data, (*loc[:-1], misspelt))
     assert problem.hint == f"did you mean '{key}'?"
@@ -244,7 +254,9 @@ def test_a_missing_field_says_what_it_is_for_with_an_example(
     path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
     result = run_cli("check", "--as-of", AS_OF, str(path))
     assert (
-        "error: `uses[0].category` is missing: the kind of AI use, in the agreements' terms\n"
+        "error: `uses[0].category` is missing: the kind of AI use, in the agreements' terms. It "
+        "picks which clause applies; every rule protecting a person applies whenever the use "
+        "touches them, whatever the category\n"
         "    hint: add it, for example `category: employment_based_digital_replica`"
     ) in result.stdout
 

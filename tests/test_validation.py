@@ -145,8 +145,8 @@ def example_with(old: str, new: str) -> str:
             "    name: Ana Ruiz\n",
             "    name: Ana Ruiz\n    categry: principal\n",
             "`people[0].categry` is not a field: there is no field `categry` here",
-            "the fields here are 'deceased_on', 'id', 'minor', 'name', 'representation', "
-            "'rights_holder', 'roles' or 'union'; check the spelling",
+            "the fields here are 'deceased_on', 'group_size', 'id', 'minor', 'name', "
+            "'representation', 'rights_holder', 'roles' or 'union'; check the spelling",
         ),
         (
             "  - id: u-deage\n",

@@ -246,14 +246,17 @@ def test_a_consent_cell_reflects_every_consent_finding(examples_result: Result) 
     [maya] = [p for p in people.people_affected(series, examples_result.as_of) if p.id == "p-maya"]
     [replica] = [u for u in maya.uses if u.use_id == "u-maya-replica"]
     states = [c.state for c in replica.consents]
-    assert "given" not in states and "disputed" in states
-    [disputed] = [c for c in replica.consents if c.state == "disputed"]
-    assert disputed.text == "Consent on file, but 4 consent rules fail"
-    assert "Consent is signed before the scan and before the first use (CONSENT-TIMING-001)" in (
-        disputed.problems
+    assert "given" not in states and "invalid" in states
+    [invalid] = [c for c in replica.consents if c.state == "invalid"]
+    assert invalid.text == (
+        "Does not count (c-maya-general): it was signed on 2026-08-01, after u-maya-replica was "
+        "first used on 2026-07-20; it was signed on 2026-08-01, after the scan for "
+        "u-maya-replica on 2026-07-08"
     )
-    assert disputed.problems[-1].startswith("On file: c-maya-general, signed 2026-08-01")
+    assert "Consent is signed before the scan and before the first use (CONSENT-TIMING-001)" in (
+        invalid.problems
+    )
     one = examples_result.model_copy(update={"declarations": [series]})
     text = Page(html.render(one)).text
-    assert "✗ Consent on file, but 4 consent rules fail: Consent is signed before the scan" in text
+    assert "✗ Does not count (c-maya-general): it was signed on 2026-08-01" in text
     assert "✓ Consented: c-maya-general" not in text

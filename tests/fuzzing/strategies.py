@@ -101,7 +101,7 @@ def _conditioned(item: dict[str, Any], conditions: list[dict[str, Any]]) -> dict
     """Apply `if: {properties: {k: {const: v}}}, then: {properties: {f: {enum: [...]}}}`."""
     for condition in conditions:
         [(key, test)] = condition["if"]["properties"].items()
-        if item.get(key) != test["const"]:
+        if "const" not in test or item.get(key) != test["const"]:
             continue
         for field, allowed in condition["then"]["properties"].items():
             if field in item and item[field] not in allowed["enum"]:
@@ -126,6 +126,18 @@ def _item_schema(section: str) -> dict[str, Any]:
     return _resolve(SCHEMA["properties"][section]["items"])
 
 
+def _required(schema: dict[str, Any], item: dict[str, Any]) -> set[str]:
+    """The fields an item must have: the schema's `required`, and the `then: {required}` of
+    each `if: {properties: {k: {not: {const: v}}}}` that holds for it."""
+    required = set(schema.get("required", []))
+    for condition in schema.get("allOf", []):
+        [(key, test)] = condition["if"]["properties"].items()
+        excluded = test.get("not", {}).get("const", object())
+        if "not" in test and item.get(key) != excluded:
+            required.update(condition["then"].get("required", []))
+    return required
+
+
 def _unique_ids(items: list[dict[str, Any]]) -> list[str]:
     seen: set[str] = set()
     for index, item in enumerate(items):
@@ -146,7 +158,7 @@ def _link(draw: Draw, data: dict[str, Any]) -> None:
                 if name != section:
                     continue
                 least = schema["properties"][field].get("minItems", 0)
-                needed = field in schema.get("required", []) and (not many or least > 0)
+                needed = field in _required(schema, item) and (not many or least > 0)
                 if not ids[target]:
                     if needed:
                         break

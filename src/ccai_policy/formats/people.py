@@ -142,6 +142,9 @@ def _consent_cell(statuses: list[ConsentStatus], findings: list[Finding]) -> lis
                     ),
                 )
             )
+        elif status.state == "invalid" and failing:  # the reason, and every rule it fails
+            failed = tuple(dict.fromkeys(f"{f.title.rstrip('.')} ({f.rule_id})" for f in failing))
+            out.append(ConsentStatus("invalid", status.text, failed))
         else:
             out.append(status)
     out.extend(

@@ -155,7 +155,35 @@ class Window(_Strict):
         default="the item",
         description="What that date is, in plain words: 'the first use', 'the death', ...",
     )
-    confidence: Confidence = Field(default="secondary", description="How sure the dates are.")
+    confidence: Annotated[Confidence, CONFIDENCE_MEANINGS] = Field(
+        default="secondary", description="How sure the dates are."
+    )
+
+
+Section = Literal[
+    "production",
+    "people",
+    "tools",
+    "uses",
+    "consents",
+    "compensation",
+    "notices",
+    "assets",
+    "workforce",
+]
+SECTIONS = Meanings(
+    {
+        "production": "The production section: its territories, agreements and dates.",
+        "people": "A person of the people section.",
+        "tools": "A tool of the tools section.",
+        "uses": "A use of the uses section.",
+        "consents": "A consent of the consents section.",
+        "compensation": "A payment of the compensation section.",
+        "notices": "A notice of the notices section.",
+        "assets": "An asset of the assets section.",
+        "workforce": "The workforce section.",
+    }
+)
 
 
 class NeedsInformation(_Strict):
@@ -167,20 +195,7 @@ class NeedsInformation(_Strict):
     field: str = Field(
         min_length=1, description="The field that is unknown, relative to the item or the use."
     )
-    in_section: (
-        Literal[
-            "production",
-            "people",
-            "tools",
-            "uses",
-            "consents",
-            "compensation",
-            "notices",
-            "assets",
-            "workforce",
-        ]
-        | None
-    ) = Field(
+    in_section: Annotated[Section, SECTIONS] | None = Field(
         default=None,
         description="When the field is not on the item: the section that holds it (uses, "
         "people, tools, or production and workforce).",

@@ -70,8 +70,14 @@ def field_values(info: FieldInfo) -> dict[str, str]:
     found = described_values(info.annotation)
     for item in info.metadata:
         if isinstance(item, Meanings):
-            found.update({k: v for k, v in item.meanings.items() if k in found or not found})
+            written = {_written(k): v for k, v in item.meanings.items()}
+            found.update({k: v for k, v in written.items() if k in found or not found})
     return found
+
+
+def _written(value: Any) -> str:
+    """An allowed value as YAML writes it: true and false in lower case."""
+    return str(value).lower() if isinstance(value, bool) else str(value)
 
 
 def _collect(annotation: Any, found: dict[str, str], meanings: dict[str, str]) -> None:
@@ -84,8 +90,7 @@ def _collect(annotation: Any, found: dict[str, str], meanings: dict[str, str]) -
         _collect(inner, found, meanings)
     elif origin is typing.Literal:
         for value in typing.get_args(annotation):
-            written = str(value).lower() if isinstance(value, bool) else str(value)
-            found[written] = meanings.get(value, meanings.get(str(value), ""))
+            found[_written(value)] = meanings.get(value, meanings.get(str(value), ""))
     elif origin is list or origin is typing.Union or type(annotation).__name__ == "UnionType":
         for arg in typing.get_args(annotation):
             _collect(arg, found, meanings)
