@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import CcaiError, Location, RuleError, UsageProblem, ValidationErrors
+from .errors import CcaiError, LoadError, Location, RuleError, UsageProblem, ValidationErrors
+from .folderwalk import has_yaml_suffix, walk
 from .inheritance import Mandate, mandate_problems
 from .loader import Document, load_file, printable_path
 from .model.policy import Policy
@@ -48,9 +49,19 @@ class LoadedRule:
     document: Document
 
 
-def yaml_files(directory: Path) -> list[Path]:
-    """YAML files below a directory, in a stable order."""
-    return sorted(p for p in directory.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+def yaml_files(directory: Path) -> tuple[list[Path], list[CcaiError]]:
+    """YAML files below a directory (any letter case; linked folders followed once each), in a
+    stable order, and the folders that could not be listed."""
+    found = walk(directory, lambda path: has_yaml_suffix(path.name))
+    unreadable: list[CcaiError] = [
+        LoadError(
+            f"cannot read directory: {error.strerror or error}",
+            Location(display_path(Path(error.filename or directory))),
+            "give the checker permission to list it, or leave it out",
+        )
+        for error in found.unreadable
+    ]
+    return found.files, unreadable
 
 
 def is_rule_file(path: Path) -> bool:
@@ -113,8 +124,8 @@ def load_rule_folder(directory: Path) -> tuple[list[LoadedRule], list[CcaiError]
         )
         return [], [problem]
     rules: list[LoadedRule] = []
-    problems: list[CcaiError] = []
-    for path in yaml_files(directory):
+    files, problems = yaml_files(directory)
+    for path in files:
         if not is_rule_file(path):
             continue
         try:
