@@ -71,7 +71,14 @@ def _check_rule(loaded: LoadedRule, base_root: Path) -> list[CcaiError]:
         problems.extend(_collect(exc))
     else:
         problems.extend(_message_problems(loaded, base_root))
+    from .ruletests import base_path
+
     for index, case in enumerate(rule.tests):
+        try:
+            base_path(loaded, case, base_root)
+        except RuleError as exc:
+            problems.append(exc)
+            continue
         if not (base_root / case.base).is_file():
             problems.append(
                 RuleError(
