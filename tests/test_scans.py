@@ -274,3 +274,13 @@ def test_a_rule_file_behind_a_broken_link_is_an_error(run_cli: Run, tree: Path) 
         "rules/ACME-CONTACT-001.yaml: error: cannot read file: No such file or directory"
         in result.output
     )
+
+
+def test_a_rule_folder_given_directly_and_through_a_link_loads_once(
+    run_cli: Run, tree: Path
+) -> None:
+    (tree / "rules").mkdir()
+    (tree / "rules" / "ACME-CONTACT-001.yaml").write_text(RULE, encoding="utf-8")
+    (tree / "again").symlink_to("rules")
+    assert rule_ids(run_cli, "--rules", "rules", "--rules", "again") == ["ACME-CONTACT-001"]
+    assert rule_ids(run_cli, "--rules", "rules", "--rules", "rules/.") == ["ACME-CONTACT-001"]

@@ -121,8 +121,19 @@ class RuleSources:
         return RuleSources(kept, bundled)
 
 
-def load_rule_folder(directory: Path) -> tuple[list[LoadedRule], list[CcaiError]]:
-    """The rules of one folder and the problems of its broken files, in file order."""
+def _file_identity(path: Path) -> tuple[int, int] | str:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return os.path.abspath(path)  # the loader reports it
+    return info.st_dev, info.st_ino
+
+
+def load_rule_folder(
+    directory: Path, seen: set[tuple[int, int] | str] | None = None
+) -> tuple[list[LoadedRule], list[CcaiError]]:
+    """The rules of one folder and the problems of its broken files, in file order; a file in
+    `seen` (read through another folder or link already) is not read again."""
     if not directory.is_dir():
         problem = UsageProblem(
             f"rules directory {display_path(directory)} does not exist",
@@ -131,9 +142,12 @@ def load_rule_folder(directory: Path) -> tuple[list[LoadedRule], list[CcaiError]
         return [], [problem]
     rules: list[LoadedRule] = []
     files, problems = yaml_files(directory)
+    seen = set() if seen is None else seen
     for path in files:
-        if not is_rule_file(path):
+        identity = _file_identity(path)
+        if not is_rule_file(path) or identity in seen:
             continue
+        seen.add(identity)
         try:
             rules.append(load_rule_file(path))
         except ValidationErrors as exc:
@@ -163,8 +177,9 @@ def load_catalog(sources: RuleSources) -> list[LoadedRule]:
     """Every rule of every source, ids unique across them; all problems raised together."""
     groups: list[list[LoadedRule]] = []
     problems: list[CcaiError] = []
+    seen: set[tuple[int, int] | str] = set()
     for directory in sources.directories():
-        rules, broken = load_rule_folder(directory)
+        rules, broken = load_rule_folder(directory, seen)
         groups.append(rules)
         problems.extend(broken)
     by_id, clashes = merge_rules(groups)
