@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import fnmatch
 import hashlib
 import json
@@ -10,7 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import CcaiError, Location, RuleError, UsageProblem, ValidationErrors
+from .errors import CcaiError, LoadError, Location, RuleError, UsageProblem, ValidationErrors
+from .folderwalk import has_yaml_suffix, walk
 from .inheritance import Mandate, mandate_problems
 from .loader import Document, load_file, printable_path
 from .model.policy import Policy
@@ -48,9 +50,19 @@ class LoadedRule:
     document: Document
 
 
-def yaml_files(directory: Path) -> list[Path]:
-    """YAML files below a directory, in a stable order."""
-    return sorted(p for p in directory.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+def yaml_files(directory: Path) -> tuple[list[Path], list[CcaiError]]:
+    """YAML files below a directory (any letter case; linked folders followed once each), in a
+    stable order, and the folders that could not be listed."""
+    found = walk(directory, lambda path: has_yaml_suffix(path.name))
+    unreadable: list[CcaiError] = [
+        LoadError(
+            f"cannot read directory: {error.strerror or error}",
+            Location(display_path(Path(error.filename or directory))),
+            "give the checker permission to list it, or leave it out",
+        )
+        for error in found.unreadable
+    ]
+    return found.files, unreadable
 
 
 def is_rule_file(path: Path) -> bool:
@@ -58,7 +70,12 @@ def is_rule_file(path: Path) -> bool:
 
 
 def load_rule_file(path: Path) -> LoadedRule:
-    document = load_file(path, display=display_path(path), record_scalars=True)
+    document = load_file(
+        path,
+        display=display_path(path),
+        record_scalars=True,
+        limit_hint="a rule file may be at most 10 MB: split it into several rules",
+    )
     return LoadedRule(validate_model(Rule, document, what="rule"), document)
 
 
@@ -104,8 +121,19 @@ class RuleSources:
         return RuleSources(kept, bundled)
 
 
-def load_rule_folder(directory: Path) -> tuple[list[LoadedRule], list[CcaiError]]:
-    """The rules of one folder and the problems of its broken files, in file order."""
+def _file_identity(path: Path) -> tuple[int, int] | str:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return os.path.abspath(path)  # the loader reports it
+    return info.st_dev, info.st_ino
+
+
+def load_rule_folder(
+    directory: Path, seen: set[tuple[int, int] | str] | None = None
+) -> tuple[list[LoadedRule], list[CcaiError]]:
+    """The rules of one folder and the problems of its broken files, in file order; a file in
+    `seen` (read through another folder or link already) is not read again."""
     if not directory.is_dir():
         problem = UsageProblem(
             f"rules directory {display_path(directory)} does not exist",
@@ -113,10 +141,13 @@ def load_rule_folder(directory: Path) -> tuple[list[LoadedRule], list[CcaiError]
         )
         return [], [problem]
     rules: list[LoadedRule] = []
-    problems: list[CcaiError] = []
-    for path in yaml_files(directory):
-        if not is_rule_file(path):
+    files, problems = yaml_files(directory)
+    seen = set() if seen is None else seen
+    for path in files:
+        identity = _file_identity(path)
+        if not is_rule_file(path) or identity in seen:
             continue
+        seen.add(identity)
         try:
             rules.append(load_rule_file(path))
         except ValidationErrors as exc:
@@ -146,8 +177,9 @@ def load_catalog(sources: RuleSources) -> list[LoadedRule]:
     """Every rule of every source, ids unique across them; all problems raised together."""
     groups: list[list[LoadedRule]] = []
     problems: list[CcaiError] = []
+    seen: set[tuple[int, int] | str] = set()
     for directory in sources.directories():
-        rules, broken = load_rule_folder(directory)
+        rules, broken = load_rule_folder(directory, seen)
         groups.append(rules)
         problems.extend(broken)
     by_id, clashes = merge_rules(groups)
@@ -201,16 +233,10 @@ def bundled_policies() -> dict[str, Path]:
     return {p.stem: p for p in sorted([*directory.glob("*.yaml"), *directory.glob("*.yml")])}
 
 
-def _find_policy(ref: str, relative_to: Path | None) -> Path:
+def _find_policy(ref: str) -> Path:
+    """A policy the user names: a file (relative to the working directory) or a bundled id."""
     candidate = Path(ref)
-    if relative_to is not None and not candidate.is_absolute():
-        near = relative_to.parent / ref
-        names = [near] if near.suffix in (".yaml", ".yml") else []
-        names += [near.parent / f"{near.name}.yaml", near.parent / f"{near.name}.yml"]
-        for name in names:
-            if name.is_file():
-                return name
-    if candidate.suffix in (".yaml", ".yml") or "/" in ref:
+    if has_yaml_suffix(ref) or "/" in ref or os.sep in ref:
         if candidate.is_file():
             return candidate
         raise UsageProblem(f"policy file {ref} does not exist")
@@ -240,42 +266,132 @@ def load_policy(ref: str, rules: RuleSources | Path | None = None) -> ResolvedPo
     The rules it selects from are the sources given plus the folders the policy (and every
     policy it extends) names in `rule_dirs`.
     """
-    path = _find_policy(ref, None)
-    sources = as_sources(rules).adding(policy_rule_dirs(path))
+    path = _find_policy(ref)
+    tree = _PolicyTree(path)
+    sources = as_sources(rules).adding(policy_rule_dirs(path, tree))
     by_id = {r.rule.id: r for r in load_catalog(sources)}
-    return resolve_policy_file(path, by_id)
+    return resolve_policy_file(path, by_id, tree)
 
 
 def find_policy(ref: str) -> Path:
     """The file of a policy given as a bundled id or a path."""
-    return _find_policy(ref, None)
+    return _find_policy(ref)
 
 
-def policy_rule_dirs(path: Path, stack: tuple[str, ...] = ()) -> list[Path]:
+#: How many levels `extends` may go below the policy given: a chain of up to 65 policies.
+MAX_EXTENDS_DEPTH = 64
+
+
+def _holds(folder: str, path: str) -> bool:
+    """`path` is `folder` or below it (both real, absolute paths)."""
+    return os.path.commonpath([folder, path]) == folder
+
+
+class _PolicyTree:
+    """The policy files one resolution reads: each once, however many policies extend it.
+
+    `extends` is confined: a policy names bundled policies by id, or policy files in the folder
+    of the policy given (or below it), never a file elsewhere, and goes at most
+    MAX_EXTENDS_DEPTH levels deep. A bundled policy's own `extends` stays among the bundled.
+    """
+
+    def __init__(self, top: Path) -> None:
+        self.root = os.path.realpath(top.parent)
+        self.bundled_root = os.path.realpath(data_dir("policies"))
+        self.files: dict[str, tuple[Policy, Document]] = {}
+
+    def load(self, path: Path) -> tuple[Policy, Document]:
+        key = os.path.realpath(path)
+        if key not in self.files:
+            self.files[key] = _load_policy_file(path)
+        return self.files[key]
+
+    def parents(self, path: Path, chain: list[str]) -> list[Path]:
+        """The files of the policies the one at `path` extends; `chain` leads to it."""
+        policy, document = self.load(path)
+        if policy.extends and len(chain) >= MAX_EXTENDS_DEPTH:
+            ids = [*chain, policy.id]
+            shown = " -> ".join([*ids[:3], "...", *ids[-2:]] if len(ids) > 6 else ids)
+            raise RuleError(
+                f"extends goes more than {MAX_EXTENDS_DEPTH} policies deep: {shown}",
+                document.locate("/extends"),
+                f"a policy may extend several parents, to at most {MAX_EXTENDS_DEPTH} levels "
+                "below the policy given; extend a policy nearer the top of the chain",
+            )
+        return [
+            self._parent(ref, path, document.locate(f"/extends/{index}"))
+            for index, ref in enumerate(policy.extends)
+        ]
+
+    def _parent(self, ref: str, child: Path, where: Location) -> Path:
+        real_child = os.path.realpath(child)
+        root = self.bundled_root if _holds(self.bundled_root, real_child) else self.root
+        near = child.parent / ref
+        names = [near] if has_yaml_suffix(near.name) else []
+        names += [near.parent / f"{near.name}.yaml", near.parent / f"{near.name}.yml"]
+        is_path = has_yaml_suffix(ref) or "/" in ref or os.sep in ref
+        for name in names:
+            inside = _holds(root, os.path.realpath(name))
+            if inside and name.is_file():
+                return name
+            if not inside and (is_path or os.path.lexists(name)):
+                # Refused before it is read: nothing of the file can reach a message.
+                raise RuleError(
+                    f"extends names {ref!r}, which is outside {display_path(Path(root))}, the "
+                    "folder of the policy given",
+                    where,
+                    "extend a bundled policy by id, or a policy file in that folder or below it",
+                )
+        if is_path:
+            raise RuleError(
+                f"extends names {ref!r}, which does not exist",
+                where,
+                "policy files named in extends are relative to the policy that names them",
+            )
+        try:
+            return _find_policy(ref)
+        except UsageProblem as exc:
+            raise RuleError(exc.message, where, exc.hint) from None
+
+
+def policy_rule_dirs(path: Path, tree: _PolicyTree | None = None) -> list[Path]:
     """The rule folders a policy file and the policies it extends name, relative to each."""
-    policy, document = _load_policy_file(path)
-    if policy.id in stack:
-        return []  # the cycle is reported, located, when the policy is resolved
-    folders = [path.parent / folder for folder in policy.rule_dirs]
-    missing = [
-        RuleError(
-            f"rule_dirs names {name!r}, which is not a folder ({display_path(folder)})",
-            document.locate(f"/rule_dirs/{index}"),
-            "rule folders are relative to the policy file",
-        )
-        for index, (name, folder) in enumerate(zip(policy.rule_dirs, folders, strict=True))
-        if not folder.is_dir()
-    ]
-    if missing:
-        raise ValidationErrors(missing)
-    for ref in policy.extends:
-        folders += policy_rule_dirs(_find_policy(ref, path), (*stack, policy.id))
+    tree = tree or _PolicyTree(path)
+    folders: list[Path] = []
+    done: set[str] = set()
+
+    def visit(path: Path, chain: list[str]) -> None:
+        key = os.path.realpath(path)
+        if key in done:
+            return  # reached before, or a cycle: that is reported when the policy is resolved
+        done.add(key)
+        policy, document = tree.load(path)
+        own = [path.parent / folder for folder in policy.rule_dirs]
+        missing = [
+            RuleError(
+                f"rule_dirs names {name!r}, which is not a folder ({display_path(folder)})",
+                document.locate(f"/rule_dirs/{index}"),
+                "rule folders are relative to the policy file",
+            )
+            for index, (name, folder) in enumerate(zip(policy.rule_dirs, own, strict=True))
+            if not folder.is_dir()
+        ]
+        if missing:
+            raise ValidationErrors(missing)
+        folders.extend(own)
+        for parent in tree.parents(path, chain):
+            visit(parent, [*chain, policy.id])
+
+    visit(path, [])
     return folders
 
 
-def resolve_policy_file(path: Path, by_id: dict[str, LoadedRule]) -> ResolvedPolicy:
-    """Resolve one policy file against a set of rules by id."""
-    return _resolve(path, by_id, [])
+def resolve_policy_file(
+    path: Path, by_id: dict[str, LoadedRule], tree: _PolicyTree | None = None
+) -> ResolvedPolicy:
+    """Resolve one policy file against a set of rules by id; each policy it extends, directly or
+    through others, is read and resolved once."""
+    return _resolve(path, by_id, [], tree or _PolicyTree(path), {})
 
 
 def _same_file(bundled: Path, path: Path) -> bool:
@@ -287,12 +403,25 @@ def _same_file(bundled: Path, path: Path) -> bool:
 
 
 def _load_policy_file(path: Path) -> tuple[Policy, Document]:
-    document = load_file(path, display=display_path(path))
+    document = load_file(
+        path,
+        display=display_path(path),
+        limit_hint="a policy file may be at most 10 MB: split it, one policy extending another",
+    )
     return validate_model(Policy, document, what="policy"), document
 
 
-def _resolve(path: Path, by_id: dict[str, LoadedRule], stack: list[str]) -> ResolvedPolicy:
-    policy, document = _load_policy_file(path)
+def _resolve(
+    path: Path,
+    by_id: dict[str, LoadedRule],
+    stack: list[str],
+    tree: _PolicyTree,
+    done: dict[str, ResolvedPolicy],
+) -> ResolvedPolicy:
+    real = os.path.realpath(path)
+    if real in done:
+        return dataclasses.replace(done[real], chain=[*stack, done[real].policy.id])
+    policy, document = tree.load(path)
     bundled = bundled_policies().get(policy.id)
     if bundled is not None and not _same_file(bundled, path):
         raise RuleError(
@@ -309,7 +438,8 @@ def _resolve(path: Path, by_id: dict[str, LoadedRule], stack: list[str]) -> Reso
             "remove the cycle",
         )
     parents = [
-        _resolve(_find_policy(ref, path), by_id, [*stack, policy.id]) for ref in policy.extends
+        _resolve(parent, by_id, [*stack, policy.id], tree, done)
+        for parent in tree.parents(path, stack)
     ]
     selected: set[str] = set()
     severity: dict[str, Severity] = {}
@@ -392,7 +522,7 @@ def _resolve(path: Path, by_id: dict[str, LoadedRule], stack: list[str]) -> Reso
     mandated_by = {rule_id: m.policy for rule_id, m in inherited.items()}
     for rule_id in policy.mandatory:
         mandated_by.setdefault(rule_id, policy.id)
-    return ResolvedPolicy(
+    resolved = ResolvedPolicy(
         policy=policy,
         document=document,
         rules=rules,
@@ -403,6 +533,8 @@ def _resolve(path: Path, by_id: dict[str, LoadedRule], stack: list[str]) -> Reso
         chain=[*stack, policy.id],
         mandated_by={m: p for m, p in mandated_by.items() if m in selected},
     )
+    done[real] = resolved
+    return resolved
 
 
 def rule_location(loaded: LoadedRule, key: str) -> tuple[Location, str, str]:

@@ -17,6 +17,7 @@ from .catalog import (
 )
 from .compiler import compile_rule
 from .errors import CcaiError, RuleError, ValidationErrors
+from .folderwalk import has_yaml_suffix
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,7 @@ def _message_problems(loaded: LoadedRule, root: Path) -> list[CcaiError]:
 def _policy_files(policies_dir: Path | None) -> list[Path]:
     if policies_dir is None or not policies_dir.is_dir():
         return []
-    return sorted([*policies_dir.glob("*.yaml"), *policies_dir.glob("*.yml")])
+    return sorted(p for p in policies_dir.iterdir() if has_yaml_suffix(p.name) and not p.is_dir())
 
 
 def _check_rule(loaded: LoadedRule, base_root: Path) -> list[CcaiError]:
@@ -70,7 +71,14 @@ def _check_rule(loaded: LoadedRule, base_root: Path) -> list[CcaiError]:
         problems.extend(_collect(exc))
     else:
         problems.extend(_message_problems(loaded, base_root))
+    from .ruletests import base_path
+
     for index, case in enumerate(rule.tests):
+        try:
+            base_path(loaded, case, base_root)
+        except RuleError as exc:
+            problems.append(exc)
+            continue
         if not (base_root / case.base).is_file():
             problems.append(
                 RuleError(

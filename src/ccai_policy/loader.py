@@ -123,8 +123,10 @@ def load_file(
     max_bytes: int = DEFAULT_MAX_BYTES,
     display: str = "",
     record_scalars: bool = False,
+    limit_hint: str = "split it, or raise the limit with --max-file-size",
 ) -> Document:
-    """Read and parse one YAML file into a located Document."""
+    """Read and parse one YAML file into a located Document; `limit_hint` is what a file over
+    `max_bytes` is told to do."""
     shown = display or printable_path(path)
     p = Path(path)
     try:
@@ -140,7 +142,7 @@ def load_file(
             raise LoadError(
                 f"file is {size:,} bytes, over the limit of {max_bytes:,}",
                 Location(shown),
-                "split it, or raise the limit with --max-file-size",
+                limit_hint,
             )
         with p.open("rb") as handle:  # a device or a pipe has no size: read no more than allowed
             raw = handle.read(max_bytes + 1)
@@ -151,7 +153,7 @@ def load_file(
         raise LoadError(
             f"file is over the limit of {max_bytes:,} bytes",
             Location(shown),
-            "split it, or raise the limit with --max-file-size",
+            limit_hint,
         )
     return load_text(
         decode(raw, shown),

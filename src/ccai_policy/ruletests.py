@@ -5,14 +5,15 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import functools
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .catalog import LoadedRule, ResolvedPolicy
+from .catalog import LoadedRule, ResolvedPolicy, display_path
 from .compiler import RuleSet, compile_rule
 from .engine import evaluate
-from .errors import CcaiError, ValidationErrors
+from .errors import CcaiError, RuleError, ValidationErrors
 from .loader import Document, load_file
 from .model.policy import Policy
 from .model.result import Finding, rule_outcomes
@@ -61,6 +62,23 @@ def _check(case: RuleTest, status: str, fails: list[Finding], said: list[Finding
     return ""
 
 
+def base_path(loaded: LoadedRule, case: RuleTest, root: Path) -> Path:
+    """The declaration a case starts from: `base` below `root`, never a file elsewhere (the
+    refusal comes before any reading, so nothing of such a file reaches a message)."""
+    path = root / case.base
+    real_root = os.path.realpath(root)
+    if os.path.commonpath([real_root, os.path.realpath(path)]) != real_root:
+        index = next(i for i, c in enumerate(loaded.rule.tests) if c is case)
+        shown = display_path(root)
+        raise RuleError(
+            f"{loaded.rule.id}: test {case.name!r} names base {case.base!r}, which is outside "
+            f"{'the working directory' if shown == '.' else shown}, where test bases are",
+            loaded.document.locate(f"/tests/{index}/base"),
+            "name a declaration below that folder (rules test --root sets it)",
+        )
+    return path
+
+
 def _base(path: Path, shown: str) -> Document:
     """A base declaration, loaded once per process while the file stays the same (mutation
     testing runs every case of a rule once per mutant)."""
@@ -80,7 +98,7 @@ def _cached_base(path: str, shown: str, mtime: int, size: int) -> Document:
 def run_case(loaded: LoadedRule, case: RuleTest, root: Path) -> CaseResult:
     rule = loaded.rule
     try:
-        base = _base(root / case.base, case.base)
+        base = _base(base_path(loaded, case, root), case.base)
         data = merge_patch(base.data, case.patch) if case.patch else base.data
         document = Document(base.path, data, base.sha256, base.positions)
         declaration = validate_declaration(document)

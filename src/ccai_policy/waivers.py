@@ -24,6 +24,10 @@ from .model.waiver import Waiver, WaiverFile
 from .spelling import did_you_mean
 from .validation import validate_model
 
+#: What a waiver file over the loader's size limit (10 MB) is told; nesting is limited as in
+#: declarations (64 levels), and so are aliases.
+LIMIT_HINT = "a waiver file may be at most 10 MB: split it into several --waivers files"
+
 
 @dataclass(frozen=True)
 class LoadedWaiver:
@@ -63,7 +67,7 @@ def load_waivers(paths: Iterable[Path], policy: ResolvedPolicy) -> list[LoadedWa
     )
     for path in paths:
         try:
-            document = load_file(path, display=display_path(path))
+            document = load_file(path, display=display_path(path), limit_hint=LIMIT_HINT)
             parsed = validate_model(WaiverFile, document, what="waiver file")
         except ValidationErrors as exc:
             problems.extend(exc.problems)

@@ -220,7 +220,7 @@ def check(
         scan=ScanOptions(include=include, exclude=exclude),
     )
     for skipped in result.skipped:
-        click.echo(f"note: skipped {skipped.file}: {skipped.reason}", err=True)
+        say(f"note: skipped {skipped.file}: {skipped.reason}", err=True)
     if verify_credentials:
         from ..credentials import verify_credentials as add_credential_findings
 

@@ -228,9 +228,10 @@ def _digest_optional(schema: dict[str, Any]) -> None:
 
 
 class SkippedFile(_Frozen):
-    """A file a scan found but did not check: another ccai-policy format, or excluded."""
+    """A file or folder a scan found but did not check: another ccai-policy format, excluded,
+    hidden, a link back into the scan, or a second path to a file already checked."""
 
-    file: str = Field(description="The file skipped.")
+    file: str = Field(description="The file or folder skipped.")
     reason: str = Field(description="Why it was not checked, in words.")
 
 
