@@ -169,6 +169,34 @@ def run_all(
     return [results[i] for i in range(len(items))]
 
 
+def _contained(job: Callable[[T], R], item: T) -> R | Killed:
+    """A job run in this process, an unexpected error becoming its outcome as in a worker."""
+    try:
+        return job(item)
+    except Exception as exc:
+        return Killed(f"internal error: {type(exc).__name__}: {exc}"[:2000])
+
+
+def run_each(
+    job: Callable[[T], R],
+    items: Sequence[T],
+    *,
+    jobs: int,
+    limits: Limits,
+    progress: Callable[[int, int], None] | None = None,
+    contain_errors: bool = True,
+) -> list[R | Killed]:
+    """The one way every command runs its jobs: with jobs > 0, in that many forked workers
+    under the limits; with 0 (`--jobs 0`, the only way to go without limits), in this process,
+    an unexpected error becoming that job's outcome unless `contain_errors` is False (--debug,
+    for its traceback). Where fork is unavailable the jobs run in this process too."""
+    if jobs > 0 and fork_available():
+        return run_all(job, items, jobs=jobs, limits=limits, progress=progress)
+    if not contain_errors:
+        return [job(item) for item in items]
+    return [_contained(job, item) for item in items]
+
+
 def _death(worker: _Worker[T, R]) -> str:
     worker.process.join(timeout=1)
     code = worker.process.exitcode
