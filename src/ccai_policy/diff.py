@@ -236,8 +236,13 @@ def _evaluate(path: Path, checks: Checks, execution: Execution) -> Result:
     return run_pipeline([path], checks, execution)
 
 
-def _as_errors(problems: Sequence[Problem]) -> ValidationErrors:
-    return ValidationErrors(
+class NotEvaluated(ValidationErrors):
+    """A version could not be evaluated (unreadable, invalid, stopped by the limits): each
+    problem is the user's to fix, and is reported as `check` reports it, even with --debug."""
+
+
+def _as_errors(problems: Sequence[Problem]) -> NotEvaluated:
+    return NotEvaluated(
         [
             CcaiError(
                 p.message, Location(p.location.file, p.location.line, p.location.column), p.hint

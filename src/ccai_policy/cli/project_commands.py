@@ -17,6 +17,7 @@ from .common import (
     emit,
     handle_errors,
     parse_outputs,
+    report,
     resolve_as_of,
     rule_source_options,
     say,
@@ -107,7 +108,7 @@ def diff_command(
 
     from ..catalog import load_policy
     from ..compiler import compile_policy
-    from ..diff import diff_files, exit_code
+    from ..diff import NotEvaluated, diff_files, exit_code
     from ..diffreport import DIFF_FORMATS
     from ..pipeline import Checks
     from ..waivers import load_waivers
@@ -123,7 +124,12 @@ def diff_command(
         fail_on=fail_on,  # type: ignore[arg-type]
         waivers=waivers,
     )
-    result = diff_files(old, new, checks, dataclasses.replace(execution, contain_errors=not debug))
+    try:
+        result = diff_files(
+            old, new, checks, dataclasses.replace(execution, contain_errors=not debug)
+        )
+    except NotEvaluated as exc:
+        report(exc)  # a problem of an input, not of ccai-policy: no traceback, even with --debug
     problems = []
     for target in targets:
         if target.to_stdout:

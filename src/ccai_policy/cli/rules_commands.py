@@ -299,8 +299,22 @@ def rules_docs(out_dir: Path, policy_refs: tuple[str, ...], sources: RuleSources
 @handle_errors
 def explain(rule_id: str, policy_refs: tuple[str, ...], sources: RuleSources) -> None:
     """Explain a rule in plain words: why it exists, what it checks, how to pass it."""
+    from ..builtin_rules import BUILT_IN_IDS, built_in
     from ..docs import sources_catalog
 
+    builtin = built_in(rule_id)
+    if builtin is not None:
+        info = builtin.info
+        say(f"{info.id}: {info.title}")
+        say(f"criterion: {info.criterion}; severity: {info.severity}")
+        say(f"built in: runs {builtin.runs}, whatever the policy")
+        say(f"applies to: {info.applicability or 'every declaration'}")
+        for line in ("", f"Why: {info.description}", "", f"What to do: {info.remediation}", ""):
+            say(line)
+        say("Sources:")
+        for ref in info.references:
+            say(f"  - {ref.title} ({ref.confidence}) {ref.url}")
+        return
     for entries in sources_catalog(sources, policy_refs).values():
         for entry in entries:
             rule = entry.rule
@@ -317,7 +331,7 @@ def explain(rule_id: str, policy_refs: tuple[str, ...], sources: RuleSources) ->
                 say(f"  - {ref.title} ({ref.confidence}) {ref.url}")
             return
     catalog = sources_catalog(sources, policy_refs).values()
-    ids = [entry.rule.id for entries in catalog for entry in entries]
+    ids = [entry.rule.id for entries in catalog for entry in entries] + sorted(BUILT_IN_IDS)
     fail(f"no rule {rule_id!r}", _rule_hint(rule_id, ids))
 
 
