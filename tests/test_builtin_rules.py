@@ -71,7 +71,8 @@ def test_explain_knows_every_built_in_rule(run_cli: Run, rule: object) -> None:
 def test_a_waiver_may_name_every_built_in_rule(run_cli: Run, tmp_path: Path, rule_id: str) -> None:
     waivers = tmp_path / "waivers.yaml"
     waivers.write_text(
-        f"waivers:\n  - rule: {rule_id}\n    subject: a-promo\n    justification: The promo is shown to the cast only.\n"
+        f"waivers:\n  - rule: {rule_id}\n    subject: a-promo\n"
+        "    justification: The promo is shown to the cast only.\n"
         "    approver: A. Approver\n    expires: 2030-01-01\n",
         encoding="utf-8",
     )

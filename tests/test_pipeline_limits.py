@@ -165,3 +165,20 @@ def test_help_names_jobs_0_as_the_only_way_out_of_the_limits(command: list[str])
     text = " ".join(completed.stdout.split())
     assert "under --timeout and --memory-limit (--debug keeps them); 0 evaluates in this " in text
     assert "process with no limits at all, the only way to turn them off." in text
+
+
+def test_only_the_pipeline_evaluates_or_starts_workers() -> None:
+    """A second place that assembles evaluation would run without the limits again."""
+    import ast
+
+    package = ROOT / "src" / "ccai_policy"
+    assembling = {("engine", "evaluate"), ("workers", "run_all"), ("workers", "run_each")}
+    found = []
+    for path in sorted(package.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                module = node.module.rsplit(".", 1)[-1]
+                for alias in node.names:
+                    if (module, alias.name) in assembling:
+                        found.append(f"{path.relative_to(package)}: {module}.{alias.name}")
+    assert found == ["pipeline.py: engine.evaluate", "pipeline.py: workers.run_each"]

@@ -37,7 +37,7 @@ from .model.result import (
 )
 from .model.rule import Severity
 from .validation import validate_declaration
-from .workers import Killed, Limits, run_each
+from .workers import Killed, Limits, default_limits, run_each
 
 if TYPE_CHECKING:
     from .baseline import Baseline
@@ -87,7 +87,7 @@ class Execution:
     raise, for its traceback."""
 
     jobs: int = 1
-    limits: Limits = field(default_factory=Limits)
+    limits: Limits = field(default_factory=default_limits)
     progress: Callable[[int, int], None] | None = None
     contain_errors: bool = True
 

@@ -25,6 +25,25 @@ class Limits:
     memory_bytes: int | None = None
 
 
+#: What every command gives one worker by default: 10 s and 4 GiB of address space.
+DEFAULT_SECONDS = 10.0
+DEFAULT_MEMORY_BYTES = 4096 * 1024 * 1024
+
+
+def hard_memory_limit() -> int | None:
+    """The address-space hard limit already on this process, in bytes; None when unlimited."""
+    hard = resource.getrlimit(resource.RLIMIT_AS)[1]
+    return None if hard == resource.RLIM_INFINITY else hard
+
+
+def default_limits() -> Limits:
+    """The limits commands use unless told otherwise; the memory default yields to a lower
+    hard limit already set on the system, which a worker could not raise."""
+    hard = hard_memory_limit()
+    memory = DEFAULT_MEMORY_BYTES if hard is None else min(hard, DEFAULT_MEMORY_BYTES)
+    return Limits(seconds=DEFAULT_SECONDS, memory_bytes=memory)
+
+
 @dataclass(frozen=True)
 class Killed:
     """A job the limits stopped, or whose worker died."""

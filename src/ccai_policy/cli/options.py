@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import math
-import resource
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -32,14 +31,10 @@ def finite(ctx: click.Context, param: click.Parameter, value: float) -> float:
     return value
 
 
-def hard_memory_limit() -> int | None:
-    """The address-space hard limit already on this process, in bytes; None when unlimited."""
-    hard = resource.getrlimit(resource.RLIMIT_AS)[1]
-    return None if hard == resource.RLIM_INFINITY else hard
-
-
 def memory_limit_bytes(ctx: click.Context, mebibytes: int) -> int:
     """The worker memory limit in bytes: the option, or for the default the system's lower one."""
+    from ..workers import hard_memory_limit
+
     wanted = mebibytes * MIB
     hard = hard_memory_limit()
     if hard is None or wanted <= hard:
