@@ -395,7 +395,7 @@ def test_an_internal_error_is_one_line_without_debug_and_a_traceback_with_it(
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("ccai_policy.check.check_paths", broken)
+    monkeypatch.setattr("ccai_policy.pipeline.run_pipeline", broken)
     result = check(run_cli, COMPLIANT)
     assert result.exit_code == 2
     assert result.stderr == (

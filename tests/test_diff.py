@@ -14,10 +14,10 @@ from click.testing import Result
 
 from ccai_policy import __version__
 from ccai_policy.catalog import load_policy
-from ccai_policy.check import check_paths
 from ccai_policy.compiler import compile_policy
 from ccai_policy.diff import diff_files, field_changes, finding_changes
-from ccai_policy.waivers import apply_waivers, load_waivers
+from ccai_policy.pipeline import Checks, run_pipeline
+from ccai_policy.waivers import load_waivers
 
 from .conftest import AS_OF
 from .ecosystem import DIFF, NEW, OLD, POLICY, RULES, policy_args
@@ -66,7 +66,7 @@ def test_markdown_output_matches_the_expected_file(run_cli: RunCli) -> None:
 
 def test_findings_match_by_rule_and_subject_not_by_line() -> None:
     ruleset = compile_policy(load_policy(str(POLICY), RULES))
-    diff = diff_files(OLD, NEW, ruleset, as_of=dt.date.fromisoformat(AS_OF))
+    diff = diff_files(OLD, NEW, Checks(ruleset=ruleset, as_of=dt.date.fromisoformat(AS_OF)))
     unchanged = {(c.finding.rule_id, c.finding.subject.id): c for c in diff.of_kind("unchanged")}
     pay = unchanged["ECO-PAY-001", "u-crowd"]
     assert pay.previous is not None
@@ -163,10 +163,9 @@ def test_a_finding_resolved_by_a_waiver_says_who_waived_it(tmp_path: Path) -> No
     policy = load_policy(str(POLICY), RULES)
     ruleset = compile_policy(policy)
     as_of = dt.date.fromisoformat(AS_OF)
-    old = check_paths([OLD], ruleset, as_of=as_of).declarations[0]
-    waived = apply_waivers(
-        check_paths([NEW], ruleset, as_of=as_of), load_waivers([waivers_file], policy)
-    )
+    old = run_pipeline([OLD], Checks(ruleset=ruleset, as_of=as_of)).declarations[0]
+    waivers = load_waivers([waivers_file], policy)
+    waived = run_pipeline([NEW], Checks(ruleset=ruleset, as_of=as_of, waivers=waivers))
     changes = finding_changes(old, waived.declarations[0])
     resolved = [
         (c.finding.rule_id, c.finding.subject.id, c.now) for c in changes if c.kind == "resolved"

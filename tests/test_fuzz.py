@@ -26,11 +26,11 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from ccai_policy.catalog import load_policy
-from ccai_policy.check import check_paths
 from ccai_policy.compiler import RuleSet, compile_policy
 from ccai_policy.errors import CcaiError, ValidationErrors
 from ccai_policy.formats import FORMATS
 from ccai_policy.model.result import DeclarationResult, Result, exit_code
+from ccai_policy.pipeline import Checks, Execution, run_pipeline
 from ccai_policy.workers import Limits
 
 from .authoring import DECL
@@ -78,11 +78,10 @@ def workdir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 def check_beside_good(workdir: Path, raw: bytes) -> Result:
     """Check the good file and the fuzzed one in this process; assert what holds for any input."""
     (workdir / "fuzz.yaml").write_bytes(raw)
-    result = check_paths(
+    result = run_pipeline(
         [Path("good.yaml"), Path("fuzz.yaml")],
-        ruleset(),
-        as_of=dt.date.fromisoformat(AS_OF),
-        jobs=0,
+        Checks(ruleset=ruleset(), as_of=dt.date.fromisoformat(AS_OF)),
+        Execution(jobs=0),
     )
     assert exit_code(result) in (0, 1, 2)
     assert [d.file for d in result.declarations][:1] == ["good.yaml"], "the good file was lost"
@@ -259,12 +258,10 @@ def test_any_expression_is_refused_at_load_or_evaluated_to_findings(
             assert str(error.location).startswith("rules/FUZZ-CEL-001.yaml:"), str(error)
         event("refused when the rule loads")
         return
-    result = check_paths(
+    result = run_pipeline(
         [Path("small.yaml")],
-        ruleset,
-        as_of=dt.date.fromisoformat(AS_OF),
-        jobs=1,
-        limits=Limits(seconds=20, memory_bytes=2 << 30),
+        Checks(ruleset=ruleset, as_of=dt.date.fromisoformat(AS_OF)),
+        Execution(jobs=1, limits=Limits(seconds=20, memory_bytes=2 << 30)),
     )
     assert [p.message for p in result.problems] == [], "a crash or a runaway expression"
     assert exit_code(result) in (0, 1)

@@ -141,8 +141,12 @@ def test_a_runaway_rule_is_stopped_by_the_limits(run_cli: Run, folder: Path) -> 
     text += "tests:\n  - {name: runs away, base: decl.yaml, expect: pass}\n"
     (folder / "rules" / "EVIL-LIST-001.yaml").write_text(text, encoding="utf-8")
     result = run_cli("rules", "test", "rules", "--no-bundled-rules", "--timeout", "1")
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "STOPPED EVIL-LIST-001: evaluation took longer than the limit" in result.output
+    assert (
+        "rules/EVIL-LIST-001.yaml:3:1: error: EVIL-LIST-001: its test cases could not run: "
+        "evaluation took longer than the limit of 1 s\n"
+    ) in result.stderr
     assert "PASSED ACME-SCAN-001::a scan announced the same day fails" in result.output
 
 

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict
 
 from .errors import LoadError, Location
 from .jsoninput import nearest, positions, read_json_text
+from .model.identity import FindingId, file_key, identities, subject_key
 from .model.result import (
     RECORDED_STATUSES,
     BaselineNote,
@@ -31,7 +32,6 @@ from .model.result import (
 )
 from .model.rule import SEVERITY_RANK, Severity
 
-Key = tuple[str, str]
 RECORD_HINT = "record it again: ccai-policy check PATHS -o json:FILE"
 WRITE_HINT = "write it with 'ccai-policy check ... -o json:FILE'"
 #: Above this size, messages about a baseline name the file without a line.
@@ -89,7 +89,7 @@ class Recorded:
 
     production: str
     pointer: str
-    entries: dict[Key, Entry]
+    entries: dict[FindingId, Entry]
 
 
 @dataclass
@@ -112,11 +112,6 @@ class Baseline:
             return SourceLocation(file=self.path)
         line, column = nearest(self._positions, pointer)
         return SourceLocation(file=self.path, line=line, column=column)
-
-
-def finding_key(finding: Finding) -> Key:
-    """What identifies a finding across edits of one file: rule and subject, never the line."""
-    return (finding.rule_id, finding.subject.id or finding.subject.pointer)
 
 
 def load_baseline(path: Path, shown: str) -> Baseline:
@@ -146,21 +141,17 @@ def load_baseline(path: Path, shown: str) -> Baseline:
 def _entries(recorded: _RecordedResult) -> dict[str, list[Recorded]]:
     by_file: dict[str, list[Recorded]] = {}
     for i, declaration in enumerate(recorded.declarations):
-        entries: dict[Key, Entry] = {}
-        for j, finding in enumerate(declaration.findings):
-            key = (finding.rule_id, finding.subject.id or finding.subject.pointer)
-            # Where one key was both waived and failing, the waiver is what a baseline heeds.
-            if finding.status in RECORDED_STATUSES and (
-                key not in entries or finding.waiver is not None
-            ):
-                entry = Entry(
+        entries: dict[FindingId, Entry] = {}
+        keys = identities(declaration.findings)
+        for j, (key, finding) in enumerate(zip(keys, declaration.findings, strict=True)):
+            if finding.status in RECORDED_STATUSES:
+                entries[key] = Entry(
                     finding.status,
                     finding.severity,
                     f"/declarations/{i}/findings/{j}",
                     finding.waiver.expires if finding.waiver else None,
                 )
-                entries[key] = entry
-        by_file.setdefault(declaration.file, []).append(
+        by_file.setdefault(file_key(declaration.file), []).append(
             Recorded(declaration.production.id, f"/declarations/{i}", entries)
         )
     return by_file
@@ -216,7 +207,7 @@ def _apply(
     mandatory: dict[str, str],
     notes: list[BaselineNote],
 ) -> DeclarationResult:
-    records = baseline.by_file.get(declaration.file, [])
+    records = baseline.by_file.get(file_key(declaration.file), [])
     own = [r for r in records if r.production == declaration.production.id]
     if records and not own:
         other = records[0]
@@ -234,8 +225,8 @@ def _apply(
         return declaration
     entries = own[0].entries
     findings = []
-    for finding in declaration.findings:
-        entry = entries.get(finding_key(finding))
+    for key, finding in zip(identities(declaration.findings), declaration.findings, strict=True):
+        entry = entries.get(key)
         if finding.status not in ("fail", "error") or entry is None:
             findings.append(finding)
             continue
@@ -246,7 +237,7 @@ def _apply(
         loc = finding.location
         notes.append(
             BaselineNote(
-                message=f"{finding.rule_id} on {finding.subject.id or finding.subject.pointer} "
+                message=f"{finding.rule_id} on {subject_key(finding.subject)} "
                 f"({loc.file}:{loc.line}:{loc.column}) is in the baseline but not suppressed: "
                 f"{refusal[0]}",
                 hint=refusal[1],

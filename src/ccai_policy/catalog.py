@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .builtin_rules import BUILT_IN_IDS
 from .errors import CcaiError, LoadError, Location, RuleError, UsageProblem, ValidationErrors
 from .folderwalk import has_yaml_suffix, walk
 from .inheritance import Mandate, mandate_problems
@@ -165,6 +166,16 @@ def merge_rules(
     problems: list[CcaiError] = []
     for group in groups:
         for loaded in group:
+            if loaded.rule.id in BUILT_IN_IDS:
+                problems.append(
+                    RuleError(
+                        f"rule id {loaded.rule.id!r} is a built-in rule's (see 'ccai-policy "
+                        f"explain {loaded.rule.id}')",
+                        loaded.document.locate("/id"),
+                        "give the rule an id of its own",
+                    )
+                )
+                continue
             previous = by_id.get(loaded.rule.id)
             if previous is not None:
                 problems.append(duplicate_id(loaded, previous))

@@ -11,11 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from .builtin_rules import CREDENTIAL_RULES, MANIFEST, SOURCE, TRAINING
 from .c2pareader import Manifest, Unavailable, Unreadable, load_library, read_manifest
-from .credentialrules import MANIFEST, RULES, SOURCE, TRAINING
-from .errors import CcaiError, Location
-from .loader import Document, load_file
-from .model.result import DeclarationResult, Finding, Result, RuleInfo, SourceLocation, Subject
+from .loader import Document
+from .model.result import Finding, RuleInfo, SourceLocation, Subject
 
 #: A policy parameter: true makes every asset file carry a training-and-data-mining assertion.
 REQUIRE_TRAINING_MINING = "c2pa_require_training_mining"
@@ -206,59 +205,46 @@ def _check_training(out: _Findings, files: list[AssetFile], required: bool) -> N
     )
 
 
-def _document(declaration: DeclarationResult) -> Document:
-    document = load_file(Path(declaration.file), display=declaration.file)
-    if document.sha256 != declaration.sha256:
-        raise CcaiError(
-            "changed while it was being checked", Location(declaration.file), "check it again"
-        )
-    return document
-
-
 def findings(
-    declaration: DeclarationResult,
+    document: Document,
+    declaration: dict[str, Any],
     params: dict[str, Any],
     reader: Reader | None,
     unavailable: str = "c2pa-python is not installed",
 ) -> list[Finding]:
-    """The three rules' findings for one declaration; reader None: c2pa-python is unusable."""
-    document = _document(declaration)
+    """The three rules' findings for one declaration (its validated data, located in its
+    document); reader None: c2pa-python is unusable (for `unavailable`)."""
     out = _Findings(document)
-    base = Path(declaration.file).resolve().parent
-    named = [a for a in declaration.declaration.get("assets") or [] if a.get("path")]
+    base = Path(document.path).resolve().parent
+    named = [a for a in declaration.get("assets") or [] if a.get("path")]
     if reader is None or not named:
         reason = (
             f"cannot check {len(named)} asset file(s): {unavailable}; {EXTRA}"
             if named
             else "the declaration names no asset files (assets[].path)"
         )
-        for rule in RULES:
+        for rule in CREDENTIAL_RULES:
             out.add(rule, "not_applicable", reason, None)
         return out.items
-    files = read_assets(declaration.declaration, base, reader)
+    files = read_assets(declaration, base, reader)
     _check_manifests(out, files)
-    _check_sources(out, files, declaration.declaration)
+    _check_sources(out, files, declaration)
     _check_training(out, files, params.get(REQUIRE_TRAINING_MINING) is True)
     return out.items
 
 
 def verify_credentials(
-    result: Result, params: dict[str, Any], reader: Reader | None = read_manifest
-) -> Result:
-    """The result with the credentials rules' findings added to every declaration."""
+    document: Document,
+    declaration: dict[str, Any],
+    params: dict[str, Any],
+    reader: Reader | None = read_manifest,
+) -> list[Finding]:
+    """The credentials rules' findings for one declaration, run where it is evaluated (in the
+    worker, under its limits), so that reading a manifest is bounded like the rest."""
     unavailable = "c2pa-python is not installed"
     if reader is not None:
         try:
             load_library()
         except Unavailable as exc:
             reader, unavailable = None, str(exc)
-    declarations = []
-    for declaration in result.declarations:
-        merged = sorted(
-            [*declaration.findings, *findings(declaration, params, reader, unavailable)],
-            key=lambda f: (f.location.line, f.location.column, f.rule_id, f.subject.pointer),
-        )
-        declarations.append(declaration.model_copy(update={"findings": merged}))
-    known = {r.id for r in result.rules}
-    rules = [*result.rules, *(r for r in RULES if r.id not in known)]
-    return result.model_copy(update={"declarations": declarations, "rules": rules})
+    return findings(document, declaration, params, reader, unavailable)

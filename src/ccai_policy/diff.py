@@ -3,26 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 from .catalog import display_path
-from .check import check_paths
-from .compiler import RuleSet
 from .errors import CcaiError, Location, UsageProblem, ValidationErrors
 from .model.declaration import LIST_SECTIONS
+from .model.identity import FindingId, identities, same_rule_and_subject, subject_key
 from .model.result import (
     DeclarationResult,
     Finding,
     PolicyInfo,
+    Problem,
     Result,
     counts_toward_exit,
     rule_outcomes,
 )
 from .model.rule import CRITERIA, SEVERITY_RANK, Severity
-from .waivers import LoadedWaiver, apply_waivers
+from .pipeline import Checks, Execution, run_pipeline
 
 #: Sections in the order a reader cares about them; production and workforce are one object each.
 SECTIONS = (
@@ -172,21 +172,13 @@ def item_changes(old: dict[str, Any], new: dict[str, Any]) -> tuple[ItemChange, 
     return tuple(changes)
 
 
-def finding_key(finding: Finding) -> tuple[str, str]:
-    """Findings match across versions by rule and subject id, never by line."""
-    return finding.rule_id, finding.subject.id or finding.subject.pointer
-
-
-def _failing(findings: Iterable[Finding]) -> dict[tuple[str, str, int], Finding]:
-    out: dict[tuple[str, str, int], Finding] = {}
-    for finding in findings:
-        if finding.status in _FAILING:
-            rule, subject = finding_key(finding)
-            n = 0
-            while (rule, subject, n) in out:
-                n += 1
-            out[rule, subject, n] = finding
-    return out
+def _failing(findings: Sequence[Finding]) -> dict[FindingId, Finding]:
+    """The failing findings by identity: they match across versions by rule and subject."""
+    return {
+        key: finding
+        for key, finding in zip(identities(findings), findings, strict=True)
+        if finding.status in _FAILING
+    }
 
 
 def _ids(declaration: dict[str, Any]) -> set[str]:
@@ -199,7 +191,7 @@ def _ids(declaration: dict[str, Any]) -> set[str]:
 def _now(finding: Finding, new: DeclarationResult) -> str:
     """How a resolved finding ended: waived, subject gone, rule passing or no longer applying."""
     for other in new.findings:
-        if other.status == "waived" and finding_key(other) == finding_key(finding):
+        if other.status == "waived" and same_rule_and_subject(other, finding):
             assert other.waiver is not None
             return f"waived by {other.waiver.approver} until {other.waiver.expires}"
     if finding.subject.id is not None and finding.subject.id not in _ids(new.declaration):
@@ -214,7 +206,8 @@ def _now(finding: Finding, new: DeclarationResult) -> str:
 
 def _order(change: FindingChange) -> tuple[int, int, str, str]:
     f = change.finding
-    return (CRITERIA.index(f.criterion), -SEVERITY_RANK[f.severity], f.rule_id, finding_key(f)[1])
+    rank = -SEVERITY_RANK[f.severity]
+    return (CRITERIA.index(f.criterion), rank, f.rule_id, subject_key(f.subject))
 
 
 def finding_changes(old: DeclarationResult, new: DeclarationResult) -> tuple[FindingChange, ...]:
@@ -232,47 +225,52 @@ def finding_changes(old: DeclarationResult, new: DeclarationResult) -> tuple[Fin
     return tuple(sorted(changes, key=_order))
 
 
-def _evaluate(path: Path, ruleset: RuleSet, as_of: dt.date, waivers: list[LoadedWaiver]) -> Result:
+def _evaluate(path: Path, checks: Checks, execution: Execution) -> Result:
+    """One version through the pipeline, under the same limits as `check`."""
     if path.is_dir():
         raise UsageProblem(
             "is a directory; diff compares two declaration files",
             Location(display_path(path)),
             "give the old and the new version of one declaration",
         )
-    result = apply_waivers(check_paths([path], ruleset, as_of=as_of), waivers)
-    if result.problems:
-        raise ValidationErrors(
-            [
-                CcaiError(
-                    p.message,
-                    Location(p.location.file, p.location.line, p.location.column),
-                    p.hint,
-                )
-                for p in result.problems
-            ]
-        )
-    return result
+    return run_pipeline([path], checks, execution)
+
+
+class NotEvaluated(ValidationErrors):
+    """A version could not be evaluated (unreadable, invalid, stopped by the limits): each
+    problem is the user's to fix, and is reported as `check` reports it, even with --debug."""
+
+
+def _as_errors(problems: Sequence[Problem]) -> NotEvaluated:
+    return NotEvaluated(
+        [
+            CcaiError(
+                p.message, Location(p.location.file, p.location.line, p.location.column), p.hint
+            )
+            for p in problems
+        ]
+    )
 
 
 def diff_files(
-    old: Path,
-    new: Path,
-    ruleset: RuleSet,
-    *,
-    as_of: dt.date,
-    fail_on: Severity | None = None,
-    waivers: Sequence[LoadedWaiver] = (),
+    old: Path, new: Path, checks: Checks, execution: Execution | None = None
 ) -> DeclarationDiff:
-    """Evaluate both versions with the same policy and date, and compare them."""
-    before = _evaluate(old, ruleset, as_of, list(waivers))
-    after = _evaluate(new, ruleset, as_of, list(waivers))
+    """Evaluate both versions with the same policy, date and waivers, and compare them.
+
+    Either version that cannot be evaluated (unreadable, invalid, stopped by the limits) is an
+    error; the problems of both are raised together."""
+    execution = execution or Execution()
+    before = _evaluate(old, checks, execution)
+    after = _evaluate(new, checks, execution)
+    if before.problems or after.problems:
+        raise _as_errors([*before.problems, *after.problems])
     old_result, new_result = before.declarations[0], after.declarations[0]
     return DeclarationDiff(
         old=old_result,
         new=new_result,
         policy=after.policy,
-        as_of=as_of,
-        fail_on=fail_on or after.fail_on,
+        as_of=checks.as_of,
+        fail_on=after.fail_on,
         tool_version=after.tool_version,
         items=item_changes(old_result.declaration, new_result.declaration),
         findings=finding_changes(old_result, new_result),

@@ -23,6 +23,14 @@ DEFAULT_INCLUDE = tuple(f"*{suffix}" for suffix in YAML_SUFFIXES)
 
 
 @dataclass(frozen=True)
+class ScanOptions:
+    """Which files directory scans take (default *.yaml, *.yml) and which they leave out."""
+
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Target:
     """A file to check, a problem found while looking for files, or a file left out and why."""
 

@@ -10,38 +10,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from .builtin_rules import EVIDENCE
 from .errors import ValidationErrors, ValidationProblem
 from .loader import Document
 from .model.declaration import Declaration
-from .model.result import Finding, RuleInfo, SourceLocation, Subject
-from .model.rule import Reference
+from .model.result import Finding, SourceLocation, Subject
 from .validation import display_path
 
-RULE = RuleInfo(
-    id="TRANSP-EVIDENCE-FILE-001",
-    title="Every evidence file the declaration names exists and matches its SHA-256",
-    criterion="transparency",
-    severity="high",
-    tags=["auditability", "built-in"],
-    description=(
-        "A declaration is only auditable when the signed consents, media and manifests it "
-        "names can be produced, unchanged. This built-in rule runs with --verify-evidence."
-    ),
-    remediation=(
-        "Put each referenced file where the declaration says (relative to the declaration's "
-        "folder) and record its SHA-256 (sha256sum FILE)."
-    ),
-    references=[
-        Reference.model_validate(
-            {
-                "title": "CCAI criteria: transparency and enforceable auditability",
-                "url": "https://vp-land.com/p/hollywood-creators-launch-anti-ai-exploitation-coalition",
-                "confidence": "unconfirmed",
-            }
-        )
-    ],
-    applicability="declarations that name evidence files, checked with --verify-evidence",
-)
+RULE = EVIDENCE
 
 
 @dataclass(frozen=True)

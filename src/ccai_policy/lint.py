@@ -18,6 +18,9 @@ from .catalog import (
 from .compiler import compile_rule
 from .errors import CcaiError, RuleError, ValidationErrors
 from .folderwalk import has_yaml_suffix
+from .pipeline import Execution
+from .ruleruns import STOPPED_HINT
+from .workers import Killed
 
 
 @dataclass(frozen=True)
@@ -33,26 +36,49 @@ def _collect(exc: CcaiError) -> list[CcaiError]:
     return list(exc.problems) if isinstance(exc, ValidationErrors) else [exc]
 
 
-def _message_problems(loaded: LoadedRule, root: Path) -> list[CcaiError]:
-    """A message template that cannot be written for the rule's own failing test cases."""
+def _unwritable_message(job: tuple[LoadedRule, Path]) -> tuple[str, str]:
+    """(case name, what went wrong) for the first failing test case whose message cannot be
+    written, or ('', '') when every one can; run in a worker, under the limits."""
     from .engine import MESSAGE_ERROR
     from .ruletests import run_case
 
+    loaded, root = job
     for case in loaded.rule.tests:
         if case.expect != "fail" or not (root / case.base).is_file():
             continue
         outcome = run_case(loaded, case, root)
         if MESSAGE_ERROR in outcome.detail:
-            written = outcome.detail.split("”: ", 1)[-1].split("\n", 1)[0]
-            return [
+            return case.name, outcome.detail.split("”: ", 1)[-1].split("\n", 1)[0]
+    return "", ""
+
+
+def _message_problems(
+    rules: list[LoadedRule], root: Path, execution: Execution
+) -> dict[str, list[CcaiError]]:
+    """Per rule, a message template that cannot be written for its own failing test cases,
+    or its cases stopped by the limits (a rule's cases run as `rules test` runs them)."""
+    found: dict[str, list[CcaiError]] = {}
+    outcomes = execution.run(_unwritable_message, [(loaded, root) for loaded in rules])
+    for loaded, outcome in zip(rules, outcomes, strict=True):
+        rule_id = loaded.rule.id
+        if isinstance(outcome, Killed):
+            found[rule_id] = [
                 RuleError(
-                    f"{loaded.rule.id}: the message cannot be written for test {case.name!r}: "
-                    f"{written}",
+                    f"{rule_id}: its test cases could not run: {outcome.reason}",
+                    loaded.document.locate("/id"),
+                    STOPPED_HINT,
+                )
+            ]
+        elif outcome[0]:
+            found[rule_id] = [
+                RuleError(
+                    f"{rule_id}: the message cannot be written for test {outcome[0]!r}: "
+                    f"{outcome[1]}",
                     loaded.document.locate("/message"),
                     "fix the expression inside {{ }}: a field name, or a value that can be absent",
                 )
             ]
-    return []
+    return found
 
 
 def _policy_files(policies_dir: Path | None) -> list[Path]:
@@ -61,19 +87,21 @@ def _policy_files(policies_dir: Path | None) -> list[Path]:
     return sorted(p for p in policies_dir.iterdir() if has_yaml_suffix(p.name) and not p.is_dir())
 
 
-def _check_rule(loaded: LoadedRule, base_root: Path) -> list[CcaiError]:
-    """A rule's expressions compile and type-check, and its test bases exist."""
-    rule = loaded.rule
-    problems: list[CcaiError] = []
+def _compile_problems(loaded: LoadedRule) -> list[CcaiError]:
+    """A rule's expressions compile and type-check."""
     try:
-        compile_rule(loaded, rule.severity, check_types=True)
+        compile_rule(loaded, loaded.rule.severity, check_types=True)
     except CcaiError as exc:
-        problems.extend(_collect(exc))
-    else:
-        problems.extend(_message_problems(loaded, base_root))
+        return _collect(exc)
+    return []
+
+
+def _missing_bases(loaded: LoadedRule, base_root: Path) -> list[CcaiError]:
+    """Test cases whose base declaration is outside the base root, or does not exist."""
     from .ruletests import base_path
 
-    for index, case in enumerate(rule.tests):
+    problems: list[CcaiError] = []
+    for index, case in enumerate(loaded.rule.tests):
         try:
             base_path(loaded, case, base_root)
         except RuleError as exc:
@@ -82,7 +110,8 @@ def _check_rule(loaded: LoadedRule, base_root: Path) -> list[CcaiError]:
         if not (base_root / case.base).is_file():
             problems.append(
                 RuleError(
-                    f"{rule.id}: test {case.name!r} names base {case.base!r}, which does not exist",
+                    f"{loaded.rule.id}: test {case.name!r} names base {case.base!r}, which "
+                    "does not exist",
                     loaded.document.locate(f"/tests/{index}/base"),
                     f"paths are relative to {base_root}",
                 )
@@ -95,12 +124,13 @@ def lint(
     policies_dir: Path | None,
     root: Path | None = None,
     context: RuleSources | None = None,
+    execution: Execution | None = None,
 ) -> LintReport:
     """Load, validate and compile every rule of a folder; resolve every policy beside it.
 
     The rules of `context` (the bundled catalog by default) and of the folders the policies
     name are there for ids and `extends` to resolve against; only the linted folder's rules
-    and the policies are reported on.
+    and the policies are reported on. Rules' test cases run under `execution`'s limits.
     """
     own, problems = load_rule_folder(rules_dir)
     policies = _policy_files(policies_dir)
@@ -119,13 +149,17 @@ def lint(
     by_id, clashes = merge_rules([own], around)
     problems.extend(clashes)
     base_root = root or rules_dir.resolve().parent
-    for loaded in own:
-        if by_id.get(loaded.rule.id) is loaded:
-            problems.extend(_check_rule(loaded, base_root))
+    checked_rules = [loaded for loaded in own if by_id.get(loaded.rule.id) is loaded]
+    compiled = {loaded.rule.id: _compile_problems(loaded) for loaded in checked_rules}
+    runnable = [loaded for loaded in checked_rules if not compiled[loaded.rule.id]]
+    messages = _message_problems(runnable, base_root, execution or Execution())
+    for loaded in checked_rules:
+        problems.extend(compiled[loaded.rule.id])
+        problems.extend(messages.get(loaded.rule.id, []))
+        problems.extend(_missing_bases(loaded, base_root))
     for path in policies:
         try:
             resolve_policy_file(path, by_id)
         except CcaiError as exc:
             problems.extend(_collect(exc))
-    checked = sum(by_id.get(r.rule.id) is r for r in own)
-    return LintReport(checked, len(policies), problems, typecheck.available())
+    return LintReport(len(checked_rules), len(policies), problems, typecheck.available())

@@ -7,8 +7,15 @@ from pathlib import Path
 
 from .catalog import LoadedRule
 from .mutation import MutantResult, mutate_rule
+from .pipeline import Execution
 from .ruletests import CaseResult, run_case
-from .workers import Killed, Limits, fork_available, run_all
+from .workers import Killed
+
+#: What to do about a rule whose cases the worker limits stopped (`rules test`, `rules lint`).
+STOPPED_HINT = (
+    "make its expressions cheaper (fewer nested comprehensions, no growing strings or "
+    "lists), or give --timeout and --memory-limit more"
+)
 
 
 @dataclass(frozen=True)
@@ -41,22 +48,19 @@ def run_rules(
     *,
     mutate: bool = False,
     equivalents: dict[str, dict[str, str]] | None = None,
-    jobs: int = 1,
-    limits: Limits | None = None,
+    execution: Execution | None = None,
 ) -> list[RuleRun]:
     """Each rule (with the folder its test bases are relative to) as one job.
 
-    With jobs > 0 each job runs in a forked worker under the time and memory limits, so that
-    a rule whose cases or mutants run away is stopped and reported, and the others go on.
+    Each job runs in a worker under the time and memory limits (as `check` evaluates), so that
+    a rule whose cases or mutants run away is stopped and reported, and the others go on;
+    only `jobs=0` runs them in this process, without limits.
     """
     documented = equivalents or {}
     work = [
         _Job(loaded, root, mutate, documented.get(loaded.rule.id, {})) for loaded, root in rules
     ]
-    if jobs > 0 and fork_available():
-        outcomes = run_all(_run, work, jobs=jobs, limits=limits or Limits())
-    else:
-        outcomes = [_run(job) for job in work]
+    outcomes = (execution or Execution()).run(_run, work)
     return [
         RuleRun(job.loaded, stopped=outcome.reason) if isinstance(outcome, Killed) else outcome
         for job, outcome in zip(work, outcomes, strict=True)

@@ -12,13 +12,12 @@ from typing import Any
 
 from .catalog import LoadedRule, ResolvedPolicy, display_path
 from .compiler import RuleSet, compile_rule
-from .engine import evaluate
 from .errors import CcaiError, RuleError, ValidationErrors
 from .loader import Document, load_file
 from .model.policy import Policy
 from .model.result import Finding, rule_outcomes
 from .model.rule import RuleTest
-from .validation import validate_declaration
+from .pipeline import Checks, evaluate_document
 
 #: Rule tests evaluate on a fixed date so that they give the same answer every day.
 TEST_AS_OF = dt.date(2026, 11, 1)
@@ -96,17 +95,8 @@ def _cached_base(path: str, shown: str, mtime: int, size: int) -> Document:
 
 
 def run_case(loaded: LoadedRule, case: RuleTest, root: Path) -> CaseResult:
+    """One case through the pipeline's evaluate stage, with a policy of the rule alone."""
     rule = loaded.rule
-    try:
-        base = _base(base_path(loaded, case, root), case.base)
-        data = merge_patch(base.data, case.patch) if case.patch else base.data
-        document = Document(base.path, data, base.sha256, base.positions)
-        declaration = validate_declaration(document)
-        compiled = compile_rule(loaded, rule.severity)
-    except CcaiError as exc:
-        problems = exc.problems if isinstance(exc, ValidationErrors) else [exc]
-        detail = "; ".join(str(p) for p in problems[:5])
-        return CaseResult(rule.id, case, False, "invalid", f"cannot run the case: {detail}")
     policy = ResolvedPolicy(
         policy=Policy(id="rule-test", version="0", title="rule test"),
         document=loaded.document,
@@ -116,7 +106,16 @@ def run_case(loaded: LoadedRule, case: RuleTest, root: Path) -> CaseResult:
         mandatory=frozenset(),
         fail_on="info",
     )
-    result = evaluate(declaration, document, RuleSet(policy, [compiled]), TEST_AS_OF)
+    try:
+        base = _base(base_path(loaded, case, root), case.base)
+        data = merge_patch(base.data, case.patch) if case.patch else base.data
+        document = Document(base.path, data, base.sha256, base.positions)
+        ruleset = RuleSet(policy, [compile_rule(loaded, rule.severity)])
+        result = evaluate_document(document, Checks(ruleset=ruleset, as_of=TEST_AS_OF))
+    except CcaiError as exc:
+        problems = exc.problems if isinstance(exc, ValidationErrors) else [exc]
+        detail = "; ".join(str(p) for p in problems[:5])
+        return CaseResult(rule.id, case, False, "invalid", f"cannot run the case: {detail}")
     status = rule_outcomes(result).get(rule.id, "not_applicable")
     fails = [f for f in result.findings if f.status in ("fail", "error")]
     # message_contains reads the failing messages, or the reason a rule is not applicable

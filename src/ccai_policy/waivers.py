@@ -7,10 +7,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .builtin_rules import BUILT_IN_IDS
 from .catalog import ResolvedPolicy, display_path
-from .credentialrules import RULES as CREDENTIAL_RULES
 from .errors import CcaiError, Location, ValidationErrors, ValidationProblem
-from .evidence import RULE as EVIDENCE_RULE
 from .loader import load_file
 from .model.result import (
     AppliedWaiver,
@@ -62,9 +61,7 @@ def load_waivers(paths: Iterable[Path], policy: ResolvedPolicy) -> list[LoadedWa
     """Every waiver of every file; malformed files and waivers of mandatory rules are errors."""
     loaded: list[LoadedWaiver] = []
     problems: list[CcaiError] = []
-    rule_ids = sorted(
-        [*(r.rule.id for r in policy.rules), EVIDENCE_RULE.id, *(r.id for r in CREDENTIAL_RULES)]
-    )
+    rule_ids = sorted({*(r.rule.id for r in policy.rules), *BUILT_IN_IDS})
     for path in paths:
         try:
             document = load_file(path, display=display_path(path), limit_hint=LIMIT_HINT)

@@ -25,6 +25,25 @@ class Limits:
     memory_bytes: int | None = None
 
 
+#: What every command gives one worker by default: 10 s and 4 GiB of address space.
+DEFAULT_SECONDS = 10.0
+DEFAULT_MEMORY_BYTES = 4096 * 1024 * 1024
+
+
+def hard_memory_limit() -> int | None:
+    """The address-space hard limit already on this process, in bytes; None when unlimited."""
+    hard = resource.getrlimit(resource.RLIMIT_AS)[1]
+    return None if hard == resource.RLIM_INFINITY else hard
+
+
+def default_limits() -> Limits:
+    """The limits commands use unless told otherwise; the memory default yields to a lower
+    hard limit already set on the system, which a worker could not raise."""
+    hard = hard_memory_limit()
+    memory = DEFAULT_MEMORY_BYTES if hard is None else min(hard, DEFAULT_MEMORY_BYTES)
+    return Limits(seconds=DEFAULT_SECONDS, memory_bytes=memory)
+
+
 @dataclass(frozen=True)
 class Killed:
     """A job the limits stopped, or whose worker died."""
@@ -167,6 +186,34 @@ def run_all(
         for worker in workers:
             worker.stop(kill=worker.index is not None)
     return [results[i] for i in range(len(items))]
+
+
+def _contained(job: Callable[[T], R], item: T) -> R | Killed:
+    """A job run in this process, an unexpected error becoming its outcome as in a worker."""
+    try:
+        return job(item)
+    except Exception as exc:
+        return Killed(f"internal error: {type(exc).__name__}: {exc}"[:2000])
+
+
+def run_each(
+    job: Callable[[T], R],
+    items: Sequence[T],
+    *,
+    jobs: int,
+    limits: Limits,
+    progress: Callable[[int, int], None] | None = None,
+    contain_errors: bool = True,
+) -> list[R | Killed]:
+    """The one way every command runs its jobs: with jobs > 0, in that many forked workers
+    under the limits; with 0 (`--jobs 0`, the only way to go without limits), in this process,
+    an unexpected error becoming that job's outcome unless `contain_errors` is False (--debug,
+    for its traceback). Where fork is unavailable the jobs run in this process too."""
+    if jobs > 0 and fork_available():
+        return run_all(job, items, jobs=jobs, limits=limits, progress=progress)
+    if not contain_errors:
+        return [job(item) for item in items]
+    return [_contained(job, item) for item in items]
 
 
 def _death(worker: _Worker[T, R]) -> str:

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from ccai_policy.catalog import load_policy
-from ccai_policy.check import check_paths
 from ccai_policy.compiler import compile_policy
 from ccai_policy.model.result import Result
-from ccai_policy.waivers import apply_waivers, load_waivers
+from ccai_policy.pipeline import Checks, run_pipeline
+from ccai_policy.waivers import load_waivers
 
 from ..conftest import AS_OF, EXAMPLES, ROOT
 
@@ -43,8 +43,12 @@ def run_check(
             policy = load_policy(str(FIXTURES / "policy.yaml"), FIXTURES / "rules")
         else:
             policy = load_policy("ccai-baseline")
-        result = check_paths(paths, compile_policy(policy), as_of=dt.date.fromisoformat(as_of))
-        return apply_waivers(result, load_waivers(waivers, policy))
+        checks = Checks(
+            ruleset=compile_policy(policy),
+            as_of=dt.date.fromisoformat(as_of),
+            waivers=load_waivers(waivers, policy),
+        )
+        return run_pipeline(paths, checks)
 
 
 @pytest.fixture(scope="session")

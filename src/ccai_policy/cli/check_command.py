@@ -28,10 +28,11 @@ from .common import (
     say,
     write_atomic,
 )
-from .options import MAX_FILE_BYTES, TIMEOUT_RANGE, finite, memory_limit_bytes
+from .options import MAX_FILE_BYTES, worker_options
 
 if TYPE_CHECKING:
     from ..catalog import RuleSources
+    from ..pipeline import Execution
 
 
 @main.command()
@@ -84,30 +85,7 @@ if TYPE_CHECKING:
     show_default=True,
     help="Largest declaration file accepted, in bytes.",
 )
-@click.option(
-    "--jobs",
-    type=click.IntRange(min=0),
-    default=1,
-    show_default=True,
-    help="Worker processes evaluating declarations, each under the limits below; "
-    "0 evaluates in this process without hard limits.",
-)
-@click.option(
-    "--timeout",
-    type=TIMEOUT_RANGE,
-    callback=finite,
-    default=10.0,
-    show_default=True,
-    help="Seconds one declaration may take to evaluate.",
-)
-@click.option(
-    "--memory-limit",
-    type=click.IntRange(min=64, max=2**40),
-    default=4096,
-    show_default=True,
-    help="Address space one worker may use, in MiB (the default yields to a lower hard limit "
-    "already set on the system).",
-)
+@worker_options("declaration")
 @click.option(
     "--evidence-root",
     "evidence_roots",
@@ -161,9 +139,7 @@ def check(
     outputs: tuple[str, ...],
     as_of: str | None,
     max_file_size: int,
-    jobs: int,
-    timeout: float,
-    memory_limit: int,
+    execution: Execution,
     evidence_roots: tuple[Path, ...],
     verify_evidence: bool,
     verify_credentials: bool,
@@ -174,14 +150,16 @@ def check(
     debug: bool,
 ) -> None:
     """Evaluate declaration files (or directories of them) against a policy."""
+    import dataclasses
+
     from ..catalog import display_path, load_policy
-    from ..check import EvidenceOptions, ScanOptions, check_paths
     from ..compiler import compile_policy
+    from ..discovery import ScanOptions
     from ..formats import DIRECTORY_FORMATS, FORMATS
     from ..formats.text import render as text_report
     from ..model.result import exit_code
-    from ..waivers import apply_waivers, load_waivers
-    from ..workers import Limits
+    from ..pipeline import Checks, EvidenceOptions, run_pipeline
+    from ..waivers import load_waivers
 
     if fmt not in FORMATS:
         raise click.BadParameter(
@@ -205,31 +183,23 @@ def check(
         from ..baseline import load_baseline
 
         baseline = load_baseline(baseline_file, display_path(baseline_file))
-    memory_bytes = memory_limit_bytes(click.get_current_context(), memory_limit)
-    result = check_paths(
-        paths,
-        ruleset,
+    checks = Checks(
+        ruleset=ruleset,
         as_of=today,
         fail_on=fail_on,  # type: ignore[arg-type]
-        max_bytes=max_file_size,
-        jobs=jobs,  # --debug keeps the limits; only --jobs 0 evaluates without them
-        limits=Limits(seconds=timeout, memory_bytes=memory_bytes),
-        progress=None if quiet else Progress(),
-        contain_errors=not debug,
         evidence=EvidenceOptions(roots=evidence_roots, verify=verify_evidence),
-        scan=ScanOptions(include=include, exclude=exclude),
+        credentials=verify_credentials,
+        waivers=waivers,
+        baseline=baseline,
+        max_bytes=max_file_size,
     )
+    # --debug keeps the limits; only --jobs 0 evaluates without them
+    execution = dataclasses.replace(
+        execution, progress=None if quiet else Progress(), contain_errors=not debug
+    )
+    result = run_pipeline(paths, checks, execution, ScanOptions(include=include, exclude=exclude))
     for skipped in result.skipped:
         say(f"note: skipped {skipped.file}: {skipped.reason}", err=True)
-    if verify_credentials:
-        from ..credentials import verify_credentials as add_credential_findings
-
-        result = add_credential_findings(result, ruleset.policy.params)
-    result = apply_waivers(result, waivers)
-    if baseline is not None:
-        from ..baseline import apply_baseline
-
-        result = apply_baseline(result, baseline, policy.mandated_by)
     stdout_format = next((t.format for t in targets if t.to_stdout), fmt)
     problems = write_outputs([t for t in targets if not t.to_stdout], result)
     code = EXIT_ERROR if problems else exit_code(result)

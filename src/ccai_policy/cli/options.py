@@ -7,10 +7,14 @@ limit cannot be set: each is a usage error (exit 2) naming the option and the ra
 
 from __future__ import annotations
 
+import functools
 import math
-import resource
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import click
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 MAX_TIMEOUT_SECONDS = 24 * 60 * 60
 MAX_FILE_BYTES = 1024 * 1024 * 1024
@@ -27,14 +31,10 @@ def finite(ctx: click.Context, param: click.Parameter, value: float) -> float:
     return value
 
 
-def hard_memory_limit() -> int | None:
-    """The address-space hard limit already on this process, in bytes; None when unlimited."""
-    hard = resource.getrlimit(resource.RLIMIT_AS)[1]
-    return None if hard == resource.RLIM_INFINITY else hard
-
-
 def memory_limit_bytes(ctx: click.Context, mebibytes: int) -> int:
     """The worker memory limit in bytes: the option, or for the default the system's lower one."""
+    from ..workers import hard_memory_limit
+
     wanted = mebibytes * MIB
     hard = hard_memory_limit()
     if hard is None or wanted <= hard:
@@ -46,3 +46,52 @@ def memory_limit_bytes(ctx: click.Context, mebibytes: int) -> int:
         f"{mebibytes:,} MiB is above this system's hard limit of {hard // MIB:,} MiB",
         param_hint="--memory-limit",
     )
+
+
+def worker_options(each: str) -> Callable[[F], F]:
+    """`--jobs`, `--timeout` and `--memory-limit`, the same for every command that evaluates,
+    handed on as `execution` (a pipeline Execution); `each` names one job ('declaration')."""
+
+    def decorate(func: F) -> F:
+        @functools.wraps(func)
+        def wrapper(*args: Any, jobs: int, timeout: float, memory_limit: int, **kwargs: Any) -> Any:
+            from ..pipeline import Execution
+            from ..workers import Limits
+
+            memory = memory_limit_bytes(click.get_current_context(), memory_limit)
+            limits = Limits(seconds=timeout, memory_bytes=memory)
+            return func(*args, execution=Execution(jobs=jobs, limits=limits), **kwargs)
+
+        options = [
+            click.option(
+                "--jobs",
+                type=click.IntRange(min=0),
+                default=1,
+                show_default=True,
+                help=f"Worker processes, each evaluating one {each} at a time under --timeout "
+                "and --memory-limit (--debug keeps them); 0 evaluates in this process with no "
+                "limits at all, the only way to turn them off.",
+            ),
+            click.option(
+                "--timeout",
+                type=TIMEOUT_RANGE,
+                callback=finite,
+                default=10.0,
+                show_default=True,
+                help=f"Seconds one {each} may take to evaluate.",
+            ),
+            click.option(
+                "--memory-limit",
+                type=click.IntRange(min=64, max=2**40),
+                default=4096,
+                show_default=True,
+                help="Address space one worker may use, in MiB (the default yields to a lower "
+                "hard limit already set on the system).",
+            ),
+        ]
+        decorated: Any = wrapper
+        for option in reversed(options):
+            decorated = option(decorated)
+        return decorated  # type: ignore[no-any-return]
+
+    return decorate

@@ -17,14 +17,17 @@ from .common import (
     emit,
     handle_errors,
     parse_outputs,
+    report,
     resolve_as_of,
     rule_source_options,
     say,
     write_atomic,
 )
+from .options import worker_options
 
 if TYPE_CHECKING:
     from ..catalog import RuleSources
+    from ..pipeline import Execution
 
 
 @main.command()
@@ -78,6 +81,7 @@ def init(production_type: str, path: Path | None) -> None:
 )
 @click.option("-o", "--output", "outputs", multiple=True, metavar="FORMAT:FILE")
 @click.option("--as-of", help="The date rules treat as today (YYYY-MM-DD).")
+@worker_options("version")
 @click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
 @handle_errors
 def diff_command(
@@ -90,18 +94,23 @@ def diff_command(
     fmt: str,
     outputs: tuple[str, ...],
     as_of: str | None,
+    execution: Execution,
     debug: bool,
 ) -> None:
     """What changed between two versions of a declaration, and which findings are new.
 
-    Both versions are evaluated with the same policy and date; findings match by rule and
-    subject id. Exit 0: no new failing finding at or above the threshold; 1: at least one;
-    2: either version could not be evaluated, or a bad option.
+    Both versions are evaluated with the same policy and date, under the same limits as
+    `check`; findings match by rule and subject id. Exit 0: no new failing finding at or
+    above the threshold; 1: at least one; 2: either version could not be evaluated (invalid,
+    or stopped by a limit), or a bad option.
     """
+    import dataclasses
+
     from ..catalog import load_policy
     from ..compiler import compile_policy
-    from ..diff import diff_files, exit_code
+    from ..diff import NotEvaluated, diff_files, exit_code
     from ..diffreport import DIFF_FORMATS
+    from ..pipeline import Checks
     from ..waivers import load_waivers
 
     targets = parse_outputs(outputs, DIFF_FORMATS, {})
@@ -109,14 +118,18 @@ def diff_command(
     policy = load_policy(policy_ref, sources)
     check_threshold(policy, fail_on)
     waivers = load_waivers(waiver_files, policy)
-    result = diff_files(
-        old,
-        new,
-        compile_policy(policy),
+    checks = Checks(
+        ruleset=compile_policy(policy),
         as_of=today,
         fail_on=fail_on,  # type: ignore[arg-type]
         waivers=waivers,
     )
+    try:
+        result = diff_files(
+            old, new, checks, dataclasses.replace(execution, contain_errors=not debug)
+        )
+    except NotEvaluated as exc:
+        report(exc)  # a problem of an input, not of ccai-policy: no traceback, even with --debug
     problems = []
     for target in targets:
         if target.to_stdout:

@@ -20,9 +20,11 @@ from .common import (
     say,
     write_atomic,
 )
+from .options import worker_options
 
 if TYPE_CHECKING:
     from ..catalog import LoadedRule, RuleSources
+    from ..pipeline import Execution
     from ..ruleruns import RuleRun
 
 POLICY_OPTION = click.option(
@@ -111,28 +113,7 @@ def _rules_to_test(
     type=click.FloatRange(0, 100),
     help="With --mutate: exit 1 when the total score is below this percentage.",
 )
-@click.option(
-    "--jobs",
-    type=click.IntRange(min=0),
-    default=1,
-    show_default=True,
-    help="Worker processes, each running one rule at a time under the limits below; "
-    "0 runs in this process without hard limits.",
-)
-@click.option(
-    "--timeout",
-    type=click.FloatRange(min=0.1),
-    default=10.0,
-    show_default=True,
-    help="Seconds one rule's cases (and mutants) may take.",
-)
-@click.option(
-    "--memory-limit",
-    type=click.IntRange(min=64),
-    default=4096,
-    show_default=True,
-    help="Address space one worker may use, in MiB.",
-)
+@worker_options("rule (its cases and mutants)")
 @rule_source_options
 @handle_errors
 def rules_test(
@@ -141,20 +122,18 @@ def rules_test(
     root: Path | None,
     mutate: bool,
     min_score: float | None,
-    jobs: int,
-    timeout: float,
-    memory_limit: int,
+    execution: Execution,
     sources: RuleSources,
 ) -> None:
     """Run the test cases of RULES_DIR's rules (default: of every source); exit 1 on a failure.
 
-    Each rule runs under the same limits as `check`. With --mutate, mutants documented as
-    equivalent in _equivalent_mutants.yaml beside the rules count as caught.
+    Each rule runs under the same limits as `check`; a rule stopped by them is an error
+    (exit 2), and every other rule's cases are still reported. With --mutate, mutants
+    documented as equivalent in _equivalent_mutants.yaml beside the rules count as caught.
     """
     from ..mutation import load_equivalents
-    from ..ruleruns import run_rules
+    from ..ruleruns import STOPPED_HINT, run_rules
     from ..ruletests import missing_tests
-    from ..workers import Limits
 
     if min_score is not None and not mutate:
         raise click.UsageError("--min-score needs --mutate")
@@ -169,8 +148,7 @@ def rules_test(
         work,
         mutate=mutate,
         equivalents=equivalents,
-        jobs=jobs,
-        limits=Limits(seconds=timeout, memory_bytes=memory_limit * 1024 * 1024),
+        execution=execution,
     )
     results = [case for run in runs for case in run.cases]
     for case in results:
@@ -184,12 +162,22 @@ def rules_test(
     for line in lacking:
         say(f"MISSING {line}")
     low = _report_mutants(runs, min_score) if mutate else False
-    failed = sum(not c.passed for c in results) + len(stopped)
+    failed = sum(not c.passed for c in results)
     click.echo(
-        f"{len(results) - sum(not c.passed for c in results)} passed, {failed} failed"
+        f"{len(results) - failed} passed, {failed} failed"
+        + (f", {len(stopped)} stopped by the limits" if stopped else "")
         + (f", {len(lacking)} rules lack tests" if lacking else "")
         + f" ({len(work)} rules)"
     )
+    for run in stopped:
+        where = run.loaded.document.locate("/id")
+        say(
+            f"{where}: error: {run.loaded.rule.id}: its test cases could not run: {run.stopped}",
+            err=True,
+        )
+        say(f"  hint: {STOPPED_HINT}", err=True)
+    if stopped:
+        sys.exit(EXIT_ERROR)
     sys.exit(EXIT_FINDINGS if failed or lacking or low else EXIT_OK)
 
 
@@ -240,10 +228,15 @@ def _report_mutants(runs: list[RuleRun], min_score: float | None) -> bool:
     is_flag=True,
     help="Exit 2 when expressions could not be checked against the declaration model.",
 )
+@worker_options("rule's test cases")
 @rule_source_options
 @handle_errors
 def rules_lint(
-    rules_dir: Path | None, policies_dir: Path | None, strict: bool, sources: RuleSources
+    rules_dir: Path | None,
+    policies_dir: Path | None,
+    strict: bool,
+    execution: Execution,
+    sources: RuleSources,
 ) -> None:
     """Every problem in RULES_DIR's rule files and the policies beside them; exit 2 on any.
 
@@ -259,7 +252,7 @@ def rules_lint(
     if policies_dir is None:
         beside = directory.resolve().parent / "policies"
         policies_dir = beside if rules_dir is not None else data_dir("policies")
-    report = lint(directory, policies_dir, context=sources)
+    report = lint(directory, policies_dir, context=sources, execution=execution)
     for problem in report.problems:
         where = f"{problem.location}: " if problem.location else ""
         say(f"{where}error: {problem.message}")
@@ -306,8 +299,22 @@ def rules_docs(out_dir: Path, policy_refs: tuple[str, ...], sources: RuleSources
 @handle_errors
 def explain(rule_id: str, policy_refs: tuple[str, ...], sources: RuleSources) -> None:
     """Explain a rule in plain words: why it exists, what it checks, how to pass it."""
+    from ..builtin_rules import BUILT_IN_IDS, built_in
     from ..docs import sources_catalog
 
+    builtin = built_in(rule_id)
+    if builtin is not None:
+        info = builtin.info
+        say(f"{info.id}: {info.title}")
+        say(f"criterion: {info.criterion}; severity: {info.severity}")
+        say(f"built in: runs {builtin.runs}, whatever the policy")
+        say(f"applies to: {info.applicability or 'every declaration'}")
+        for line in ("", f"Why: {info.description}", "", f"What to do: {info.remediation}", ""):
+            say(line)
+        say("Sources:")
+        for ref in info.references:
+            say(f"  - {ref.title} ({ref.confidence}) {ref.url}")
+        return
     for entries in sources_catalog(sources, policy_refs).values():
         for entry in entries:
             rule = entry.rule
@@ -324,7 +331,7 @@ def explain(rule_id: str, policy_refs: tuple[str, ...], sources: RuleSources) ->
                 say(f"  - {ref.title} ({ref.confidence}) {ref.url}")
             return
     catalog = sources_catalog(sources, policy_refs).values()
-    ids = [entry.rule.id for entries in catalog for entry in entries]
+    ids = [entry.rule.id for entries in catalog for entry in entries] + sorted(BUILT_IN_IDS)
     fail(f"no rule {rule_id!r}", _rule_hint(rule_id, ids))
 
 

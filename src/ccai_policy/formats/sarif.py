@@ -3,12 +3,12 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from typing import Any
 from urllib.parse import quote
 
+from ..model.identity import FindingId, identities
 from ..model.result import Finding, Problem, Result, RuleInfo, SourceLocation, exit_code
 from ..model.rule import CRITERION_TITLES, SEVERITY_RANK, Severity
 from .overview import blocking
@@ -52,13 +52,6 @@ def artifact_uri(path: str) -> str:
     if re.match(r"^[A-Za-z]:/", posix):
         return "file:///" + quote(posix, safe="/:")
     return quote(posix)
-
-
-def fingerprint(finding: Finding) -> str:
-    """Stable across runs and line moves: the rule, the file and the subject, never the line."""
-    subject = finding.subject.id or finding.subject.pointer
-    key = "\0".join((finding.rule_id, finding.location.file.replace("\\", "/"), subject))
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
 def _artifact(path: str) -> dict[str, Any]:
@@ -111,7 +104,9 @@ def _rule(rule: RuleInfo, fail_on: Severity) -> dict[str, Any]:
     return entry
 
 
-def _result(finding: Finding, rule_index: dict[str, int], result: Result) -> dict[str, Any]:
+def _result(
+    finding: Finding, identity: FindingId, rule_index: dict[str, int], result: Result
+) -> dict[str, Any]:
     text = finding.message
     if finding.status == "error":
         text = f"The rule could not be evaluated: {text}"
@@ -122,7 +117,7 @@ def _result(finding: Finding, rule_index: dict[str, int], result: Result) -> dic
         "level": level(finding, result),
         "message": {"text": text},
         "locations": [_location(finding.location)],
-        "partialFingerprints": {FINGERPRINT: fingerprint(finding)},
+        "partialFingerprints": {FINGERPRINT: identity.fingerprint(finding.location.file)},
         "properties": {
             "criterion": finding.criterion,
             "severity": finding.severity,
@@ -162,9 +157,9 @@ def sarif_log(result: Result) -> dict[str, Any]:
     """The SARIF log as plain data, in a deterministic order."""
     rule_index = {rule.id: i for i, rule in enumerate(result.rules)}
     results = [
-        _result(f, rule_index, result)
+        _result(f, identity, rule_index, result)
         for d in result.declarations
-        for f in d.findings
+        for f, identity in zip(d.findings, identities(d.findings), strict=True)
         if f.status in ("fail", "error", "waived") and f.rule_id in rule_index
     ]
     notifications = [_notification(p) for p in result.problems]

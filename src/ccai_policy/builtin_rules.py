@@ -1,9 +1,20 @@
-"""The built-in Content Credentials rules: what each checks, why, and where it comes from."""
+"""The one registry of built-in rules: the rules written in code, and what makes each run.
+
+Every consumer reads this module: the pipeline (which rules a result lists), waiver files (which
+ids they may name), the catalog (no rule file may take a built-in id) and `explain`.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Literal
+
+from .coverage import RULE as COVERAGE
 from .model.result import RuleInfo
 from .model.rule import Reference, Severity
+
+#: What makes a built-in rule run: an option of `check`, or the policy itself.
+Trigger = Literal["agreements", "evidence", "credentials"]
 
 
 def _reference(title: str, url: str, confidence: str) -> Reference:
@@ -81,4 +92,65 @@ TRAINING = _rule(
         )
     ],
 )
-RULES = (MANIFEST, SOURCE, TRAINING)
+CREDENTIAL_RULES = (MANIFEST, SOURCE, TRAINING)
+
+EVIDENCE = RuleInfo(
+    id="TRANSP-EVIDENCE-FILE-001",
+    title="Every evidence file the declaration names exists and matches its SHA-256",
+    criterion="transparency",
+    severity="high",
+    tags=["auditability", "built-in"],
+    description=(
+        "A declaration is only auditable when the signed consents, media and manifests it "
+        "names can be produced, unchanged. This built-in rule runs with --verify-evidence."
+    ),
+    remediation=(
+        "Put each referenced file where the declaration says (relative to the declaration's "
+        "folder) and record its SHA-256 (sha256sum FILE)."
+    ),
+    references=[
+        _reference(
+            "CCAI criteria: transparency and enforceable auditability",
+            "https://vp-land.com/p/hollywood-creators-launch-anti-ai-exploitation-coalition",
+            "unconfirmed",
+        )
+    ],
+    applicability="declarations that name evidence files, checked with --verify-evidence",
+)
+
+
+@dataclass(frozen=True)
+class BuiltInRule:
+    """A rule written in code: what it is, and what makes it run."""
+
+    info: RuleInfo
+    trigger: Trigger
+    #: When it runs, in the words `explain` shows.
+    runs: str
+
+    @property
+    def id(self) -> str:
+        return self.info.id
+
+
+#: Every built-in rule, in the order results list them (after the policy's own rules).
+BUILT_IN_RULES: tuple[BuiltInRule, ...] = (
+    BuiltInRule(
+        COVERAGE,
+        "agreements",
+        "on every declaration, when a rule in use is written for an agreement version",
+    ),
+    BuiltInRule(EVIDENCE, "evidence", "with check --verify-evidence"),
+    *(BuiltInRule(r, "credentials", "with check --verify-credentials") for r in CREDENTIAL_RULES),
+)
+BUILT_IN_IDS = frozenset(r.id for r in BUILT_IN_RULES)
+
+
+def built_in(rule_id: str) -> BuiltInRule | None:
+    """The built-in rule with this id, or None."""
+    return next((r for r in BUILT_IN_RULES if r.id == rule_id), None)
+
+
+def running(triggers: set[Trigger]) -> list[RuleInfo]:
+    """The built-in rules a run with these triggers evaluates, in registry order."""
+    return [r.info for r in BUILT_IN_RULES if r.trigger in triggers]
