@@ -51,7 +51,7 @@ def test_what_was_evaluated_names_inputs_policy_and_date(night_ferry: Result) ->
 
 def test_verdict_and_cards_are_words_not_colour(night_ferry: Result) -> None:
     text = Page(html.render(night_ferry)).text
-    assert "✗ Not compliant At least one rule failed at severity high or above." in text
+    assert "✗ Not compliant 2 findings at severity high or above fail the check." in text
     assert (
         "Consent ✗ Action needed Rules passed 0 Rules failed 1 Rules waived 0 Not applicable 0"
         in text

@@ -8,7 +8,7 @@ from functools import lru_cache
 import jinja2
 
 from ..catalog import data_dir
-from ..model.result import DeclarationResult, Finding, Result
+from ..model.result import BaselineNote, DeclarationResult, Finding, Result
 from ..model.rule import CRITERIA, CRITERION_TITLES
 from . import overview
 from .escaping import markdown, markdown_code, markdown_prose
@@ -60,6 +60,8 @@ class Summary:
     waived: list[Finding]
     passed: list[Finding]
     not_applicable: list[Finding]
+    baseline: str | None
+    baseline_notes: list[BaselineNote]
 
 
 #: GitHub refuses a job summary over 1 MiB; the summary stays under this many bytes.
@@ -93,6 +95,8 @@ def _summary(d: DeclarationResult, result: Result, level: int) -> Summary:
         waived=overview.with_status(d, "waived") if level < 2 else [],
         passed=overview.with_status(d, "pass") if level < 1 else [],
         not_applicable=overview.with_status(d, "not_applicable") if level < 1 else [],
+        baseline=overview.baseline_statement(d, result),
+        baseline_notes=overview.baseline_notes(result, d),
     )
 
 
@@ -115,6 +119,7 @@ def _render(result: Result, level: int, sections: int | None) -> str:
         show_fixes=level < 3,
         omitted=omitted,
         limit=SIZE_LIMIT,
+        run_baseline_notes=overview.baseline_notes(result, None),
     )
 
 

@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 from ..model.result import Finding, Problem, Result, RuleInfo, SourceLocation, exit_code
 from ..model.rule import CRITERION_TITLES, SEVERITY_RANK, Severity
-from .overview import blocking
+from .overview import blocking, verdict
 
 SCHEMA = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -115,6 +115,8 @@ def _result(finding: Finding, rule_index: dict[str, int], result: Result) -> dic
     text = finding.message
     if finding.status == "error":
         text = f"The rule could not be evaluated: {text}"
+    if finding.baselined:
+        text += " (in the baseline: a known finding, so it does not fail the check; still not met)"
     entry: dict[str, Any] = {
         "ruleId": finding.rule_id,
         "ruleIndex": rule_index[finding.rule_id],
@@ -128,6 +130,7 @@ def _result(finding: Finding, rule_index: dict[str, int], result: Result) -> dic
             "severity": finding.severity,
             "status": finding.status,
             "blocking": blocking(finding, result),
+            "baselined": finding.baselined,
             "subject": finding.subject.id,
             "pointer": finding.subject.pointer,
         },
@@ -179,6 +182,11 @@ def sarif_log(result: Result) -> dict[str, Any]:
                 "locations": [_location(unused.source)],
             }
         )
+    for note in result.baseline_notes:
+        text = f"baseline: {note.message}" + (f" (hint: {note.hint})" if note.hint else "")
+        notifications.append(
+            {"level": "warning", "message": {"text": text}, "locations": [_location(note.source)]}
+        )
     run: dict[str, Any] = {
         "tool": {
             "driver": {
@@ -211,6 +219,10 @@ def sarif_log(result: Result) -> dict[str, Any]:
             "policy": result.policy.model_dump(mode="json"),
             "asOf": result.as_of.isoformat(),
             "failOn": result.fail_on,
+            "verdicts": [
+                {"file": d.file, "production": d.production.id, "verdict": verdict(d, result).label}
+                for d in result.declarations
+            ],
         },
     }
     return {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
