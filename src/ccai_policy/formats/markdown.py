@@ -11,7 +11,7 @@ from ..catalog import data_dir
 from ..model.result import BaselineNote, DeclarationResult, Finding, Result
 from ..model.rule import CRITERIA, CRITERION_TITLES
 from . import overview
-from .escaping import markdown, markdown_code, markdown_prose
+from .escaping import markdown, markdown_code, markdown_fence, markdown_link, markdown_prose
 
 _VERDICT_MARK = {
     "not-compliant": "❌",
@@ -36,6 +36,8 @@ def environment(directory: str) -> jinja2.Environment:
     )
     env.filters["code"] = markdown_code
     env.filters["inline_code"] = markdown_prose
+    env.filters["fence"] = markdown_fence
+    env.globals["link"] = markdown_link
     env.globals.update(
         verdict_mark=_VERDICT_MARK,
         criteria=CRITERIA,

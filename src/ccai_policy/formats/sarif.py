@@ -11,6 +11,7 @@ from urllib.parse import quote
 
 from ..model.result import Finding, Problem, Result, RuleInfo, SourceLocation, exit_code
 from ..model.rule import CRITERION_TITLES, SEVERITY_RANK, Severity
+from .escaping import markdown, markdown_link, markdown_prose
 from .overview import blocking, verdict
 
 SCHEMA = (
@@ -86,7 +87,10 @@ def default_level(severity: Severity, fail_on: Severity) -> str:
 
 
 def _rule(rule: RuleInfo, fail_on: Severity) -> dict[str, Any]:
-    sources = "\n".join(f"- [{r.title}]({r.url}) ({r.confidence})" for r in rule.references)
+    sources = "\n".join(f"- {r.title} <{r.url}> ({r.confidence})" for r in rule.references)
+    linked = "\n".join(
+        f"- {markdown_link(r.title, r.url)} ({markdown(r.confidence)})" for r in rule.references
+    )
     entry: dict[str, Any] = {
         "id": rule.id,
         "name": rule_name(rule.title),
@@ -94,7 +98,8 @@ def _rule(rule: RuleInfo, fail_on: Severity) -> dict[str, Any]:
         "fullDescription": {"text": rule.description},
         "help": {
             "text": f"{rule.remediation}\n\nSources:\n{sources}",
-            "markdown": f"**How to fix.** {rule.remediation}\n\n**Sources**\n\n{sources}",
+            "markdown": f"**How to fix.** {markdown_prose(rule.remediation)}\n\n"
+            f"**Sources**\n\n{linked}",
         },
         "defaultConfiguration": {"level": default_level(rule.severity, fail_on)},
         "properties": {
