@@ -77,8 +77,8 @@ def test_people_affected_shows_each_use_consent_pay_and_findings(night_ferry: Re
         "but no unrevoked consent covers it for Omar Haddad" in text
     )
     assert (
-        "Failed: Every digital replica has the performer's own, unrevoked consent "
-        "(CONSENT-REPLICA-001)" in text
+        "Failed (critical, fails the check): Every digital replica has the performer's own, "
+        "unrevoked consent (CONSENT-REPLICA-001)" in text
     )
 
 
