@@ -13,6 +13,7 @@ import struct
 import subprocess
 import sys
 from collections.abc import Iterator
+from itertools import pairwise
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -221,7 +222,7 @@ def test_printed_pages_are_not_left_nearly_empty(browser: Any, shots: Path, tmp_
     sections = ("Findings by criterion", "Waived findings", "Rules that do not apply")
     short = [
         (number, page)
-        for number, (page, following) in enumerate(zip(pages, pages[1:], strict=False), 1)
+        for number, (page, following) in enumerate(pairwise(pages), 1)
         if len(page) < 10 and not following[0].startswith(sections)
     ]
     assert short == [], short
