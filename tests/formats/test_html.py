@@ -122,7 +122,9 @@ def test_waived_not_applicable_and_passed_sections(
     )
     assert (
         "CONTROLS-WGA-REQUIRED-001 No writer is required to use generative AI Controls "
-        "Applies to productions under the WGA Minimum Basic Agreement (2023 or 2026)." in text
+        "Applies to productions under the WGA Minimum Basic Agreement (2023 or 2026); this "
+        "production is a film, made or released in US-NY and EU, under "
+        "sag-aftra-tv-theatrical-2023 and dga-basic-agreement-2023, released 2027-02-14." in text
     )
     assert "No rule passed." in text
     morning = html.render_pages(two_productions)["prod-morning-tide.html"]
