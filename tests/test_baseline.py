@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,6 +13,8 @@ from jsonschema import Draft202012Validator
 
 from .authoring import DECL, RULES, STRICT, check_args
 from .conftest import ROOT
+from .formats.conftest import Page
+from .markdown_reader import to_html
 
 
 def record(run_cli: Callable[..., Result], decl: Path, tmp_path: Path) -> Path:
@@ -404,3 +407,119 @@ def test_a_hostile_baseline_is_a_located_error(
     assert result.exit_code == 2, result.output
     assert f"{bad}{expected}" in result.output
     assert "Traceback" not in result.output
+
+
+def _mandatory_case(run_cli: Callable[..., Result], tmp_path: Path) -> tuple[Path, Path]:
+    """Two findings of a mandatory rule (never baselined) beside two known ones."""
+    decl = copy_decl(
+        tmp_path, "signed_on: 2026-01-10", "signed_on: 2026-01-10\n    revoked_on: 2026-02-01"
+    )
+    return decl, record(run_cli, decl, tmp_path)
+
+
+def _statement(baseline: Path) -> str:
+    return (
+        f"2 findings are in the baseline {baseline}: known, so they do not fail the check, but "
+        "they are still not met; 2 findings not in the baseline fail the check."
+    )
+
+
+NOTE = (
+    "TEST-CONSENT-001 on u-voice ({decl}:18:5) is in the baseline but not suppressed: the rule "
+    "is mandatory in policy test-policy: no baseline suppresses it"
+)
+HINT = "fix the finding; a mandatory rule can be neither waived nor baselined"
+
+
+def test_html_says_what_the_baseline_knows_and_what_it_does_not_excuse(
+    run_cli: Callable[..., Result], tmp_path: Path
+) -> None:
+    decl, baseline = _mandatory_case(run_cli, tmp_path)
+    output = run_cli(*check_args("--baseline", str(baseline), "--format", "html", decl=decl))
+    text = Page(output.output).text
+    verdict = text.split("People affected", 2)[1]  # after the table of contents
+    assert "✗ Not compliant 2 findings at severity high or above fail the check." in verdict
+    assert f"Baseline: {_statement(baseline)}" in verdict
+    assert "What the baseline names but does not excuse (2):" in verdict
+    assert f"{NOTE.format(decl=decl)}. How to fix: {HINT}." in verdict
+    # Each known finding says it is known and still not met; each new one that it fails.
+    assert text.count("In the baseline: a known finding, not a new one; still not met") == 2
+    assert text.count("Fails the check") == 2
+
+
+def test_markdown_says_what_the_baseline_knows_and_what_it_does_not_excuse(
+    run_cli: Callable[..., Result], tmp_path: Path
+) -> None:
+    decl, baseline = _mandatory_case(run_cli, tmp_path)
+    output = run_cli(*check_args("--baseline", str(baseline), "--format", "markdown", decl=decl))
+    page = Page(to_html(output.output)).text
+    assert "ccai-policy: ❌ 1 of 1 not compliant" in page
+    assert (
+        f"with the baseline {baseline}: known findings do not fail the check but still make a "
+        "production not compliant."
+    ) in page
+    assert _statement(baseline) in page
+    assert f"{NOTE.format(decl=decl)}; how to fix: {HINT} ({baseline}:89)" in page
+
+
+def test_known_findings_alone_are_no_new_findings_and_still_not_compliant(
+    run_cli: Callable[..., Result], tmp_path: Path
+) -> None:
+    baseline = record(run_cli, DECL, tmp_path)
+    statement = (
+        f"2 findings are in the baseline {baseline}: known, so they do not fail the check, but "
+        "they are still not met; no new findings."
+    )
+    for fmt in ("html", "markdown"):
+        output = run_cli(*check_args("--baseline", str(baseline), "--format", fmt)).output
+        text = Page(output if fmt == "html" else to_html(output)).text
+        assert ("✗" if fmt == "html" else "❌") + " Not compliant, no new findings" in text
+        assert statement in text
+        assert "Compliant" not in text.replace("Not compliant", "")
+
+
+def test_junit_and_sarif_carry_the_verdict_and_what_the_baseline_does_not_excuse(
+    run_cli: Callable[..., Result], tmp_path: Path
+) -> None:
+    decl, baseline = _mandatory_case(run_cli, tmp_path)
+    junit, sarif = tmp_path / "r.xml", tmp_path / "r.sarif"
+    args = ("--baseline", str(baseline), "-o", f"junit:{junit}", "-o", f"sarif:{sarif}")
+    assert run_cli(*check_args(*args, decl=decl)).exit_code == 1
+    suite = ET.parse(junit).getroot().find("testsuite")
+    assert suite is not None
+    properties = [(p.get("name"), p.get("value")) for p in suite.iter("property")]
+    assert ("verdict", "Not compliant") in properties
+    assert ("baseline", str(baseline)) in properties
+    assert ("baseline_findings", _statement(baseline)) in properties
+    assert ("baseline_note", f"{NOTE.format(decl=decl)} (hint: {HINT})") in properties
+    # The known finding passes its testcase (it does not fail the run) and says why.
+    pay = next(c for c in suite.iter("testcase") if c.get("name", "").startswith("TEST-PAY-001"))
+    assert pay.find("failure") is None
+    assert "In the baseline (does not fail the run)" in (pay.findtext("system-out") or "")
+
+    run = json.loads(sarif.read_text(encoding="utf-8"))["runs"][0]
+    assert run["properties"]["verdicts"] == [
+        {"file": str(decl), "production": "prod-harbour", "verdict": "Not compliant"}
+    ]
+    notes = run["invocations"][0]["toolExecutionNotifications"]
+    assert {
+        "level": "warning",
+        "message": {"text": f"baseline: {NOTE.format(decl=decl)} (hint: {HINT})"},
+        "locations": [
+            {
+                "physicalLocation": {
+                    "artifactLocation": {"uri": f"file://{baseline}"},
+                    "region": {"startLine": 89, "startColumn": 9},
+                }
+            }
+        ],
+    } in notes
+    known = [r for r in run["results"] if r["properties"]["baselined"]]
+    assert [(r["ruleId"], r["level"], r["baselineState"]) for r in known] == [
+        ("TEST-PAY-001", "warning", "unchanged"),
+        ("TEST-DISCLOSE-001", "warning", "unchanged"),
+    ]
+    assert known[0]["message"]["text"] == (
+        "u-voice pays nobody among p-ana (in the baseline: a known finding, so it does not fail "
+        "the check; still not met)"
+    )

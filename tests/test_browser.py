@@ -13,6 +13,7 @@ import struct
 import subprocess
 import sys
 from collections.abc import Iterator
+from itertools import pairwise
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -199,3 +200,31 @@ def test_printed_first_page_holds_the_verdict_and_the_four_criteria(
     for criterion in ("Consent", "Controls", "Compensation", "Transparency"):
         assert criterion in first, criterion
     assert "SHA-256" not in first, "the fingerprint is not what page 1 is about"
+
+
+@pytest.mark.skipif(
+    shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is missing"
+)
+def test_printed_pages_are_not_left_nearly_empty(browser: Any, shots: Path, tmp_path: Path) -> None:
+    """A person's table flows across pages: no page holds only a heading and a table header
+    while the first row waits for the next page (rows taller than a page left blank pages)."""
+    result = run_check([Path("examples/series-noncompliant.yaml")], fixture_policy=False)
+    page = tmp_path / "series.html"
+    page.write_text(html.render(result), encoding="utf-8")
+    pdf = shots / "series-pages.pdf"
+    browser.inspect(page, media="print", pdf=pdf)
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    pages = [[line.strip() for line in p.splitlines() if line.strip()] for p in text.split("\f")]
+    pages = [p for p in pages if p]
+    # A short page is fine where a section starts on the next one (sections begin pages).
+    sections = ("Findings by criterion", "Waived findings", "Rules that do not apply")
+    short = [
+        (number, page)
+        for number, (page, following) in enumerate(pairwise(pages), 1)
+        if len(page) < 10 and not following[0].startswith(sections)
+    ]
+    assert short == [], short
+    # The people table's headers stay whole words in print.
+    assert any("Compensation Findings" in " ".join(line.split()) for line in pages[1])

@@ -104,6 +104,44 @@ def test_fixing_without_new_findings_exits_0(run_cli: RunCli, tmp_path: Path) ->
     )
 
 
+def test_html_never_ticks_a_new_version_that_still_fails(run_cli: RunCli, tmp_path: Path) -> None:
+    """No new finding is not compliance: what failed before and still fails keeps the ✗."""
+    renamed = variant(
+        tmp_path, "renamed.yaml", NEW, ("title: Tidewater\n", "title: Tidewater II\n")
+    )
+    result = run_cli("diff", str(NEW), str(renamed), *policy_args(), "--format", "html")
+    assert result.exit_code == 0, result.output
+    verdict = re.search(r'<div class="verdict ([a-z-]+)">(.*?)</div>', result.output, re.DOTALL)
+    assert verdict is not None
+    words = re.sub(r"<[^>]+>", "", verdict.group(2))
+    assert verdict.group(1) == "not-compliant-known"
+    assert "✓" not in words
+    assert "✗ Not compliant, no new findings" in words
+    assert (
+        "Before: not compliant. Now: not compliant. No finding at or above high is new, but 4 "
+        "failing findings of the old version are still there: the new version is not compliant."
+    ) in words
+
+    fixed = variant(
+        tmp_path,
+        "fixed.yaml",
+        OLD,
+        (
+            "signed_on: 2026-05-01}\n",
+            "signed_on: 2026-05-01}\n  - {id: c-ben, person: p-ben, "
+            "uses: [u-crowd], signed_on: 2026-06-12}\n",
+        ),
+        (
+            "basis: negotiated}\n",
+            "basis: negotiated}\n  - {id: pay-ben, person: p-ben, use: u-crowd, basis: scan_day}\n",
+        ),
+    )
+    again = run_cli("diff", str(fixed), str(fixed), *policy_args(), "--format", "html")
+    verdict = re.search(r'<div class="verdict ([a-z-]+)">(.*?)</div>', again.output, re.DOTALL)
+    assert verdict is not None and verdict.group(1) == "compliant"
+    assert "✓ Compliant, no new findings" in re.sub(r"<[^>]+>", "", verdict.group(2))
+
+
 def test_new_findings_below_the_threshold_do_not_fail(run_cli: RunCli, tmp_path: Path) -> None:
     poster = variant(
         tmp_path,

@@ -19,6 +19,7 @@ from .model.result import (
     Problem,
     Result,
     counts_toward_exit,
+    is_compliant,
     rule_outcomes,
 )
 from .model.rule import CRITERIA, SEVERITY_RANK, Severity
@@ -109,8 +110,8 @@ class DeclarationDiff:
         return [c for c in self.of_kind("new") if counts_toward_exit(c.finding, self.fail_on)]
 
     def compliant(self, which: Literal["old", "new"]) -> bool:
-        declaration = self.old if which == "old" else self.new
-        return not any(counts_toward_exit(f, self.fail_on) for f in declaration.findings)
+        """No breach at or above the threshold: a known finding is never compliant."""
+        return is_compliant(self.old if which == "old" else self.new, self.fail_on)
 
 
 def flatten(value: Any, prefix: str = "") -> dict[str, Any]:

@@ -65,6 +65,7 @@ def render(diff: DeclarationDiff) -> str:
         blocking=diff.blocking,
         verdict_old=verdict(diff, "old"),
         verdict_new=verdict(diff, "new"),
+        compliant_new=diff.compliant("new"),
         item_counts=counts(diff)[0],
         sections=_sections(diff),
         findings={kind: diff.of_kind(kind) for kind in FINDING_KINDS},

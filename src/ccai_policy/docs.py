@@ -21,6 +21,7 @@ from .catalog import (
     load_policy,
     policy_rule_dirs,
 )
+from .formats.markdown import environment as markdown_environment
 from .model.declaration import CATEGORY_DEFINITIONS
 from .model.rule import CRITERIA, CRITERION_TITLES
 from .templating import template_environment
@@ -88,7 +89,12 @@ def sources_catalog(
 
 
 def render(by_criterion: dict[str, list[CatalogEntry]], template: str) -> str:
-    env = _environment()
+    # Markdown goes through the reports' Markdown environment: the one escaper of that language.
+    env = (
+        markdown_environment(str(data_dir("templates")))
+        if template.endswith(".md.j2")
+        else (_environment())
+    )
     env.filters["patch_yaml"] = _patch_yaml
     count = sum(len(entries) for entries in by_criterion.values())
     return env.get_template(template).render(

@@ -12,6 +12,7 @@ from pydantic import AnyUrl, BaseModel
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
+from .formats.escaping import markdown_code, markdown_prose
 from .messages import as_yaml
 from .model.vocabulary import field_values, human_title
 
@@ -93,7 +94,8 @@ def _plural(words: str) -> str:
 
 
 def _escape(text: str) -> str:
-    return text.replace("<", "&lt;").replace("|", "\\|")
+    """Model prose as Markdown: `code` spans kept, the rest escaped by the one Markdown escaper."""
+    return markdown_prose(text)
 
 
 def _sections(model: type[BaseModel], path: str) -> Iterable[tuple[str, type[BaseModel]]]:
@@ -177,7 +179,7 @@ def _field(section: str, key: str, info: FieldInfo, rules: list[Any] | None) -> 
         many = "[]" if typing.get_origin(_main(info.annotation)) is list else ""
         lines.append(f"- Its fields: see [`{where}{many}`](#{_anchor(where + many)}).")
     if info.examples:
-        lines.append(f"- Example: `{key}: {_escape(as_yaml(info.examples[0]))}`")
+        lines.append(f"- Example: {markdown_code(f'{key}: {as_yaml(info.examples[0])}')}")
     if rules is not None and section and sub is None:
         readers = _readers(section, key, rules)
         option = OPTION_READERS.get(f"{section}.{key}")
@@ -187,7 +189,9 @@ def _field(section: str, key: str, info: FieldInfo, rules: list[Any] | None) -> 
     values = field_values(info)
     if len(values) > 1:
         lines.extend(["", "Allowed values:", ""])
-        lines.extend(f"- `{value}`: {_escape(meaning)}" for value, meaning in values.items())
+        lines.extend(
+            f"- {markdown_code(value)}: {_escape(meaning)}" for value, meaning in values.items()
+        )
     return lines
 
 

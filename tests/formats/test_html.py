@@ -51,7 +51,7 @@ def test_what_was_evaluated_names_inputs_policy_and_date(night_ferry: Result) ->
 
 def test_verdict_and_cards_are_words_not_colour(night_ferry: Result) -> None:
     text = Page(html.render(night_ferry)).text
-    assert "✗ Not compliant At least one rule failed at severity high or above." in text
+    assert "✗ Not compliant 2 findings at severity high or above fail the check." in text
     assert (
         "Consent ✗ Action needed Rules passed 0 Rules failed 1 Rules waived 0 Not applicable 0"
         in text
@@ -77,8 +77,8 @@ def test_people_affected_shows_each_use_consent_pay_and_findings(night_ferry: Re
         "but no unrevoked consent covers it for Omar Haddad" in text
     )
     assert (
-        "Failed: Every digital replica has the performer's own, unrevoked consent "
-        "(CONSENT-REPLICA-001)" in text
+        "Failed (critical, fails the check): Every digital replica has the performer's own, "
+        "unrevoked consent (CONSENT-REPLICA-001)" in text
     )
 
 
@@ -122,7 +122,9 @@ def test_waived_not_applicable_and_passed_sections(
     )
     assert (
         "CONTROLS-WGA-REQUIRED-001 No writer is required to use generative AI Controls "
-        "Applies to productions under the WGA Minimum Basic Agreement (2023 or 2026)." in text
+        "Applies to productions under the WGA Minimum Basic Agreement (2023 or 2026); this "
+        "production is a film, made or released in US-NY and EU, under "
+        "sag-aftra-tv-theatrical-2023 and dga-basic-agreement-2023, released 2027-02-14." in text
     )
     assert "No rule passed." in text
     morning = html.render_pages(two_productions)["prod-morning-tide.html"]

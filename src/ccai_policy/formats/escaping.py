@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from urllib.parse import quote, urlsplit
 
 #: C0 and C1 controls, DEL, line and paragraph separators, bidirectional marks and overrides,
 #: the byte-order mark, and lone surrogates (a file name that is not UTF-8).
@@ -96,3 +97,28 @@ def markdown_prose(value: Any) -> Markdown:
     return Markdown(
         "".join(markdown_code(p[1:-1]) if p.startswith("`") else markdown(p) for p in parts)
     )
+
+
+def markdown_link(title: Any, url: Any) -> Markdown:
+    """A link whose title is escaped text; only an http(s) address becomes a link, with the
+    characters that could end the destination (spaces, `<`, `>`, parentheses) percent-encoded.
+    Any other address is shown as code beside the title, never followed."""
+    text, address = markdown(title), " ".join(str(url).split())
+    if urlsplit(address).scheme not in ("http", "https"):
+        return Markdown(f"{text} ({markdown_code(address)})")
+    return Markdown(f"[{text}](<{quote(address, safe=_URL_SAFE)}>)")
+
+
+#: What stays as written in a link destination: every URL character but `<`, `>`, `(`, `)`,
+#: spaces, backslashes and backticks.
+_URL_SAFE = "/:?#[]@!$&'*+,;=%-._~"
+
+
+def markdown_fence(text: str, info: str = "", indent: int = 0) -> Markdown:
+    """A fenced code block holding the text literally: the fence is longer than any run of
+    backticks inside, so nothing in the text can close it; controls are shown as escapes.
+    Every line after the first is indented by `indent` spaces (a block inside a list item)."""
+    lines = [terminal(line) for line in text.split("\n")]
+    longest = max((len(m) for line in lines for m in re.findall(r"`+", line)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return Markdown(f"\n{' ' * indent}".join([f"{fence}{info}", *lines, fence]))

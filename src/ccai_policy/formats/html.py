@@ -19,7 +19,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from ..catalog import data_dir
-from ..model.result import DeclarationResult, Finding, Result, UnusedWaiver
+from ..model.result import BaselineNote, DeclarationResult, Finding, Result, UnusedWaiver
 from ..model.rule import CRITERIA, CRITERION_TITLES
 from ..templating import template_environment
 from . import overview
@@ -75,6 +75,9 @@ class DeclarationView:
     not_applicable: list[Finding]
     passed: list[Finding]
     unused_waivers: list[UnusedWaiver]
+    baseline: str | None
+    baseline_notes: list[BaselineNote]
+    reasons: dict[str, str]
     labels: dict[str, str] = field(default_factory=dict)
     _ids: dict[int, str] = field(default_factory=dict)
 
@@ -141,6 +144,9 @@ def views(result: Result, prefixed: bool) -> list[DeclarationView]:
                 unused_waivers=[
                     w for w in result.unused_waivers if w.production in (None, production)
                 ],
+                baseline=overview.baseline_statement(declaration, result),
+                baseline_notes=overview.baseline_notes(result, declaration),
+                reasons=overview.not_applicable_reasons(declaration, result),
                 labels=subject_labels(declaration.declaration),
                 _ids={
                     id(f): f"{anchor}finding-{i + 1}" for i, f in enumerate(declaration.findings)
@@ -180,6 +186,7 @@ def environment(directory: str) -> jinja2.Environment:
         criteria=CRITERIA,
         where=overview.where,
         card_class=_card_class,
+        blocking=overview.blocking,
     )
     return env
 
@@ -189,7 +196,11 @@ def _render(template: str, result: Result, **context: Any) -> str:
     css = env.get_template("report/report.css").render()
     style_hash = base64.b64encode(hashlib.sha256(css.encode("utf-8")).digest()).decode("ascii")
     return env.get_template(template).render(
-        result=result, css=Markup(css), style_hash=style_hash, **context
+        result=result,
+        css=Markup(css),
+        style_hash=style_hash,
+        run_baseline_notes=overview.baseline_notes(result, None),
+        **context,
     )
 
 

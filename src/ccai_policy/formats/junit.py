@@ -8,7 +8,14 @@ import xml.etree.ElementTree as ET
 
 from ..model.result import DeclarationResult, Finding, Result
 from ..model.rule import SEVERITY_RANK
-from .overview import blocking, where
+from .overview import (
+    baseline_notes,
+    baseline_statement,
+    blocking,
+    not_applicable_reasons,
+    verdict,
+    where,
+)
 
 #: Characters XML 1.0 cannot hold; YAML's escapes can produce them.
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -44,7 +51,11 @@ def _severest(findings: list[Finding]) -> Finding:
 
 
 def _testcase(
-    suite: ET.Element, findings: list[Finding], result: Result, counts: dict[str, int]
+    suite: ET.Element,
+    findings: list[Finding],
+    result: Result,
+    counts: dict[str, int],
+    reasons: dict[str, str],
 ) -> None:
     """One testcase per rule: at most one <failure> or <error>, carrying every blocking finding.
 
@@ -76,7 +87,8 @@ def _testcase(
         _element(case, tag, text, message=message, type=_severest(blocks).severity)
         counts["errors" if tag == "error" else "failures"] += 1
     elif all(f.status == "not_applicable" for f in findings):
-        _element(case, "skipped", message=f"not applicable: {first.message}")
+        reason = reasons.get(first.rule_id, first.message)
+        _element(case, "skipped", message=f"not applicable: {reason}")
         counts["skipped"] += 1
     notes = []
     for finding in failing:
@@ -115,13 +127,24 @@ def _suite(parent: ET.Element, declaration: DeclarationResult, result: Result) -
         ("fail_on", result.fail_on),
         ("as_of", result.as_of.isoformat()),
         ("tool", f"{result.tool} {result.tool_version}"),
+        ("verdict", verdict(declaration, result).label),
     ):
         _element(properties, "property", name=name, value=value)
+    # A baselined breach passes its testcase (it does not fail the run) but is still not met:
+    # the suite's properties say so, with whatever the baseline names and does not excuse.
+    statement = baseline_statement(declaration, result)
+    if result.baseline is not None and statement is not None:
+        _element(properties, "property", name="baseline", value=result.baseline)
+        _element(properties, "property", name="baseline_findings", value=statement)
+    for note in baseline_notes(result, declaration):
+        text = f"{note.message} (hint: {note.hint})" if note.hint else note.message
+        _element(properties, "property", name="baseline_note", value=text)
     by_rule: dict[str, list[Finding]] = {}
     for finding in declaration.findings:
         by_rule.setdefault(finding.rule_id, []).append(finding)
+    reasons = not_applicable_reasons(declaration, result)
     for rule_id in sorted(by_rule):
-        _testcase(suite, by_rule[rule_id], result, counts)
+        _testcase(suite, by_rule[rule_id], result, counts, reasons)
     for key, count in counts.items():
         suite.set(key, str(count))
     return counts

@@ -8,10 +8,10 @@ from functools import lru_cache
 import jinja2
 
 from ..catalog import data_dir
-from ..model.result import DeclarationResult, Finding, Result
+from ..model.result import BaselineNote, DeclarationResult, Finding, Result
 from ..model.rule import CRITERIA, CRITERION_TITLES
 from . import overview
-from .escaping import markdown, markdown_code, markdown_prose
+from .escaping import markdown, markdown_code, markdown_fence, markdown_link, markdown_prose
 
 _VERDICT_MARK = {
     "not-compliant": "❌",
@@ -36,6 +36,8 @@ def environment(directory: str) -> jinja2.Environment:
     )
     env.filters["code"] = markdown_code
     env.filters["inline_code"] = markdown_prose
+    env.filters["fence"] = markdown_fence
+    env.globals["link"] = markdown_link
     env.globals.update(
         verdict_mark=_VERDICT_MARK,
         criteria=CRITERIA,
@@ -60,6 +62,9 @@ class Summary:
     waived: list[Finding]
     passed: list[Finding]
     not_applicable: list[Finding]
+    baseline: str | None
+    baseline_notes: list[BaselineNote]
+    reasons: dict[str, str]
 
 
 #: GitHub refuses a job summary over 1 MiB; the summary stays under this many bytes.
@@ -93,6 +98,9 @@ def _summary(d: DeclarationResult, result: Result, level: int) -> Summary:
         waived=overview.with_status(d, "waived") if level < 2 else [],
         passed=overview.with_status(d, "pass") if level < 1 else [],
         not_applicable=overview.with_status(d, "not_applicable") if level < 1 else [],
+        baseline=overview.baseline_statement(d, result),
+        baseline_notes=overview.baseline_notes(result, d),
+        reasons=overview.not_applicable_reasons(d, result) if level < 1 else {},
     )
 
 
@@ -115,6 +123,7 @@ def _render(result: Result, level: int, sections: int | None) -> str:
         show_fixes=level < 3,
         omitted=omitted,
         limit=SIZE_LIMIT,
+        run_baseline_notes=overview.baseline_notes(result, None),
     )
 
 

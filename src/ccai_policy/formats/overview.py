@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from ..model.result import (
     STATUS_ORDER,
+    BaselineNote,
     DeclarationResult,
     Finding,
     Result,
@@ -51,13 +52,19 @@ class Verdict:
     explanation: str
 
 
+def _findings(n: int) -> str:
+    return f"{n} finding{'s' if n != 1 else ''}"
+
+
 def verdict(declaration: DeclarationResult, result: Result) -> Verdict:
     findings = declaration.findings
-    if any(blocking(f, result) for f in findings):
+    blocks = sum(1 for f in findings if blocking(f, result))
+    if blocks:
         return Verdict(
             "not-compliant",
             "Not compliant",
-            f"At least one rule failed at severity {result.fail_on} or above.",
+            f"{_findings(blocks)} at severity {result.fail_on} or above "
+            f"fail{'s' if blocks == 1 else ''} the check.",
         )
     at_threshold = [
         f
@@ -86,6 +93,53 @@ def verdict(declaration: DeclarationResult, result: Result) -> Verdict:
             "Every failing rule has a waiver in force; the waivers are listed below.",
         )
     return Verdict("compliant", "Compliant", "Every rule that applies passed.")
+
+
+def known(declaration: DeclarationResult) -> list[Finding]:
+    """Failing findings recorded in the baseline: known, not new, and still not met."""
+    return [f for f in failures(declaration) if f.baselined]
+
+
+def baseline_notes(result: Result, declaration: DeclarationResult | None) -> list[BaselineNote]:
+    """Why the baseline excuses less than it names: the notes about one declaration, or with
+    None those about no declaration of the run (another file, the baseline as a whole)."""
+    files = {d.file for d in result.declarations}
+    if declaration is None:
+        return [n for n in result.baseline_notes if n.file is None or n.file not in files]
+    return [n for n in result.baseline_notes if n.file == declaration.file]
+
+
+def baseline_statement(declaration: DeclarationResult, result: Result) -> str | None:
+    """What the baseline did for a declaration, in one true sentence; None without one."""
+    if result.baseline is None:
+        return None
+    recorded = known(declaration)
+    if not recorded:
+        return f"No finding of this production is in the baseline {result.baseline}."
+    new = sum(1 for f in declaration.findings if blocking(f, result))
+    tail = (
+        "no new findings"
+        if not new
+        else f"{_findings(new)} not in the baseline fail{'s' if new == 1 else ''} the check"
+    )
+    return (
+        f"{_findings(len(recorded))} {'is' if len(recorded) == 1 else 'are'} in the baseline "
+        f"{result.baseline}: known, so {'it does' if len(recorded) == 1 else 'they do'} not "
+        f"fail the check, but {'it is' if len(recorded) == 1 else 'they are'} still not met; "
+        f"{tail}."
+    )
+
+
+def not_applicable_reasons(declaration: DeclarationResult, result: Result) -> dict[str, str]:
+    """Rule id -> why it does not apply to this declaration, in words computed from the facts."""
+    from .reasons import not_applicable_reason
+
+    applicability = {r.id: r.applicability for r in result.rules}
+    return {
+        f.rule_id: not_applicable_reason(f, declaration, applicability.get(f.rule_id))
+        for f in declaration.findings
+        if f.status == "not_applicable"
+    }
 
 
 def not_compliant(verdict: Verdict) -> bool:

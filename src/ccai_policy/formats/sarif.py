@@ -11,7 +11,8 @@ from urllib.parse import quote
 from ..model.identity import FindingId, identities
 from ..model.result import Finding, Problem, Result, RuleInfo, SourceLocation, exit_code
 from ..model.rule import CRITERION_TITLES, SEVERITY_RANK, Severity
-from .overview import blocking
+from .escaping import markdown, markdown_link, markdown_prose
+from .overview import blocking, verdict
 
 SCHEMA = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -79,7 +80,10 @@ def default_level(severity: Severity, fail_on: Severity) -> str:
 
 
 def _rule(rule: RuleInfo, fail_on: Severity) -> dict[str, Any]:
-    sources = "\n".join(f"- [{r.title}]({r.url}) ({r.confidence})" for r in rule.references)
+    sources = "\n".join(f"- {r.title} <{r.url}> ({r.confidence})" for r in rule.references)
+    linked = "\n".join(
+        f"- {markdown_link(r.title, r.url)} ({markdown(r.confidence)})" for r in rule.references
+    )
     entry: dict[str, Any] = {
         "id": rule.id,
         "name": rule_name(rule.title),
@@ -87,7 +91,8 @@ def _rule(rule: RuleInfo, fail_on: Severity) -> dict[str, Any]:
         "fullDescription": {"text": rule.description},
         "help": {
             "text": f"{rule.remediation}\n\nSources:\n{sources}",
-            "markdown": f"**How to fix.** {rule.remediation}\n\n**Sources**\n\n{sources}",
+            "markdown": f"**How to fix.** {markdown_prose(rule.remediation)}\n\n"
+            f"**Sources**\n\n{linked}",
         },
         "defaultConfiguration": {"level": default_level(rule.severity, fail_on)},
         "properties": {
@@ -110,6 +115,8 @@ def _result(
     text = finding.message
     if finding.status == "error":
         text = f"The rule could not be evaluated: {text}"
+    if finding.baselined:
+        text += " (in the baseline: a known finding, so it does not fail the check; still not met)"
     entry: dict[str, Any] = {
         "ruleId": finding.rule_id,
         "ruleIndex": rule_index[finding.rule_id],
@@ -123,6 +130,7 @@ def _result(
             "severity": finding.severity,
             "status": finding.status,
             "blocking": blocking(finding, result),
+            "baselined": finding.baselined,
             "subject": finding.subject.id,
             "pointer": finding.subject.pointer,
         },
@@ -174,6 +182,11 @@ def sarif_log(result: Result) -> dict[str, Any]:
                 "locations": [_location(unused.source)],
             }
         )
+    for note in result.baseline_notes:
+        text = f"baseline: {note.message}" + (f" (hint: {note.hint})" if note.hint else "")
+        notifications.append(
+            {"level": "warning", "message": {"text": text}, "locations": [_location(note.source)]}
+        )
     run: dict[str, Any] = {
         "tool": {
             "driver": {
@@ -206,6 +219,10 @@ def sarif_log(result: Result) -> dict[str, Any]:
             "policy": result.policy.model_dump(mode="json"),
             "asOf": result.as_of.isoformat(),
             "failOn": result.fail_on,
+            "verdicts": [
+                {"file": d.file, "production": d.production.id, "verdict": verdict(d, result).label}
+                for d in result.declarations
+            ],
         },
     }
     return {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
