@@ -18,6 +18,8 @@ from .yamltree import (
     JSON,
     MAX_ALIAS_EXPANSION,
     MAX_DEPTH,
+    SPARSE_DEPTH,
+    NeedsFullTree,
     TreeBuilder,
     escape_pointer_token,
 )
@@ -63,9 +65,14 @@ class Document:
     #: Plain scalars that YAML 1.1 and 1.2 read differently (yes, 010), by pointer: the message
     #: and hint validation reports. The data holds them as YAML 1.2 reads them: text.
     ambiguous: dict[str, tuple[str, str]] = field(repr=False, default_factory=dict)
+    #: True: `positions` holds the nodes down to SPARSE_DEPTH only (a declaration being checked:
+    #: where findings point), and `text` the source, parsed again for any deeper pointer.
+    sparse: bool = field(repr=False, default=False)
 
     def locate(self, pointer: str) -> Location:
         """The location of the node at a JSON pointer, or of its nearest located ancestor."""
+        if self.sparse and pointer.count("/") > SPARSE_DEPTH:
+            return self._complete().locate(pointer)
         while True:
             pos = self.positions.get(pointer)
             if pos is not None:
@@ -73,6 +80,15 @@ class Document:
             if not pointer:
                 return Location(self.path, 1, 1)
             pointer = pointer.rsplit("/", 1)[0]
+
+    def _complete(self) -> Document:
+        """The same document with every position, parsed again once (for a deep pointer: a
+        validation problem, or a finding with a nested 'at')."""
+        complete: Document | None = self.__dict__.get("_complete_document")
+        if complete is None:
+            complete = load_text(self.text, self.path, sha256=self.sha256)
+            object.__setattr__(self, "_complete_document", complete)
+        return complete
 
 
 def _line_col(text: str, index: int) -> tuple[int, int]:
@@ -120,8 +136,9 @@ def load_file(
     max_bytes: int = DEFAULT_MAX_BYTES,
     display: str = "",
     record_scalars: bool = False,
+    sparse: bool = False,
 ) -> Document:
-    """Read and parse one YAML file into a located Document."""
+    """Read and parse one YAML file into a located Document (sparse: see load_text)."""
     shown = display or printable_path(path)
     p = Path(path)
     try:
@@ -155,6 +172,7 @@ def load_file(
         shown,
         sha256=hashlib.sha256(raw).hexdigest(),
         record_scalars=record_scalars,
+        sparse=sparse,
     )
 
 
@@ -168,13 +186,32 @@ def _link_hint(path: Path) -> str:
 
 
 def load_text(
-    text: str, path: str = "<string>", *, sha256: str = "", record_scalars: bool = False
+    text: str,
+    path: str = "<string>",
+    *,
+    sha256: str = "",
+    record_scalars: bool = False,
+    sparse: bool = False,
 ) -> Document:
-    """Parse YAML text into a located Document; every problem is a LoadError."""
+    """Parse YAML text into a located Document; every problem is a LoadError.
+
+    sparse: record positions only where findings point (down to SPARSE_DEPTH) and keep the text
+    to locate deeper pointers on demand; the Document locates every pointer as a full one does.
+    Input with anchors, aliases, merge keys or problems is parsed in full from the start.
+    """
     if not sha256:
         sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    if sparse and not record_scalars:
+        try:
+            return _parse(text, path, sha256, record_scalars=False, sparse=True)
+        except (NeedsFullTree, LoadError):
+            pass  # parsed again below, in full: the same data, or the same error
+    return _parse(text, path, sha256, record_scalars=record_scalars, sparse=False)
+
+
+def _parse(text: str, path: str, sha256: str, *, record_scalars: bool, sparse: bool) -> Document:
     loader = _Loader(text)
-    builder = TreeBuilder(path, loader, record_scalars)
+    builder = TreeBuilder(path, loader, record_scalars, sparse)
     try:
         data = builder.document(text)
     except yaml.MarkedYAMLError as exc:
@@ -194,9 +231,16 @@ def load_text(
         raise LoadError("the file is not valid YAML", Location(path), GENERAL_FIX) from None
     finally:
         loader.dispose()
-    kept = text if record_scalars else ""
+    kept = text if record_scalars or sparse else ""
     return Document(
-        path, data, sha256, builder.positions, builder.scalar_starts, kept, builder.ambiguous
+        path,
+        data,
+        sha256,
+        builder.positions,
+        builder.scalar_starts,
+        kept,
+        builder.ambiguous,
+        sparse,
     )
 
 
