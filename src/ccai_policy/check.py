@@ -186,7 +186,7 @@ def check_one(
     """Load, validate and evaluate one declaration file; problems instead of a result."""
     with _fewer_collections():
         try:
-            document = load_file(path, display=display_path(path), max_bytes=max_bytes)
+            document = load_file(path, display=display_path(path), max_bytes=max_bytes, sparse=True)
             declaration = validate_declaration(document)
             files = resolve_evidence(declaration, document, list(evidence.roots))
         except CcaiError as exc:
@@ -217,6 +217,15 @@ def rule_infos(policy: ResolvedPolicy) -> list[RuleInfo]:
         )
         for r in policy.rules
     ]
+
+
+def _mebibytes(path: Path) -> float:
+    """A file's size in MiB: the time limit is per MiB of the declaration (at least once), so
+    that a large legitimate declaration is checked under the default limit."""
+    try:
+        return path.stat().st_size / (1024 * 1024)
+    except OSError:
+        return 1.0
 
 
 def _contained(
@@ -264,7 +273,14 @@ def check_paths(
         return check_one(path, ruleset, as_of, max_bytes, evidence)
 
     if jobs > 0 and fork_available():
-        outcomes = run_all(job, files, jobs=jobs, limits=limits or Limits(), progress=progress)
+        outcomes = run_all(
+            job,
+            files,
+            jobs=jobs,
+            limits=limits or Limits(),
+            progress=progress,
+            weights=[_mebibytes(path) for path in files],
+        )
     else:
         outcomes = [_contained(job, path) if contain_errors else job(path) for path in files]
     by_path = dict(zip(files, outcomes, strict=True))

@@ -98,7 +98,8 @@ if TYPE_CHECKING:
     callback=finite,
     default=10.0,
     show_default=True,
-    help="Seconds one declaration may take to evaluate.",
+    help="Seconds one declaration may take to evaluate, per MiB of its file (a smaller file "
+    "gets them all).",
 )
 @click.option(
     "--memory-limit",
