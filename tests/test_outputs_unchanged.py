@@ -39,3 +39,21 @@ def test_the_fixtures_hold_findings_of_every_kind() -> None:
     assert "FAIL " in text and "passed" in text
     examples = Path(FIXTURES / "examples.text.out").read_text(encoding="utf-8")
     assert "COMPLIANT" in examples and "NOT COMPLIANT" in examples
+
+
+def test_json_written_beside_text_still_holds_every_declaration(tmp_path: Path) -> None:
+    """A text run leaves out each declaration's data, unless another output reads it."""
+    from click.testing import CliRunner
+
+    from ccai_policy.cli import main
+
+    from .outputs import AS_OF, ROOT, _cwd
+
+    out = tmp_path / "result.json"
+    argv = ["check", "--as-of", AS_OF, "--color", "never", "-o", f"json:{out}", "examples"]
+    with _cwd(ROOT):
+        result = CliRunner().invoke(main, argv, env={"SOURCE_DATE_EPOCH": None})
+    expected = (FIXTURES / "examples.json.out").read_text(encoding="utf-8").split("\n", 1)
+    text = (FIXTURES / "examples.text.out").read_text(encoding="utf-8").split("\n", 1)
+    assert result.stdout == text[1]
+    assert out.read_text(encoding="utf-8") == expected[1]

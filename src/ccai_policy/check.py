@@ -182,6 +182,7 @@ def check_one(
     as_of: dt.date,
     max_bytes: int = DEFAULT_MAX_BYTES,
     evidence: EvidenceOptions = EvidenceOptions(),
+    keep_declaration: bool = True,
 ) -> DeclarationResult | list[Problem]:
     """Load, validate and evaluate one declaration file; problems instead of a result."""
     with _fewer_collections():
@@ -191,7 +192,7 @@ def check_one(
             files = resolve_evidence(declaration, document, list(evidence.roots))
         except CcaiError as exc:
             return _problems(exc)
-        result = evaluate(declaration, document, ruleset, as_of)
+        result = evaluate(declaration, document, ruleset, as_of, keep_declaration)
     if not evidence.verify:
         return result
     findings = sorted(
@@ -251,13 +252,16 @@ def check_paths(
     progress: Callable[[int, int], None] | None = None,
     scan: ScanOptions = ScanOptions(),
     contain_errors: bool = True,
+    keep_declarations: bool = True,
 ) -> Result:
     """Check every declaration under the paths; a bad file never hides the others' results.
 
     With jobs > 0, declarations are evaluated in that many forked worker processes, each
     under hard time and memory limits; with 0, in this process without hard limits. Either
     way an internal error in one file is that file's problem; `contain_errors=False` (--debug
-    with --jobs 0) lets it raise, for its traceback.
+    with --jobs 0) lets it raise, for its traceback. `keep_declarations=False` leaves each
+    result's copy of its declaration empty: less to hold and to send back from the workers,
+    for runs whose outputs never read it.
     """
     declarations: list[DeclarationResult] = []
     problems: list[Problem] = []
@@ -270,7 +274,7 @@ def check_paths(
     ]
 
     def job(path: Path) -> DeclarationResult | list[Problem]:
-        return check_one(path, ruleset, as_of, max_bytes, evidence)
+        return check_one(path, ruleset, as_of, max_bytes, evidence, keep_declarations)
 
     if jobs > 0 and fork_available():
         outcomes = run_all(

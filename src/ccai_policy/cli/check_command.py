@@ -178,7 +178,7 @@ def check(
     from ..catalog import display_path, load_policy
     from ..check import EvidenceOptions, ScanOptions, check_paths
     from ..compiler import compile_policy
-    from ..formats import DIRECTORY_FORMATS, FORMATS
+    from ..formats import DIRECTORY_FORMATS, FORMATS, READ_DECLARATION
     from ..formats.text import render as text_report
     from ..model.result import exit_code
     from ..waivers import apply_waivers, load_waivers
@@ -207,6 +207,8 @@ def check(
 
         baseline = load_baseline(baseline_file, display_path(baseline_file))
     memory_bytes = memory_limit_bytes(click.get_current_context(), memory_limit)
+    stdout_format = next((t.format for t in targets if t.to_stdout), fmt)
+    written = {stdout_format, *(t.format for t in targets)}
     result = check_paths(
         paths,
         ruleset,
@@ -219,6 +221,7 @@ def check(
         contain_errors=not debug,
         evidence=EvidenceOptions(roots=evidence_roots, verify=verify_evidence),
         scan=ScanOptions(include=include, exclude=exclude),
+        keep_declarations=verify_credentials or bool(written & READ_DECLARATION),
     )
     for skipped in result.skipped:
         click.echo(f"note: skipped {skipped.file}: {skipped.reason}", err=True)
@@ -231,7 +234,6 @@ def check(
         from ..baseline import apply_baseline
 
         result = apply_baseline(result, baseline, policy.mandated_by)
-    stdout_format = next((t.format for t in targets if t.to_stdout), fmt)
     problems = write_outputs([t for t in targets if not t.to_stdout], result)
     code = EXIT_ERROR if problems else exit_code(result)
     if stdout_format == "text":
