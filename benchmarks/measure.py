@@ -110,11 +110,13 @@ class Budget:
             cpus.append(time.process_time() - cpu)
         return Timing(min(runs), tuple(runs), min(cpus)), result
 
-    def best_child(self, argv: Sequence[str], cwd: Path) -> tuple[Timing, ChildRun]:
+    def best_child(
+        self, argv: Sequence[str], cwd: Path, keep_stdout: bool = False
+    ) -> tuple[Timing, ChildRun]:
         """The fastest of several cold runs of a command, and the largest peak RSS among them."""
         runs: list[ChildRun] = []
         while self.more([r.seconds for r in runs]):
-            runs.append(run_child(argv, cwd))
+            runs.append(run_child(argv, cwd, keep_stdout))
         failed = [r for r in runs if r.exit_code not in (0, 1)]
         fastest = failed[0] if failed else min(runs, key=lambda r: r.seconds)
         peak = max(r.max_rss_bytes for r in runs)

@@ -69,69 +69,54 @@ def _ratio(a: float | None, b: float | None) -> float | None:
     return None if a is None or not b else a / b
 
 
-def _timed(figures: Any, cpu: bool) -> list[tuple[str, str, float | None, float, str, bool]]:
-    def best(name: str, phase: str) -> float | None:
-        return _best(figures, name, phase, cpu)
+def _cpu(figures: Any, label: str) -> float | None:
+    return _best(figures, label, "cold process", cpu=True)
 
-    big, small = figures.uses.get("big", 10_000), figures.uses.get("scale", 1_000)
-    floor = best("slate", "floor")
-    cold = _ratio(best("slate", "cold process"), floor)
-    warm = _ratio(best("slate", "check in-process"), floor)
-    scale = _ratio(best("big", "check in-process"), best("scale", "check in-process"))
-    jobs = _ratio(best("slate", "--jobs 1"), best("slate", "--jobs 2"))
-    out = []
-    for issue, limit in (("2", 3.0), ("6", 2.5)):
-        out.append(
-            (issue, "whole check on the slate / floor (cold process)", cold, limit, "x", False)
-        )
-        out.append(
-            (issue, "whole check on the slate / floor (in-process)", warm, limit, "x", False)
-        )
-    for issue, limit in (("2", 12.0), ("6", 11.0)):
-        what = f"{big:,}-use / {small:,}-use check time (in-process)"
-        out.append((issue, what, scale, limit, "x", False))
-    out.append(
-        (
-            "2",
-            f"{big:,}-use declaration, cold process",
-            best("big", "cold process"),
-            5.0,
-            "s",
-            False,
-        )
-    )
-    out.append(
-        (
-            "2",
-            f"{big:,}-use declaration, in-process",
-            best("big", "check in-process"),
-            5.0,
-            "s",
-            False,
-        )
-    )
-    out.append(("6", "--jobs 2 speed-up on the slate (wall time)", jobs, 1.7, "x", True))
-    out.append(
-        ("6", "ccai-policy --version, cold", best("--version", "cold process"), 0.25, "s", False)
-    )
-    what = "ccai-policy check one example, cold"
-    out.append(("6", what, best("one example", "cold process"), 0.6, "s", False))
-    return out
+
+def _wall(figures: Any, label: str) -> float | None:
+    return _best(figures, label, "cold process")
 
 
 def targets(figures: Any) -> list[Target]:
-    """Every target of issues 2 and 6 that this benchmark measures."""
+    """Every target of issue 13, from whole processes (CPU time, user + sys, best of N)."""
     out = []
-    for wall, cpu in zip(_timed(figures, False), _timed(figures, True), strict=True):
-        issue, what, value, limit, unit, at_least = wall
-        shown_cpu = None if "--jobs" in what else cpu[2]
-        out.append(Target(issue, what, value, limit, unit, at_least, shown_cpu))
-    baseline = figures.rss.get("one example", 0)
-    for name in ("slate", "big"):
-        if name in figures.rss:
-            ratio = _ratio(figures.rss[name] - baseline, figures.sizes[name])
-            what = f"peak RSS above a one-example check / input size ({name})"
-            out.append(Target("6", what, ratio, 10.0, "x"))
+    cold = _ratio(_cpu(figures, "slate --jobs 0"), _cpu(figures, "slate floor"))
+    files = figures.files.get("slate", 0)
+    uses = figures.uses.get("slate", 0)
+    what = f"slate {files}x{uses}, bundled policy, --jobs 0: CPU / floor"
+    out.append(Target("13", what, cold, 2.0, "x"))
+    six = _cpu(figures, "six rules, ccai-policy")
+    for engine in ("opa", "regorus"):
+        peer = _cpu(figures, f"six rules, {engine}")
+        name = "OPA" if engine == "opa" else "regorus (Rust Rego; beside, not the target)"
+        out.append(Target("13", f"six rules: ccai-policy / {name}", _ratio(six, peer), 0.67, "x"))
+    for engine, (compared, differ) in sorted(figures.peers.items()):
+        what = f"six rules: outcomes differing from {engine} (of {compared})"
+        out.append(Target("13", what, float(differ), 0.0, ""))
+    big = figures.uses.get("big", 10_000)
+    label = "big --jobs 2"
+    what = f"{big:,}-use declaration, --jobs 2: CPU / floor"
+    ratio = _ratio(_cpu(figures, label), _cpu(figures, "big floor"))
+    out.append(Target("13", what, ratio, 2.0, "x"))
+    rss = _ratio(figures.rss.get(label), figures.sizes.get("big"))
+    out.append(Target("13", f"{big:,}-use declaration, --jobs 2: peak RSS / file", rss, 15.0, "x"))
+    exit_code = figures.exits.get(label)
+    evaluated = None if exit_code is None else float(exit_code in (0, 1))
+    what = f"{big:,}-use declaration evaluated under the default limits (1 = yes)"
+    out.append(Target("13", what, evaluated, 1.0, "", at_least=True))
+    small = figures.uses.get("scale", 1_000)
+    scale = _ratio(
+        _best(figures, "big", "check in-process", cpu=True),
+        _best(figures, "scale", "check in-process", cpu=True),
+    )
+    what = f"{big:,}-use / {small:,}-use check, in-process CPU"
+    out.append(Target("13", what, scale, 11.0, "x"))
+    jobs = _ratio(_wall(figures, "slate --jobs 1"), _wall(figures, "slate --jobs 2"))
+    cpu = _ratio(_cpu(figures, "slate --jobs 1"), _cpu(figures, "slate --jobs 2"))
+    what = "slate --jobs 2 speed-up over --jobs 1, wall (CPU 1/2 beside)"
+    out.append(Target("13", what, jobs, 1.7, "x", at_least=True, cpu=cpu))
+    what = "ccai-policy check one example, cold, wall"
+    out.append(Target("13", what, _wall(figures, "one example"), 0.35, "s"))
     return out
 
 
@@ -146,7 +131,9 @@ def _row(label: str, timing: Any, floor: Any) -> str:
     )
 
 
-def render(figures: Any, rules: int, budget: Any, elapsed: float, quick: bool) -> str:
+def render(
+    figures: Any, rules: int, budget: Any, elapsed: float, quick: bool, floor: str = ""
+) -> str:
     """The table a person reads after `make bench`."""
     names = [n for n in SETS if n in figures.sizes]
     lines = [
@@ -162,41 +149,33 @@ def render(figures: Any, rules: int, budget: Any, elapsed: float, quick: bool) -
             f"{figures.sizes[name] / MB:.2f} MB",
             f"  {'':<34}{'wall ms':>12}{'x floor':>9}{'CPU ms':>12}{'x floor':>9}{'runs':>6}",
         ]
-        floor = figures.times.get((name, "floor"))
+        parse = figures.times.get((name, "floor"))
         for phase in PHASES:
-            lines.append(_row(LABELS[phase], figures.times.get((name, phase)), floor))
+            lines.append(_row(LABELS[phase], figures.times.get((name, phase)), parse))
     lines.append("")
     policy = _best(figures, "policy", "load + compile") or 0.0
     lines.append(f"policy load + compile, once per run: {policy * 1000:.1f} ms")
     lines.append("")
-    lines.append("cold processes:     wall ms    CPU ms   peak RSS MB   RSS/input")
-    for label in ("--version", "one example", *names, "slate --jobs 2"):
-        timing = figures.times.get((label, "cold process"))
-        if timing is None:
+    lines.append("whole processes:              wall ms    CPU ms   peak RSS MB   RSS/input")
+    for (label, phase), timing in figures.times.items():
+        if phase != "cold process":
             continue
         rss = figures.rss.get(label, 0)
         size = figures.sizes.get(label.split()[0])
-        per_input = f"{rss / size:8.1f}x" if size else ""
-        cpu = timing.cpu * 1000
-        lines.append(f"  {label:<14}{timing.ms:10.0f}{cpu:10.0f}   {rss / MB:11.1f}   {per_input}")
+        per_input = f"{rss / size:8.1f}x" if size and rss else ""
+        shown = f"{rss / MB:11.1f}" if rss else f"{'':11}"
+        cpu_ms = timing.cpu * 1000
+        lines.append(f"  {label:<26}{timing.ms:10.0f}{cpu_ms:10.0f}   {shown}   {per_input}")
+    lines.append(f"  (floor: bare PyYAML C-loader parse; {floor})")
     lines.append("")
-    lines.append("targets (issue, what, measured, limit):")
+    lines.append("targets of issue 13 (CPU time of whole processes, best of N; one run):")
     for target in targets(figures):
         shown = "not measured" if target.value is None else f"{target.value:.2f}{target.unit}"
         sign = ">=" if target.at_least else "<="
-        cpu = "" if target.cpu is None else f"  (CPU time: {target.cpu:.2f}{target.unit})"
+        cpu = "" if target.cpu is None else f"  (CPU: {target.cpu:.2f}{target.unit})"
         lines.append(
-            f"  {target.verdict:<4} #{target.issue} {target.what:<58} "
-            f"{shown:>12}  {sign} {target.limit:g}{target.unit}{cpu}"
-        )
-    floors = [
-        _ratio(_best(figures, "big", "floor", cpu), _best(figures, "scale", "floor", cpu))
-        for cpu in (False, True)
-    ]
-    if floors[0] is not None and floors[1] is not None:
-        lines.append(
-            f"  note: the floor itself (bare parse) takes {floors[0]:.2f}x as long for the larger "
-            f"declaration (CPU time: {floors[1]:.2f}x): a larger heap costs more per object"
+            f"  {target.verdict:<4} {target.what:<66} {shown:>12}  {sign} {target.limit:g}"
+            f"{target.unit}{cpu}"
         )
     outcomes = ", ".join(f"{n} {s}" for s, n in sorted(figures.outcomes.items()))
     lines.append("")

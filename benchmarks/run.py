@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import hashlib
 import json
 import subprocess
@@ -22,7 +23,7 @@ if str(ROOT) not in sys.path:  # `python benchmarks/run.py` puts benchmarks/, no
 
 from benchmarks import report  # noqa: E402
 from benchmarks.generate import write_set  # noqa: E402
-from benchmarks.measure import Budget, PhaseTimers, Timing, run_child  # noqa: E402
+from benchmarks.measure import Budget, PhaseTimers, Timing  # noqa: E402
 
 AS_OF = dt.date(2026, 11, 1)
 BIN = Path(sys.executable).parent
@@ -49,6 +50,9 @@ class Figures:
     rss: dict[str, int] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     outcomes: Counter[str] = field(default_factory=Counter)
+    exits: dict[str, int] = field(default_factory=dict)
+    #: peer engine -> (outcomes compared, outcomes that differ)
+    peers: dict[str, tuple[int, int]] = field(default_factory=dict)
 
 
 def _generator_digest() -> str:
@@ -78,9 +82,17 @@ def prepare(data: Path, seed: int, sets: dict[str, tuple[int, int]]) -> dict[str
     return out
 
 
-def floor(paths: list[Path]) -> list[Any]:
-    """The floor: the bare PyYAML C-loader parse of the same files."""
-    return [yaml.load(p.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader) for p in paths]
+def floor(paths: list[Path]) -> None:
+    """The floor: the bare PyYAML C-loader parse of the same files, each document freed before
+    the next, under the collector thresholds the check uses (as _FLOOR does in a process)."""
+    before = gc.get_threshold()
+    gc.set_threshold(100_000, 50, 100)
+    try:
+        for path in paths:
+            data = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+            del data
+    finally:
+        gc.set_threshold(*before)
 
 
 def measure_set(
@@ -137,37 +149,117 @@ def measure_set(
             figures.outcomes.update(f.status for f in declaration.findings)
 
 
+#: The floor, as a whole process: the bare C-loader parse of each file, each document freed
+#: before the next, with the collector thresholds `ccai-policy check` uses while it checks one.
+_FLOOR = """
+import gc, sys, yaml
+gc.set_threshold(100_000, 50, 100)
+for name in sys.argv[1:]:
+    with open(name, encoding="utf-8") as handle:
+        data = yaml.load(handle.read(), Loader=yaml.CSafeLoader)
+    del data
+"""
+FLOOR_SETTINGS = "gc thresholds (100000, 50, 100) on both sides, each document freed"
+PEER_VENV = ROOT / ".venv-peers"
+
+
+def _six_outcomes(stdout: str) -> dict[str, dict[str, Any]]:
+    """file -> rule -> 'not_applicable', 'pass' or the sorted ids of failing items, from JSON."""
+    out: dict[str, dict[str, Any]] = {}
+    for declaration in json.loads(stdout)["declarations"]:
+        rules: dict[str, Any] = {}
+        for finding in declaration["findings"]:
+            rule, status = finding["rule_id"], finding["status"]
+            if status in ("fail", "error"):
+                failing = rules.get(rule) if isinstance(rules.get(rule), list) else []
+                rules[rule] = sorted([*failing, finding["subject"]["id"]])
+            else:
+                rules.setdefault(rule, status)
+        out[str(Path(declaration["file"]).resolve())] = rules
+    return out
+
+
+def _peer_outcomes(stdout: str) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for name, rules in json.loads(stdout).items():
+        out[str(Path(name).resolve())] = {
+            rule: "not_applicable"
+            if got.get("not_applicable") or not got["applicable"]
+            else (got["failing"] or "pass")
+            for rule, got in rules.items()
+        }
+    return out
+
+
+def measure_peers(figures: Figures, paths: list[Path], ours: str, budget: Budget) -> None:
+    """The six rules in Rego, in each peer engine that is installed; outcomes compared."""
+    python = PEER_VENV / "bin" / "python"
+    script = str(Path(__file__).resolve().parent / "peer.py")
+    expected = _six_outcomes(ours)
+    for engine, package in (("opa", "opa-golib-python-bindings"), ("regorus", "gordon-to-regorus")):
+        module = "opa_bindings" if engine == "opa" else "regorus"
+        probe = [str(python), "-c", f"import {module}"] if python.exists() else None
+        if probe is None or subprocess.run(probe, capture_output=True).returncode != 0:
+            figures.notes.append(
+                f"peer {engine} skipped: {package} is not installed in {PEER_VENV.name} "
+                "(`make bench-peers`; opa-golib-python-bindings needs Python 3.14 or later)"
+            )
+            continue
+        argv = [str(python), script, engine, *map(str, paths)]
+        timing, run = budget.best_child(argv, ROOT, keep_stdout=True)
+        figures.times[f"six rules, {engine}", "cold process"] = timing
+        if run.exit_code != 0:
+            figures.notes.append(f"peer {engine} failed: {run.stderr[-300:]}")
+            continue
+        theirs = _peer_outcomes(run.stdout)
+        differ = [
+            f"{Path(f).name} {rule}: ccai-policy {expected.get(f, {}).get(rule)!r}, "
+            f"{engine} {got!r}"
+            for f, rules in theirs.items()
+            for rule, got in rules.items()
+            if expected.get(f, {}).get(rule) != got
+        ]
+        compared = sum(len(rules) for rules in theirs.values())
+        figures.peers[engine] = (compared, len(differ))
+        figures.notes.extend(f"six rules differ: {line}" for line in differ[:10])
+
+
 def measure_cold(figures: Figures, sets: dict[str, list[Path]], budget: Budget) -> None:
-    """The console script from a cold process: --version, one example, and each data set."""
+    """Whole processes, CPU time of the process and its workers: the floor, the check of each
+    data set, the six rules beside the Rego peers, --jobs 1 and 2, and one example."""
     exe = str(BIN / "ccai-policy")
     example = ROOT / "examples" / "feature-film-compliant.yaml"
     as_of = ["--as-of", AS_OF.isoformat()]
-    options = run_child([exe, "check", "--help"], ROOT, keep_stdout=True).stdout
-    # Measure the work, not the per-declaration time limit (default 10 s) that would stop it.
-    patient = ["--timeout", "3600"] if "--timeout" in options else []
-    runs = {"--version": [exe, "--version"], "one example": [exe, "check", str(example), *as_of]}
+    slate = [str(sets["slate"][0].parent)]
+    six = ["--policy", str(ROOT / "benchmarks" / "rego" / "six-rules.policy.yaml")]
+    runs: dict[str, list[str]] = {
+        "--version": [exe, "--version"],
+        "one example": [exe, "check", str(example), *as_of],
+        "slate --jobs 0": [exe, "check", *slate, *as_of, "--jobs", "0", "-q"],
+        "slate --jobs 1": [exe, "check", *slate, *as_of, "--jobs", "1", "-q"],
+        "slate --jobs 2": [exe, "check", *slate, *as_of, "--jobs", "2", "-q"],
+        "six rules, ccai-policy": [
+            *[exe, "check", *slate, *as_of, *six, "--jobs", "0", "--format", "json"]
+        ],
+    }
+    for name in ("scale", "big"):  # under the default limits, as a user runs it
+        if name in sets:
+            runs[f"{name} --jobs 2"] = [exe, "check", str(sets[name][0]), *as_of, "--jobs", "2"]
     for name, paths in sets.items():
-        target = paths[0].parent if len(paths) > 1 else paths[0]
-        runs[name] = [exe, "check", str(target), "--format", "json", *as_of, *patient]
-    if "--jobs" in options:
-        runs["slate --jobs 2"] = [*runs["slate"], "--jobs", "2"]
+        timing, _ = budget.best_child([sys.executable, "-c", _FLOOR, *map(str, paths)], ROOT)
+        figures.times[f"{name} floor", "cold process"] = timing
+    six_output = ""
     for label, argv in runs.items():
-        timing, child = budget.best_child(argv, ROOT)
+        timing, child = budget.best_child(argv, ROOT, keep_stdout=label.startswith("six"))
         figures.times[label, "cold process"] = timing
         figures.rss[label] = child.max_rss_bytes
+        figures.exits[label] = child.exit_code
         if child.exit_code not in (0, 1):
             figures.notes.append(f"cold {label}: exit {child.exit_code}: {child.stderr[-300:]}")
-    if "--jobs" in options:
-        figures.times["slate", "--jobs 1"] = figures.times["slate", "cold process"]
-        figures.times["slate", "--jobs 2"] = figures.times["slate --jobs 2", "cold process"]
-    limit = 10.0
-    for name in sets:
-        took = figures.times[name, "check_paths"].best / figures.files[name]
-        if patient and took > limit:
-            figures.notes.append(
-                f"{name}: one declaration takes {took:.1f} s in-process; with the default "
-                f"--timeout of {limit:g} s, `ccai-policy check` stops it and exits 2"
-            )
+        if label.startswith("six"):
+            six_output = child.stdout
+    if six_output:
+        measure_peers(figures, sets["slate"], six_output, budget)
 
 
 def child(name: str, paths: list[Path], budget: Budget) -> dict[str, Any]:
@@ -222,13 +314,18 @@ def main(argv: list[str] | None = None) -> int:
         help="seconds a figure's repetitions may take; slower figures are measured fewer times",
     )
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument(
+        "--count", type=int, help="declarations in the slate (default 200; fewer for quick loops)"
+    )
     parser.add_argument("--data", type=Path, default=ROOT / "benchmarks" / "data")
     parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
     parser.add_argument("--child", help=argparse.SUPPRESS)  # internal: measure one data set
     args = parser.parse_args(argv)
     budget = Budget(args.repeat or (1 if args.quick else 3), args.budget)
     started = time.perf_counter()
-    sizes = QUICK if args.quick else FULL
+    sizes = dict(QUICK if args.quick else FULL)
+    if args.count:
+        sizes["slate"] = (args.count, sizes["slate"][1])
     sets = prepare(args.data, args.seed, sizes)
     if args.child:
         print(json.dumps(child(args.child, sets[args.child], budget)))
@@ -242,6 +339,7 @@ def main(argv: list[str] | None = None) -> int:
         str(budget.seconds),
     ]
     forwarded += ["--repeat", str(budget.repeat)] + (["--quick"] if args.quick else [])
+    forwarded += ["--count", str(args.count)] if args.count else []
     figures = Figures()
     rules = 0
     for name, paths in sets.items():
@@ -251,7 +349,7 @@ def main(argv: list[str] | None = None) -> int:
         rules = max(rules, measure_in_child(figures, name, forwarded))
     measure_cold(figures, sets, budget)
     elapsed = time.perf_counter() - started
-    print(report.render(figures, rules, budget, elapsed, quick=args.quick))
+    print(report.render(figures, rules, budget, elapsed, quick=args.quick, floor=FLOOR_SETTINGS))
     if args.json:
         args.json.write_text(json.dumps(report.as_json(figures), indent=2) + "\n")
     return 0  # a benchmark reports; it never fails the build

@@ -130,3 +130,15 @@ def test_check_in_process_matches_default(run_cli: Callable[..., Result]) -> Non
     b = run_cli(*check_args())
     assert a.exit_code == b.exit_code == 1
     assert a.output == b.output
+
+
+def _nap(item: float) -> float:
+    time.sleep(item)
+    return item
+
+
+def test_a_heavier_job_gets_its_weight_in_time() -> None:
+    """A job weighted 10 (a 10 MiB declaration) may take ten times the limit; one of weight 1
+    that takes as long is stopped, with the limit it had in the message."""
+    results = run_all(_nap, [0.6, 0.6], jobs=2, limits=Limits(seconds=0.3), weights=[10.0, 1.0])
+    assert results == [0.6, Killed("evaluation took longer than the limit of 0.3 s")]

@@ -394,9 +394,17 @@ def summarize_production(declaration: Declaration) -> ProductionSummary:
 
 
 def evaluate(
-    declaration: Declaration, document: Document, ruleset: RuleSet, as_of: dt.date
+    declaration: Declaration,
+    document: Document,
+    ruleset: RuleSet,
+    as_of: dt.date,
+    keep_declaration: bool = True,
 ) -> DeclarationResult:
-    """Every rule of the rule set over one declaration, findings in a deterministic order."""
+    """Every rule of the rule set over one declaration, findings in a deterministic order.
+
+    keep_declaration=False leaves the result's copy of the declaration empty, for runs whose
+    outputs never read it (see formats.READ_DECLARATION).
+    """
     evaluation = _Evaluation(declaration, document, ruleset, as_of)
     for compiled in ruleset.rules:
         evaluation.run(compiled)
@@ -412,5 +420,5 @@ def evaluate(
         sha256=document.sha256,
         production=summarize_production(declaration),
         findings=findings,
-        declaration=declaration.model_dump(mode="json", by_alias=True),
+        declaration=declaration.model_dump(mode="json", by_alias=True) if keep_declaration else {},
     )

@@ -19,6 +19,8 @@ from .yamltree import (
     JSON,
     MAX_ALIAS_EXPANSION,
     MAX_DEPTH,
+    SPARSE_DEPTH,
+    NeedsFullTree,
     TreeBuilder,
     escape_pointer_token,
 )
@@ -66,9 +68,14 @@ class Document:
     ambiguous: dict[str, tuple[str, str]] = field(repr=False, default_factory=dict)
     #: Where the word TODO appears, in values or comments: (line, column) of each.
     todos: tuple[tuple[int, int], ...] = field(repr=False, default=())
+    #: True: `positions` holds the nodes down to SPARSE_DEPTH only (a declaration being checked:
+    #: where findings point), and `text` the source, parsed again for any deeper pointer.
+    sparse: bool = field(repr=False, default=False)
 
     def locate(self, pointer: str) -> Location:
         """The location of the node at a JSON pointer, or of its nearest located ancestor."""
+        if self.sparse and pointer.count("/") > SPARSE_DEPTH:
+            return self._complete().locate(pointer)
         while True:
             pos = self.positions.get(pointer)
             if pos is not None:
@@ -76,6 +83,15 @@ class Document:
             if not pointer:
                 return Location(self.path, 1, 1)
             pointer = pointer.rsplit("/", 1)[0]
+
+    def _complete(self) -> Document:
+        """The same document with every position, parsed again once (for a deep pointer: a
+        validation problem, or a finding with a nested 'at')."""
+        complete: Document | None = self.__dict__.get("_complete_document")
+        if complete is None:
+            complete = load_text(self.text, self.path, sha256=self.sha256)
+            object.__setattr__(self, "_complete_document", complete)
+        return complete
 
 
 def _line_col(text: str, index: int) -> tuple[int, int]:
@@ -124,9 +140,10 @@ def load_file(
     display: str = "",
     record_scalars: bool = False,
     limit_hint: str = "split it, or raise the limit with --max-file-size",
+    sparse: bool = False,
 ) -> Document:
     """Read and parse one YAML file into a located Document; `limit_hint` is what a file over
-    `max_bytes` is told to do."""
+    `max_bytes` is told to do (sparse: see load_text)."""
     shown = display or printable_path(path)
     p = Path(path)
     try:
@@ -160,6 +177,7 @@ def load_file(
         shown,
         sha256=hashlib.sha256(raw).hexdigest(),
         record_scalars=record_scalars,
+        sparse=sparse,
     )
 
 
@@ -173,13 +191,32 @@ def _link_hint(path: Path) -> str:
 
 
 def load_text(
-    text: str, path: str = "<string>", *, sha256: str = "", record_scalars: bool = False
+    text: str,
+    path: str = "<string>",
+    *,
+    sha256: str = "",
+    record_scalars: bool = False,
+    sparse: bool = False,
 ) -> Document:
-    """Parse YAML text into a located Document; every problem is a LoadError."""
+    """Parse YAML text into a located Document; every problem is a LoadError.
+
+    sparse: record positions only where findings point (down to SPARSE_DEPTH) and keep the text
+    to locate deeper pointers on demand; the Document locates every pointer as a full one does.
+    Input with anchors, aliases, merge keys or problems is parsed in full from the start.
+    """
     if not sha256:
         sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    if sparse and not record_scalars:
+        try:
+            return _parse(text, path, sha256, record_scalars=False, sparse=True)
+        except (NeedsFullTree, LoadError):
+            pass  # parsed again below, in full: the same data, or the same error
+    return _parse(text, path, sha256, record_scalars=record_scalars, sparse=False)
+
+
+def _parse(text: str, path: str, sha256: str, *, record_scalars: bool, sparse: bool) -> Document:
     loader = _Loader(text)
-    builder = TreeBuilder(path, loader, record_scalars)
+    builder = TreeBuilder(path, loader, record_scalars, sparse)
     try:
         data = builder.document(text)
     except yaml.MarkedYAMLError as exc:
@@ -199,7 +236,7 @@ def load_text(
         raise LoadError("the file is not valid YAML", Location(path), GENERAL_FIX) from None
     finally:
         loader.dispose()
-    kept = text if record_scalars else ""
+    kept = text if record_scalars or sparse else ""
     todos = tuple(_line_col(text, m.start()) for m in _TODO.finditer(text))
     return Document(
         path,
@@ -210,6 +247,7 @@ def load_text(
         kept,
         builder.ambiguous,
         todos,
+        sparse,
     )
 
 

@@ -68,6 +68,9 @@ class Checks:
     waivers: Sequence[LoadedWaiver] = ()
     baseline: Baseline | None = None
     max_bytes: int = DEFAULT_MAX_BYTES
+    #: False leaves each result's copy of its declaration empty, for runs whose outputs never
+    #: read it: less to hold, and less to send back from the workers.
+    keep_declarations: bool = True
 
     @property
     def triggers(self) -> set[Trigger]:
@@ -93,8 +96,14 @@ class Execution:
     progress: Callable[[int, int], None] | None = None
     contain_errors: bool = True
 
-    def run(self, job: Callable[[T], R], items: Sequence[T]) -> list[R | Killed]:
-        """Each job's outcome, in order; a job over the limits becomes Killed."""
+    def run(
+        self,
+        job: Callable[[T], R],
+        items: Sequence[T],
+        weights: Sequence[float] | None = None,
+    ) -> list[R | Killed]:
+        """Each job's outcome, in order; a job over the limits becomes Killed. `weights`: how
+        many times the time limit each job may take (default once each)."""
         return run_each(
             job,
             items,
@@ -102,6 +111,7 @@ class Execution:
             limits=self.limits,
             progress=self.progress,
             contain_errors=self.contain_errors,
+            weights=weights,
         )
 
 
@@ -144,7 +154,8 @@ def evaluate_document(document: Document, checks: Checks) -> DeclarationResult:
     Raises the validation errors of an invalid declaration, which is never evaluated."""
     declaration = validate_declaration(document)
     files = resolve_evidence(declaration, document, list(checks.evidence.roots))
-    result = evaluate(declaration, document, checks.ruleset, checks.as_of)
+    keep = checks.keep_declarations or checks.credentials  # the credentials check reads it
+    result = evaluate(declaration, document, checks.ruleset, checks.as_of, keep)
     built_in = []
     if checks.evidence.verify:
         built_in += verify_evidence(files, document)
@@ -165,7 +176,9 @@ def check_one(path: Path, checks: Checks) -> DeclarationResult | list[Problem]:
     """Load, validate and evaluate one declaration file; problems instead of a result."""
     with _fewer_collections():
         try:
-            document = load_file(path, display=display_path(path), max_bytes=checks.max_bytes)
+            document = load_file(
+                path, display=display_path(path), max_bytes=checks.max_bytes, sparse=True
+            )
             return evaluate_document(document, checks)
         except CcaiError as exc:
             return problems_of(exc)
@@ -199,6 +212,15 @@ def killed_problem(file: str, outcome: Killed) -> Problem:
     )
 
 
+def _mebibytes(path: Path) -> float:
+    """A file's size in MiB: the time limit is per MiB of the declaration (at least once), so
+    that a large legitimate declaration is checked under the default limit."""
+    try:
+        return path.stat().st_size / (1024 * 1024)
+    except OSError:
+        return 1.0
+
+
 def run_pipeline(
     paths: Iterable[Path],
     checks: Checks,
@@ -225,7 +247,8 @@ def run_pipeline(
     def job(path: Path) -> DeclarationResult | list[Problem]:
         return check_one(path, checks)
 
-    by_path = dict(zip(files, execution.run(job, files), strict=True))
+    weights = [_mebibytes(path) for path in files]
+    by_path = dict(zip(files, execution.run(job, files, weights), strict=True))
     for target in targets:
         if target.problem is not None:
             problems.extend(problems_of(target.problem))

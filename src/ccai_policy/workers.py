@@ -113,9 +113,10 @@ class _Worker(Generic[T, R]):
         child.close()
         self.index: int | None = None
         self.started = 0.0
+        self.seconds = 0.0  # the current job's time limit
 
-    def give(self, index: int, item: T) -> None:
-        self.index, self.started = index, time.monotonic()
+    def give(self, index: int, item: T, seconds: float) -> None:
+        self.index, self.started, self.seconds = index, time.monotonic(), seconds
         self.conn.send(item)
 
     def stop(self, kill: bool = False) -> None:
@@ -145,9 +146,14 @@ def run_all(
     jobs: int,
     limits: Limits,
     progress: Callable[[int, int], None] | None = None,
+    weights: Sequence[float] | None = None,
 ) -> list[R | Killed]:
-    """Results in the order of `items`; a job over its limits becomes Killed, the rest go on."""
+    """Results in the order of `items`; a job over its limits becomes Killed, the rest go on.
+
+    weights: how many times `limits.seconds` each job may take (default: once each).
+    """
     results: dict[int, R | Killed] = {}
+    allowed = [limits.seconds * max(1.0, w) for w in weights] if weights else None
     pending = list(enumerate(items))
     pending.reverse()
     workers: list[_Worker[T, R]] = []
@@ -158,9 +164,10 @@ def run_all(
                 if idle is None:
                     idle = _Worker(job, limits)
                     workers.append(idle)
-                idle.give(*pending.pop())
+                index, item = pending.pop()
+                idle.give(index, item, allowed[index] if allowed else limits.seconds)
             busy = [w for w in workers if w.index is not None]
-            deadline = min(w.started for w in busy) + limits.seconds
+            deadline = min(w.started + w.seconds for w in busy)
             ready = wait([w.conn for w in busy], timeout=max(0.0, deadline - time.monotonic()))
             now = time.monotonic()
             for worker in busy:
@@ -173,9 +180,9 @@ def run_all(
                         worker.stop(kill=True)
                         workers.remove(worker)
                     worker.index = None
-                elif now - worker.started >= limits.seconds:
+                elif now - worker.started >= worker.seconds:
                     results[worker.index] = Killed(
-                        f"evaluation took longer than the limit of {limits.seconds:g} s"
+                        f"evaluation took longer than the limit of {round(worker.seconds, 1):g} s"
                     )
                     worker.stop(kill=True)
                     workers.remove(worker)
@@ -204,13 +211,14 @@ def run_each(
     limits: Limits,
     progress: Callable[[int, int], None] | None = None,
     contain_errors: bool = True,
+    weights: Sequence[float] | None = None,
 ) -> list[R | Killed]:
     """The one way every command runs its jobs: with jobs > 0, in that many forked workers
     under the limits; with 0 (`--jobs 0`, the only way to go without limits), in this process,
     an unexpected error becoming that job's outcome unless `contain_errors` is False (--debug,
     for its traceback). Where fork is unavailable the jobs run in this process too."""
     if jobs > 0 and fork_available():
-        return run_all(job, items, jobs=jobs, limits=limits, progress=progress)
+        return run_all(job, items, jobs=jobs, limits=limits, progress=progress, weights=weights)
     if not contain_errors:
         return [job(item) for item in items]
     return [_contained(job, item) for item in items]

@@ -52,14 +52,35 @@ class ScalarProblem(Exception):
         self.hint = hint
 
 
+#: Plain scalars resolved so far, by loader class and text: a declaration repeats its ids,
+#: categories and booleans thousands of times, and a plain scalar's tag depends on its text alone
+#: (the safe loaders have no path resolvers). Short texts only, and cleared when it grows large.
+_RESOLVED: dict[type, dict[str, str]] = {}
+_CACHED_LENGTH = 64
+_CACHED_COUNT = 50_000
+
+
 def resolve(loader: Any, event: Any) -> str:
     """The tag of a scalar event: explicit, or resolved from its text (YAML 1.2 core rules)."""
     tag = event.tag
     if tag is None or tag == "!":
         if tag == "!":  # the non-specific tag '!' makes a scalar text
             return STR
-        old = str(loader.resolve(yaml.ScalarNode, event.value, event.implicit))
-        return old if not event.implicit[0] else _core_tag(event.value, old)  # quoted: text
+        value: str = event.value
+        if not event.implicit[0]:  # quoted or a block scalar: text (PyYAML's default tag)
+            return str(loader.resolve(yaml.ScalarNode, value, event.implicit))
+        cache = _RESOLVED.get(type(loader))
+        if cache is None or loader.yaml_path_resolvers:
+            cache = {} if loader.yaml_path_resolvers else _RESOLVED.setdefault(type(loader), {})
+        found = cache.get(value)
+        if found is None:
+            old = str(loader.resolve(yaml.ScalarNode, value, event.implicit))
+            found = _core_tag(value, old)
+            if len(value) <= _CACHED_LENGTH:
+                if len(cache) >= _CACHED_COUNT:
+                    cache.clear()
+                cache[value] = found
+        return found
     return str(tag)
 
 

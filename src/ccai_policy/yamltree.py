@@ -52,6 +52,16 @@ def _copy(value: JSON, depth: int) -> JSON:
     return value
 
 
+#: A sparse tree records the positions of nodes at most this deep (`/uses/3/subjects`): where
+#: findings point. Deeper pointers are located by parsing again with every position (see loader).
+SPARSE_DEPTH = 3
+
+
+class NeedsFullTree(Exception):
+    """A sparse build met what it does not handle (an anchor, an alias, a merge key, a value
+    YAML 1.1 and 1.2 read differently, or an error): build again, recording every position."""
+
+
 _MERGE_KEY = "\x00<<"  # a key that YAML text cannot contain (NUL is refused) marks '<<'
 
 
@@ -71,13 +81,21 @@ class _Frame:
         self.merges: list[tuple[JSON, str, int, int]] = []  # value, pointer, positions span
 
 
+def key_is_duplicate(parent: _Frame, event: Any) -> bool:
+    return type(parent.container) is dict and event.value in parent.container
+
+
 class TreeBuilder:
     """Builds JSON-compatible data from parser events, without recursion, recording positions."""
 
-    def __init__(self, path: str, loader: Any, record_scalars: bool) -> None:
+    def __init__(self, path: str, loader: Any, record_scalars: bool, sparse: bool = False) -> None:
         self.path = path
         self.loader = loader
         self.record_scalars = record_scalars
+        #: Record positions only down to SPARSE_DEPTH, and raise NeedsFullTree on the rare
+        #: input whose positions move (anchors, aliases, merges) or that is reported.
+        self.depth_recorded = SPARSE_DEPTH if sparse else MAX_DEPTH + 1
+        self.sparse = sparse
         self.positions: dict[str, tuple[int, int]] = {}
         self.order: list[str] = []  # pointers in the order their positions were recorded
         self.scalar_starts: dict[str, tuple[int, int, str]] = {}
@@ -134,21 +152,28 @@ class TreeBuilder:
                     parent = stack[-1]
                     depth = parent.depth + 1
                     if type(parent.container) is list:
-                        pointer = f"{parent.pointer}/{len(parent.container)}"
-                        self._record(pointer, event.start_mark)
+                        if depth <= self.depth_recorded:
+                            pointer = f"{parent.pointer}/{len(parent.container)}"
+                            self._record(pointer, event.start_mark)
+                        else:
+                            pointer = ""  # not recorded, and so never read
                     elif parent.key is None:
-                        self._key(parent, event)
+                        self._key(parent, event, depth)
                         continue
                     elif parent.key is _MERGE_KEY:
                         pointer = f"{parent.pointer}/{_MERGE_KEY}"
                         parent.merge_start = len(self.order)
                         self._record(pointer, event.start_mark)
-                    else:
+                    elif depth <= self.depth_recorded:
                         pointer = f"{parent.pointer}/{escape_pointer_token(parent.key)}"
+                    else:
+                        pointer = ""
                 if depth > MAX_DEPTH:
                     raise self._error(
                         f"nesting is deeper than {MAX_DEPTH} levels", event.start_mark, "flatten it"
                     )
+                if self.sparse and (kind is AliasEvent or event.anchor):
+                    raise NeedsFullTree
                 if kind is ScalarEvent:
                     value = self._scalar(event, pointer, bool(stack) and stack[-1].key is not None)
                 elif kind is AliasEvent:
@@ -179,10 +204,14 @@ class TreeBuilder:
             container[parent.key] = value
             parent.key = None
 
-    def _key(self, parent: _Frame, event: Any) -> None:
+    def _key(self, parent: _Frame, event: Any, depth: int) -> None:
         mark = event.start_mark
+        if self.sparse and (type(event) is not ScalarEvent or event.anchor):
+            raise NeedsFullTree
         if type(event) is ScalarEvent:
             tag = resolve(self.loader, event)
+            if self.sparse and (tag == MERGE or key_is_duplicate(parent, event)):
+                raise NeedsFullTree
             if tag == MERGE:
                 if parent.merges:
                     raise self._error(
@@ -201,6 +230,9 @@ class TreeBuilder:
             key = self._anchor(event)[0]
         else:
             raise self._error("mapping key is not a string", mark, "use a plain text key")
+        if depth > self.depth_recorded:
+            parent.key = key
+            return
         pointer = f"{parent.pointer}/{escape_pointer_token(key)}"
         if key in parent.container:
             first, shown = self.positions[pointer], key if len(key) <= 80 else f"{key[:79]}…"
@@ -219,6 +251,8 @@ class TreeBuilder:
         try:
             tag = resolve(self.loader, event)
             if tag == AMBIGUOUS:
+                if self.sparse:
+                    raise NeedsFullTree
                 self.ambiguous[pointer] = ambiguity(event.value)
             result = scalar_value(self.loader, event, tag)
         except ScalarProblem as exc:

@@ -155,7 +155,7 @@ def check(
     from ..catalog import display_path, load_policy
     from ..compiler import compile_policy
     from ..discovery import ScanOptions
-    from ..formats import DIRECTORY_FORMATS, FORMATS
+    from ..formats import DIRECTORY_FORMATS, FORMATS, READ_DECLARATION
     from ..formats.text import render as text_report
     from ..model.result import exit_code
     from ..pipeline import Checks, EvidenceOptions, run_pipeline
@@ -183,6 +183,8 @@ def check(
         from ..baseline import load_baseline
 
         baseline = load_baseline(baseline_file, display_path(baseline_file))
+    stdout_format = next((t.format for t in targets if t.to_stdout), fmt)
+    written = {stdout_format, *(t.format for t in targets)}
     checks = Checks(
         ruleset=ruleset,
         as_of=today,
@@ -192,6 +194,7 @@ def check(
         waivers=waivers,
         baseline=baseline,
         max_bytes=max_file_size,
+        keep_declarations=verify_credentials or bool(written & READ_DECLARATION),
     )
     # --debug keeps the limits; only --jobs 0 evaluates without them
     execution = dataclasses.replace(
@@ -200,7 +203,6 @@ def check(
     result = run_pipeline(paths, checks, execution, ScanOptions(include=include, exclude=exclude))
     for skipped in result.skipped:
         say(f"note: skipped {skipped.file}: {skipped.reason}", err=True)
-    stdout_format = next((t.format for t in targets if t.to_stdout), fmt)
     problems = write_outputs([t for t in targets if not t.to_stdout], result)
     code = EXIT_ERROR if problems else exit_code(result)
     if stdout_format == "text":

@@ -78,7 +78,12 @@ def worker_options(each: str) -> Callable[[F], F]:
                 callback=finite,
                 default=10.0,
                 show_default=True,
-                help=f"Seconds one {each} may take to evaluate.",
+                help=f"Seconds one {each} may take to evaluate"
+                + (
+                    ", per MiB of its file (a smaller file gets them all)."
+                    if each == "declaration"
+                    else "."
+                ),
             ),
             click.option(
                 "--memory-limit",

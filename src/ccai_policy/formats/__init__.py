@@ -28,6 +28,10 @@ FORMATS: dict[str, Renderer] = {
     name: _lazy(name) for name in ("text", "json", "html", "sarif", "junit", "markdown", "github")
 }
 
+#: Formats that read each declaration's own data (DeclarationResult.declaration): the JSON
+#: result, and the HTML report's labels and people view. A run writing none of them skips it.
+READ_DECLARATION = frozenset({"json", "html"})
+
 #: Formats that can also fill a directory (`-o html:DIR/`): relative file name -> content.
 DIRECTORY_FORMATS: dict[str, PageRenderer] = {
     "html": _lazy("html", "render_pages"),

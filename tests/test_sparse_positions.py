@@ -1,0 +1,90 @@
+"""A sparse document (positions only where findings point) locates every pointer as a full one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from benchmarks.generate import declaration_text
+
+from ccai_policy.errors import LoadError
+from ccai_policy.loader import Document, load_text
+from ccai_policy.yamltree import SPARSE_DEPTH
+
+from .conftest import EXAMPLES, ROOT
+
+DECLARATIONS = sorted(EXAMPLES.glob("*.yaml")) + sorted(
+    (ROOT / "tests" / "fixtures" / "declarations").glob("*.yaml")
+)
+
+
+def _pointers(document: Document) -> list[str]:
+    """Every recorded pointer, each with a child that has no position of its own."""
+    return [p for pointer in document.positions for p in (pointer, f"{pointer}/nothing/here")]
+
+
+def _same_locations(text: str, name: str) -> Document:
+    full = load_text(text, name)
+    try:
+        sparse = load_text(text, name, sparse=True)
+    except LoadError as exc:
+        pytest.fail(f"{name}: the sparse load raised what the full one did not: {exc}")
+    assert repr(sparse.data) == repr(full.data)  # repr: NaN is not equal to itself
+    assert sparse.ambiguous == full.ambiguous
+    for pointer in _pointers(full):
+        assert sparse.locate(pointer) == full.locate(pointer), pointer
+    return sparse
+
+
+@pytest.mark.parametrize("path", DECLARATIONS, ids=lambda p: p.name)
+def test_every_declaration_is_located_alike(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    try:
+        load_text(text, path.name)
+    except LoadError as full:
+        with pytest.raises(LoadError) as raised:
+            load_text(text, path.name, sparse=True)
+        assert str(raised.value) == str(full)
+        return
+    _same_locations(text, path.name)
+
+
+def test_a_generated_declaration_is_sparse_and_located_alike() -> None:
+    sparse = _same_locations(declaration_text(2026, 1, 30), "decl.yaml")
+    assert sparse.sparse
+    assert all(p.count("/") <= SPARSE_DEPTH for p in sparse.positions)
+    assert any(p.count("/") == SPARSE_DEPTH for p in sparse.positions)
+
+
+ANCHORED = """\
+apiVersion: ccai-policy/v1
+base: &base
+  scope: {productions: [p-1], media: [film]}
+uses:
+  - id: u-1
+    <<: *base
+    subjects: [a, b]
+  - *base
+"""
+
+
+def test_anchors_aliases_and_merges_are_parsed_in_full() -> None:
+    document = _same_locations(ANCHORED, "anchored.yaml")
+    assert not document.sparse
+    assert document.locate("/uses/0/scope/productions/0").line == 3
+
+
+def test_a_value_yaml_versions_disagree_on_is_parsed_in_full() -> None:
+    document = _same_locations("a:\n  b:\n    c:\n      d: yes\n", "yes.yaml")
+    assert not document.sparse
+    assert document.ambiguous == load_text("a:\n  b:\n    c:\n      d: yes\n", "x").ambiguous
+
+
+def test_a_duplicate_key_deep_down_is_reported_as_in_full() -> None:
+    text = "a:\n  b:\n    c:\n      d: 1\n      d: 2\n"
+    with pytest.raises(LoadError) as full:
+        load_text(text, "dup.yaml")
+    with pytest.raises(LoadError) as sparse:
+        load_text(text, "dup.yaml", sparse=True)
+    assert str(sparse.value) == str(full.value)
+    assert "duplicate key 'd' (first defined at line 4, column 7)" in str(full.value)
