@@ -7,7 +7,9 @@ STAMP := $(VENV)/.installed
 .PHONY: demo test lint bench schemas clean
 
 # The bundled catalog's mutation score (`rules test --mutate`) may not fall below this. Measured
-# 453/669 = 67.7% when mutation testing came in; raise it as rules gain test cases.
+# 453/669 = 67.7% when mutation testing came in, 504/772 = 65.3% with the fail-closed rules (their
+# dates, unknown facts and derived facts add mutants the cases do not all reach yet); raise it as
+# rules gain test cases.
 MUTATION_FLOOR ?= 65
 
 # The environment is the lock, exactly: every package pinned with its hashes, installed without
