@@ -20,6 +20,7 @@ IDS = [rule.id for rule in BUILT_IN_RULES]
 
 def test_the_registry_holds_the_evidence_and_content_credentials_rules() -> None:
     assert IDS == [
+        "TRANSP-AGREEMENT-001",
         "TRANSP-EVIDENCE-FILE-001",
         "TRANSP-C2PA-MANIFEST-001",
         "TRANSP-C2PA-SOURCE-001",

@@ -46,11 +46,11 @@ def _kind(annotation: Any) -> Any:
 
 def _sample(annotation: Any, info: FieldInfo | None = None) -> Any:
     """A valid value: the field's example, else one made from its type."""
-    if info is not None and info.examples:
-        return copy.deepcopy(info.examples[0])  # the tests change it; the model's stays
     kind = _kind(annotation)
     if isinstance(kind, type) and issubclass(kind, BaseModel):
-        return full(kind)
+        return full(kind)  # every field of it, not just those of its example
+    if info is not None and info.examples:
+        return copy.deepcopy(info.examples[0])  # the tests change it; the model's stays
     if typing.get_origin(kind) is list:
         return [_sample(typing.get_args(kind)[0])]
     if typing.get_origin(kind) is typing.Literal:

@@ -61,6 +61,53 @@ def _drop_file_overrides() -> None:
             raise OSError(ctypes.get_errno(), "cannot drop a capability")
 
 
+class _HighWater(threading.Thread):
+    """The highest resident memory of a process and its workers, from /proc's VmHWM.
+
+    `ru_maxrss` cannot tell this: a child started with vfork (as subprocess does) shares the
+    test process's memory until it execs, and Linux carries that high-water mark into the
+    child's, so a large test process made every child look as large as itself. VmHWM belongs to
+    the memory of each process after its exec or fork, and only rises, so sampling it until
+    the process ends misses only growth in its last few milliseconds.
+    """
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid = pid
+        self.peak = 0
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.is_set():
+            self.peak = max([self.peak, *map(_vm_hwm, _family(self.pid))])
+            self.done.wait(0.005)
+
+    def stop(self) -> None:
+        self.done.set()
+        self.join()
+
+
+def _family(pid: int) -> list[int]:
+    """The process and its descendants that are still running."""
+    found, queue = [], [pid]
+    while queue:
+        current = queue.pop()
+        found.append(current)
+        with contextlib.suppress(OSError):
+            children = Path(f"/proc/{current}/task/{current}/children").read_text()
+            queue.extend(int(c) for c in children.split())
+    return found
+
+
+def _vm_hwm(pid: int) -> int:
+    """VmHWM of a process in bytes, 0 once it has ended (or without /proc)."""
+    with contextlib.suppress(OSError):
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
 def run_command(
     args: list[str], cwd: Path, *, timeout: float = 120, as_plain_user: bool = False
 ) -> Finished:
@@ -81,10 +128,13 @@ def run_command(
         )
         timer = threading.Timer(timeout, process.kill)
         timer.start()
+        watcher = _HighWater(process.pid)
+        watcher.start()
         try:
             _, status, usage = os.wait4(process.pid, 0)
         finally:
             timer.cancel()
+            watcher.stop()
         seconds = time.monotonic() - started
         process.returncode = os.waitstatus_to_exitcode(status)
         if seconds >= timeout:
@@ -96,5 +146,5 @@ def run_command(
             out.read().decode("utf-8", "replace"),
             err.read().decode("utf-8", "replace"),
             seconds,
-            usage.ru_maxrss * 1024,  # KiB on Linux
+            watcher.peak or usage.ru_maxrss * 1024,  # KiB on Linux
         )
