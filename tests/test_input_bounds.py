@@ -13,6 +13,7 @@ from click.testing import Result
 
 from ccai_policy import catalog
 
+from .authoring import CONTACT_RULE
 from .conftest import EXAMPLES
 from .fuzzing.guards import deadline
 
@@ -175,20 +176,9 @@ def test_extends_naming_a_missing_file_is_located(run_cli: Run, project: Path) -
 
 # --- A rule test's base stays below the project root ---------------------------------------
 
-RULE = """\
-id: ACME-CONTACT-001
-title: Every declaration names who answers questions about it
-criterion: transparency
-severity: high
-references:
-  - title: ACME Studios AI disclosure policy, section 3
-    url: https://example.com/acme/ai-policy#section-3
-description: A union representative needs someone to ask.
-remediation: Fill in production.contact.
-for_each: declaration
-as: prod
-assert: prod.contact != null && prod.contact != ''
-message: "{{prod.id}} names no contact"
+RULE = (
+    CONTACT_RULE
+    + """\
 tests:
   - name: inside
     base: film.yaml
@@ -197,6 +187,7 @@ tests:
     base: BASE
     expect: fail
 """
+)
 
 
 @pytest.fixture

@@ -10,24 +10,14 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
+from .authoring import CONTACT_RULE
 from .conftest import AS_OF, EXAMPLES
 
 Run = Callable[..., Result]
 
-RULE = """\
-id: ACME-CONTACT-001
-title: Every declaration names who answers questions about it
-criterion: transparency
-severity: high
-references:
-  - title: ACME Studios AI disclosure policy, section 3
-    url: https://example.com/acme/ai-policy#section-3
-description: A union representative needs someone to ask.
-remediation: Fill in production.contact.
-for_each: declaration
-as: prod
-assert: prod.contact != null && prod.contact != ''
-message: "{{prod.id}} names no contact"
+RULE = (
+    CONTACT_RULE
+    + """\
 tests:
   - name: the compliant film names a contact
     base: examples/film.yaml
@@ -38,6 +28,7 @@ tests:
     expect: fail
     message_contains: names no contact
 """
+)
 
 POLICY = """\
 id: acme

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
+from .authoring import CONTACT_RULE
 from .conftest import EXAMPLES
 from .fuzzing.guards import deadline
 
@@ -231,21 +232,7 @@ def test_a_file_reached_through_a_link_and_directly_is_checked_once(
 
 # --- Rule folders --------------------------------------------------------------------------
 
-RULE = """\
-id: ACME-CONTACT-001
-title: Every declaration names who answers questions about it
-criterion: transparency
-severity: high
-references:
-  - title: ACME Studios AI disclosure policy, section 3
-    url: https://example.com/acme/ai-policy#section-3
-description: A union representative needs someone to ask.
-remediation: Fill in production.contact.
-for_each: declaration
-as: prod
-assert: prod.contact != null && prod.contact != ''
-message: "{{prod.id}} names no contact"
-"""
+RULE = CONTACT_RULE
 
 
 def rule_ids(run_cli: Run, *args: str) -> list[str]:
