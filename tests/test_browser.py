@@ -171,7 +171,7 @@ def test_verdict_and_people_come_first_and_the_fingerprint_last(
     places = [body.index(f"\n{heading}\n") for heading in READING_ORDER]
     assert places == sorted(places), "sections in reading order"
     assert body.index("Not compliant") < body.index("People affected")
-    assert body.index("Consent on file, but 4 consent rules fail") < body.index(
+    assert body.index("Does not count (c-maya-general): it was signed on 2026-08-01") < body.index(
         "Findings by criterion"
     )
     assert body.index("SHA-256") > body.index("What was evaluated")
