@@ -134,9 +134,7 @@ def _has_pattern(annotation: Any) -> bool:
 
 
 def _set(data: Any, loc: tuple[Any, ...], value: Any) -> None:
-    for part in loc[:-1]:
-        data = data[part]
-    data[loc[-1]] = value
+    _at(data, loc[:-1])[loc[-1]] = value
 
 
 def _at(data: Any, loc: tuple[Any, ...]) -> Any:
@@ -146,8 +144,7 @@ def _at(data: Any, loc: tuple[Any, ...]) -> Any:
 
 
 def _rename(data: Any, loc: tuple[Any, ...], new: str) -> None:
-    for part in loc[:-1]:
-        data = data[part]
+    data = _at(data, loc[:-1])
     items = list(data.items())
     data.clear()
     data.update((new if k == loc[-1] else k, v) for k, v in items)

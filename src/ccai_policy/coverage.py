@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from .loader import Document
 from .model.declaration import AGREEMENT_FAMILIES, Declaration
-from .model.result import Finding, RuleInfo, SourceLocation, Subject
+from .model.result import Finding, RuleInfo, Status, Subject
 from .model.rule import Reference
 
 RULE = RuleInfo(
@@ -59,21 +59,9 @@ def check_coverage(
     families = {family(a) for a in versions}
     findings: list[Finding] = []
 
-    def made(status: str, message: str, pointer: str) -> Finding:
-        where = document.locate(pointer)
-        return Finding(
-            rule_id=RULE.id,
-            title=RULE.title,
-            criterion=RULE.criterion,
-            severity=RULE.severity,
-            status=status,  # type: ignore[arg-type]
-            message=message,
-            subject=Subject(id=declaration.production.id, pointer=pointer),
-            location=SourceLocation(file=where.file, line=where.line, column=where.column),
-            remediation=RULE.remediation,
-            references=RULE.references,
-            tags=RULE.tags,
-        )
+    def made(status: Status, message: str, pointer: str) -> Finding:
+        subject = Subject(id=declaration.production.id, pointer=pointer)
+        return RULE.finding(status, message, subject, document.locate(pointer))
 
     agreements = declaration.production.agreements
     for index, agreement in enumerate(agreements):

@@ -14,7 +14,7 @@ from .builtin_rules import EVIDENCE
 from .errors import ValidationErrors, ValidationProblem
 from .loader import Document
 from .model.declaration import Declaration
-from .model.result import Finding, SourceLocation, Subject
+from .model.result import Finding, Status, Subject
 from .validation import display_path
 
 RULE = EVIDENCE
@@ -116,23 +116,11 @@ def _sha256(path: Path) -> str:
 def verify(resolved: list[tuple[EvidenceRef, Path]], document: Document) -> list[Finding]:
     """Findings of the built-in evidence rule: one per bad file, or one pass."""
 
-    def finding(status: str, message: str, ref: EvidenceRef | None) -> Finding:
-        loc = document.locate(ref.pointer if ref else "")
-        return Finding(
-            rule_id=RULE.id,
-            title=RULE.title,
-            criterion=RULE.criterion,
-            severity=RULE.severity,
-            status=status,  # type: ignore[arg-type]
-            message=message,
-            subject=Subject(id=ref.subject_id, pointer=ref.item)
-            if ref
-            else Subject(id=None, pointer=""),
-            location=SourceLocation(file=loc.file, line=loc.line, column=loc.column),
-            remediation=RULE.remediation,
-            references=RULE.references,
-            tags=RULE.tags,
-        )
+    def finding(status: Status, message: str, ref: EvidenceRef | None) -> Finding:
+        if ref is None:
+            return RULE.finding(status, message, Subject(id=None, pointer=""), document.locate(""))
+        subject = Subject(id=ref.subject_id, pointer=ref.item)
+        return RULE.finding(status, message, subject, document.locate(ref.pointer))
 
     if not resolved:
         return [finding("not_applicable", "the declaration names no evidence files", None)]

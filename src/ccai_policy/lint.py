@@ -20,6 +20,7 @@ from .errors import CcaiError, RuleError, ValidationErrors
 from .folderwalk import has_yaml_suffix
 from .pipeline import Execution
 from .ruleruns import STOPPED_HINT
+from .ruletests import base_path
 from .workers import Killed
 
 
@@ -98,8 +99,6 @@ def _compile_problems(loaded: LoadedRule) -> list[CcaiError]:
 
 def _missing_bases(loaded: LoadedRule, base_root: Path) -> list[CcaiError]:
     """Test cases whose base declaration is outside the base root, or does not exist."""
-    from .ruletests import base_path
-
     problems: list[CcaiError] = []
     for index, case in enumerate(loaded.rule.tests):
         try:

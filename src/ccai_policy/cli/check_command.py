@@ -194,7 +194,7 @@ def check(
         waivers=waivers,
         baseline=baseline,
         max_bytes=max_file_size,
-        keep_declarations=verify_credentials or bool(written & READ_DECLARATION),
+        keep_declarations=bool(written & READ_DECLARATION),
     )
     # --debug keeps the limits; only --jobs 0 evaluates without them
     execution = dataclasses.replace(

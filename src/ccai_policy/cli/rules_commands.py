@@ -24,6 +24,8 @@ from .options import worker_options
 
 if TYPE_CHECKING:
     from ..catalog import LoadedRule, RuleSources
+    from ..model.result import RuleInfo
+    from ..model.rule import Rule
     from ..pipeline import Execution
     from ..ruleruns import RuleRun
 
@@ -292,6 +294,19 @@ def rules_docs(out_dir: Path, policy_refs: tuple[str, ...], sources: RuleSources
         say(f"wrote {path}")
 
 
+def _describe(rule: Rule | RuleInfo, used: str) -> None:
+    """What `explain` prints about one rule; `used` says where it comes into play."""
+    say(f"{rule.id}: {rule.title}")
+    say(f"criterion: {rule.criterion}; severity: {rule.severity}")
+    say(used)
+    say(f"applies to: {rule.applicability or 'every declaration'}")
+    for line in ("", f"Why: {rule.description}", "", f"What to do: {rule.remediation}", ""):
+        say(line)
+    say("Sources:")
+    for ref in rule.references:
+        say(f"  - {ref.title} ({ref.confidence}) {ref.url}")
+
+
 @main.command()
 @click.argument("rule_id")
 @POLICY_OPTION
@@ -304,33 +319,14 @@ def explain(rule_id: str, policy_refs: tuple[str, ...], sources: RuleSources) ->
 
     builtin = built_in(rule_id)
     if builtin is not None:
-        info = builtin.info
-        say(f"{info.id}: {info.title}")
-        say(f"criterion: {info.criterion}; severity: {info.severity}")
-        say(f"built in: runs {builtin.runs}, whatever the policy")
-        say(f"applies to: {info.applicability or 'every declaration'}")
-        for line in ("", f"Why: {info.description}", "", f"What to do: {info.remediation}", ""):
-            say(line)
-        say("Sources:")
-        for ref in info.references:
-            say(f"  - {ref.title} ({ref.confidence}) {ref.url}")
+        _describe(builtin.info, f"built in: runs {builtin.runs}, whatever the policy")
         return
-    for entries in sources_catalog(sources, policy_refs).values():
-        for entry in entries:
-            rule = entry.rule
-            if rule.id != rule_id:
-                continue
-            say(f"{rule.id}: {rule.title}")
-            say(f"criterion: {rule.criterion}; severity: {rule.severity}")
-            say(f"policies: {', '.join(entry.policies) or 'none'}")
-            say(f"applies to: {rule.applicability or 'every declaration'}")
-            for line in ("", f"Why: {rule.description}", "", f"What to do: {rule.remediation}", ""):
-                say(line)
-            say("Sources:")
-            for ref in rule.references:
-                say(f"  - {ref.title} ({ref.confidence}) {ref.url}")
-            return
     catalog = sources_catalog(sources, policy_refs).values()
+    for entries in catalog:
+        for entry in entries:
+            if entry.rule.id == rule_id:
+                _describe(entry.rule, f"policies: {', '.join(entry.policies) or 'none'}")
+                return
     ids = [entry.rule.id for entries in catalog for entry in entries] + sorted(BUILT_IN_IDS)
     fail(f"no rule {rule_id!r}", _rule_hint(rule_id, ids))
 

@@ -151,6 +151,33 @@ class RuleInfo(_Frozen):
     mandatory: bool = Field(default=False, description="No waiver may waive it.")
     applicability: str | None = Field(default=None, description="When the rule applies.")
 
+    def finding(self, status: Status, message: str, subject: Subject, where: _Place) -> Finding:
+        """A finding of this rule at its own severity: how the built-in rules report."""
+        return Finding(
+            rule_id=self.id,
+            title=self.title,
+            criterion=self.criterion,
+            severity=self.severity,
+            status=status,
+            message=message,
+            subject=subject,
+            location=SourceLocation(file=where.file, line=where.line, column=where.column),
+            remediation=self.remediation,
+            references=self.references,
+            tags=self.tags,
+        )
+
+
+class _Place(Protocol):
+    """A place in a file, as the loader locates it (errors.Location)."""
+
+    @property
+    def file(self) -> str: ...
+    @property
+    def line(self) -> int: ...
+    @property
+    def column(self) -> int: ...
+
 
 class PolicyInfo(_Frozen):
     """The policy the run evaluated."""
