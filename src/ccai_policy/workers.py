@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import faulthandler
 import multiprocessing
 import os
@@ -55,19 +56,23 @@ def fork_available() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
-def _die_with_parent() -> None:
-    """Linux: the kernel kills this worker when the parent dies, even by SIGKILL."""
-    try:
-        import ctypes
+def _die_with_parent(parent: int) -> None:
+    """Linux: the kernel kills this worker when the parent dies, even by SIGKILL.
 
+    A parent that died between the fork and this call sends no signal (the worker already
+    belongs to another process), so the worker checks who its parent is once the request
+    is in place and ends at once when it is no longer the process that started it."""
+    try:
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):  # not Linux: the closed pipe ends the worker instead
         pass
+    if os.getppid() != parent:
+        os._exit(1)
 
 
-def _serve(conn: Connection, job: Callable[[T], R], limits: Limits, log: int) -> None:
-    _die_with_parent()
+def _serve(conn: Connection, job: Callable[[T], R], limits: Limits, log: int, parent: int) -> None:
+    _die_with_parent(parent)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's unwinding handler
     if limits.memory_bytes:
         resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
@@ -107,7 +112,7 @@ class _Worker(Generic[T, R]):
         context = multiprocessing.get_context("fork")
         self.conn, child = context.Pipe()
         self.log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in stop(), with the worker
-        args = (child, job, limits, self.log.fileno())
+        args = (child, job, limits, self.log.fileno(), os.getpid())
         self.process = context.Process(target=_serve, args=args, daemon=True)
         self.process.start()
         child.close()
