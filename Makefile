@@ -69,7 +69,7 @@ bench: $(STAMP) bench-peers
 	$(BIN)/python benchmarks/run.py $(BENCH_OPTIONS)
 
 schemas: $(STAMP)
-	$(BIN)/python -m ccai_policy.schemas
+	$(BIN)/python -m ccai_policy.model.schemas
 
 clean:
 	rm -rf $(VENV) $(LOCK_VENV) $(PEER_VENV) dist build out .pytest_cache .mypy_cache .ruff_cache

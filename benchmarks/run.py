@@ -102,7 +102,7 @@ def measure_set(
 
     In process (`jobs=0`, as `--jobs 0`): the phases are timed where they run, not in a worker.
     """
-    from ccai_policy.formats import FORMATS
+    from ccai_policy.report import FORMATS
 
     try:
         from ccai_policy import pipeline as check
@@ -264,12 +264,12 @@ def measure_cold(figures: Figures, sets: dict[str, list[Path]], budget: Budget) 
 
 def child(name: str, paths: list[Path], budget: Budget) -> dict[str, Any]:
     """Measure one data set in this (fresh) process; the figures as JSON-ready data."""
-    from ccai_policy.catalog import load_policy
+    from ccai_policy.policy.catalog import load_policy
 
     try:
-        from ccai_policy.compiler import compile_policy
+        from ccai_policy.evaluate.compiler import compile_policy
     except ImportError:  # before the compiler moved out of the engine
-        from ccai_policy.engine import compile_policy  # type: ignore[attr-defined,no-redef]
+        from ccai_policy.evaluate.engine import compile_policy  # type: ignore[attr-defined,no-redef]
 
     figures = Figures()
     figures.times["policy", "load + compile"], ruleset = budget.best_of(

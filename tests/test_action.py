@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 import yaml
 
-from ccai_policy.formats import FORMATS
+from ccai_policy.report import FORMATS
 
 from .conftest import AS_OF, EXAMPLES, ROOT
 

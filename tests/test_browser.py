@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 import yaml
 
-from ccai_policy.formats import html
+from ccai_policy.report import html
 
 from .conftest import ROOT
 from .formats.conftest import EXAMPLE_FILES, FIXTURES, NIGHT_FERRY, run_check

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
-from ccai_policy.builtin_rules import BUILT_IN_RULES
+from ccai_policy.policy.builtin_rules import BUILT_IN_RULES
 
 from .authoring import DECL, RULES, check_args
 
@@ -54,7 +54,7 @@ def test_a_rule_file_cannot_take_a_built_in_id(run_cli: Run, tmp_path: Path, rul
 
 @pytest.mark.parametrize("rule", BUILT_IN_RULES, ids=IDS)
 def test_explain_knows_every_built_in_rule(run_cli: Run, rule: object) -> None:
-    from ccai_policy.builtin_rules import BuiltInRule
+    from ccai_policy.policy.builtin_rules import BuiltInRule
 
     assert isinstance(rule, BuiltInRule)
     result = run_cli("explain", rule.id)

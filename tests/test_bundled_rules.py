@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from ccai_policy.catalog import data_dir, load_rules
-from ccai_policy.ruletests import CaseResult, missing_tests, run_rule_tests
+from ccai_policy.authoring.ruletests import CaseResult, missing_tests, run_rule_tests
+from ccai_policy.policy.catalog import data_dir, load_rules
 
 from .conftest import ROOT
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
-from ccai_policy.catalog import load_policy
 from ccai_policy.errors import CcaiError, ValidationErrors
+from ccai_policy.policy.catalog import load_policy
 
 from .authoring import DECL, RULES, STRICT, check_args
 

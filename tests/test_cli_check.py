@@ -16,8 +16,8 @@ import pytest
 import yaml
 from click.testing import Result
 
-from ccai_policy.catalog import bundled_policies
-from ccai_policy.formats import FORMATS
+from ccai_policy.policy.catalog import bundled_policies
+from ccai_policy.report import FORMATS
 
 from .conftest import AS_OF, ROOT
 
@@ -395,7 +395,7 @@ def test_an_internal_error_is_one_line_without_debug_and_a_traceback_with_it(
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("ccai_policy.pipeline.run_pipeline", broken)
+    monkeypatch.setattr("ccai_policy.run.pipeline.run_pipeline", broken)
     result = check(run_cli, COMPLIANT)
     assert result.exit_code == 2
     assert result.stderr == (

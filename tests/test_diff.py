@@ -13,11 +13,11 @@ import pytest
 from click.testing import Result
 
 from ccai_policy import __version__
-from ccai_policy.catalog import load_policy
-from ccai_policy.compiler import compile_policy
-from ccai_policy.diff import diff_files, field_changes, finding_changes
-from ccai_policy.pipeline import Checks, run_pipeline
-from ccai_policy.waivers import load_waivers
+from ccai_policy.evaluate.compiler import compile_policy
+from ccai_policy.evaluate.waivers import load_waivers
+from ccai_policy.policy.catalog import load_policy
+from ccai_policy.run.diff import diff_files, field_changes, finding_changes
+from ccai_policy.run.pipeline import Checks, run_pipeline
 
 from .conftest import AS_OF
 from .ecosystem import DIFF, NEW, OLD, POLICY, RULES, policy_args

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from click.testing import Result
 
-from ccai_policy.docs import bundled_catalog, render_markdown
+from ccai_policy.authoring.docs import bundled_catalog, render_markdown
 
 from .conftest import ROOT
 
@@ -48,7 +48,7 @@ def test_explain_unknown_rule_exits_2(run_cli: Callable[..., Result]) -> None:
 
 
 def test_the_field_reference_is_current_and_complete(run_cli: Callable[..., Result]) -> None:
-    from ccai_policy.fieldref import reference
+    from ccai_policy.authoring.fieldref import reference
 
     committed = (ROOT / "docs" / "fields.md").read_text(encoding="utf-8")
     assert committed == reference("declaration"), (

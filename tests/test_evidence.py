@@ -131,7 +131,7 @@ def test_a_name_too_long_for_the_file_system_is_a_located_finding(
 def test_an_internal_error_in_one_file_keeps_the_others_without_workers(
     run_cli: Callable[..., Result], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import ccai_policy.pipeline as check_module
+    import ccai_policy.run.pipeline as check_module
 
     bad = tmp_path / "bad.yaml"
     bad.write_text(DECL.read_text(encoding="utf-8"), encoding="utf-8")

@@ -18,9 +18,9 @@ import pytest
 import yaml
 from click.testing import Result
 
-from ccai_policy.catalog import data_dir, load_rules
-from ccai_policy.docs import README_MARKERS, readme_tables
-from ccai_policy.loader import load_text
+from ccai_policy.authoring.docs import README_MARKERS, readme_tables
+from ccai_policy.load.loader import load_text
+from ccai_policy.policy.catalog import data_dir, load_rules
 
 from .conftest import AS_OF, EXAMPLES
 
@@ -556,7 +556,7 @@ def test_rules_readme_tables_are_current() -> None:
         start, end = README_MARKERS[name]
         assert f"{start}\n{table}\n{end}" in readme, (
             f"rules/README.md's {name} table is stale: run "
-            "python -c 'import ccai_policy.docs as d; d.update_readme()'"
+            "python -c 'import ccai_policy.authoring.docs as d; d.update_readme()'"
         )
 
 

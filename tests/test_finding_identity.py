@@ -13,14 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from ccai_policy.baseline import load_baseline
-from ccai_policy.catalog import load_policy
-from ccai_policy.compiler import compile_policy
-from ccai_policy.diff import finding_changes
-from ccai_policy.formats import FORMATS
+from ccai_policy.evaluate.baseline import load_baseline
+from ccai_policy.evaluate.compiler import compile_policy
 from ccai_policy.model.identity import FindingId
 from ccai_policy.model.result import Result
-from ccai_policy.pipeline import Checks, EvidenceOptions, run_pipeline
+from ccai_policy.policy.catalog import load_policy
+from ccai_policy.report import FORMATS
+from ccai_policy.run.diff import finding_changes
+from ccai_policy.run.pipeline import Checks, EvidenceOptions, run_pipeline
 
 from .authoring import DECL, POLICY, RULES
 from .conftest import AS_OF

@@ -25,13 +25,13 @@ from click.testing import Result as CliResult
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from ccai_policy.catalog import load_policy
-from ccai_policy.compiler import RuleSet, compile_policy
 from ccai_policy.errors import CcaiError, ValidationErrors
-from ccai_policy.formats import FORMATS
+from ccai_policy.evaluate.compiler import RuleSet, compile_policy
 from ccai_policy.model.result import DeclarationResult, Result, exit_code
-from ccai_policy.pipeline import Checks, Execution, run_pipeline
-from ccai_policy.workers import Limits
+from ccai_policy.policy.catalog import load_policy
+from ccai_policy.report import FORMATS
+from ccai_policy.run.pipeline import Checks, Execution, run_pipeline
+from ccai_policy.run.workers import Limits
 
 from .authoring import DECL
 from .conftest import AS_OF, SHARED

@@ -19,9 +19,9 @@ import pytest
 import yaml
 from click.testing import Result
 
-from ccai_policy.loader import load_text
-from ccai_policy.validation import display_path, pointer_of
-from ccai_policy.workers import Killed, Limits, run_all
+from ccai_policy.load.loader import load_text
+from ccai_policy.load.validation import display_path, pointer_of
+from ccai_policy.run.workers import Killed, Limits, run_all
 
 from .authoring import POLICY, RULES
 from .conftest import AS_OF, EXAMPLES, ROOT

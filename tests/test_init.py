@@ -12,9 +12,9 @@ import pytest
 import yaml
 from click.testing import Result
 
-from ccai_policy.init import STARTER_TYPES, starter_text
+from ccai_policy.authoring.starter import STARTER_TYPES, starter_text
 from ccai_policy.model.declaration import ProductionType
-from ccai_policy.schemas import generate
+from ccai_policy.model.schemas import generate
 
 from .conftest import AS_OF
 

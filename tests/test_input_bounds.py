@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
-from ccai_policy import catalog
+from ccai_policy.policy import catalog
 
 from .authoring import CONTACT_RULE
 from .conftest import EXAMPLES

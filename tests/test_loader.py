@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ccai_policy.errors import LoadError
-from ccai_policy.loader import Document, escape_pointer_token, load_file, load_text
+from ccai_policy.load.loader import Document, escape_pointer_token, load_file, load_text
 
 from .fuzzing.yaml_text import dump
 

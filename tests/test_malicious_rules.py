@@ -20,9 +20,14 @@ import pytest
 import yaml
 from click.testing import Result
 
-from ccai_policy import typecheck
 from ccai_policy.errors import Location
-from ccai_policy.expressions import MAX_RENDERED, ExpressionError, Scope, compile_expression
+from ccai_policy.evaluate import typecheck
+from ccai_policy.evaluate.expressions import (
+    MAX_RENDERED,
+    ExpressionError,
+    Scope,
+    compile_expression,
+)
 
 from .authoring import DECL, RULES
 from .conftest import AS_OF, ROOT

@@ -21,10 +21,10 @@ from pydantic import AnyUrl, BaseModel
 from pydantic.fields import FieldInfo
 
 from ccai_policy.errors import ValidationErrors
-from ccai_policy.loader import load_text
+from ccai_policy.load.loader import load_text
+from ccai_policy.load.validation import display_path, validate_declaration
 from ccai_policy.model.declaration import Declaration
 from ccai_policy.model.vocabulary import described_values
-from ccai_policy.validation import display_path, validate_declaration
 
 from .conftest import AS_OF
 from .test_yamlerrors import leaks

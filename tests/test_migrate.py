@@ -8,7 +8,7 @@ from pathlib import Path
 
 from click.testing import Result
 
-from ccai_policy.loader import load_text
+from ccai_policy.load.loader import load_text
 
 from .conftest import AS_OF, ROOT
 

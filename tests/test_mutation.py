@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
-from ccai_policy.catalog import data_dir, load_rule_file
-from ccai_policy.mutation import mutants
+from ccai_policy.authoring.mutation import mutants
+from ccai_policy.policy.catalog import data_dir, load_rule_file
 
 from .authoring import DECL
 from .conftest import ROOT
@@ -178,9 +178,9 @@ def test_mutants_of_an_expression(assertion: str, expected: list[str], tmp_path:
 
 
 def test_mutants_of_every_bundled_rule_compile() -> None:
-    from ccai_policy.catalog import load_rules
-    from ccai_policy.compiler import compile_rule
-    from ccai_policy.mutation import _with
+    from ccai_policy.authoring.mutation import _with
+    from ccai_policy.evaluate.compiler import compile_rule
+    from ccai_policy.policy.catalog import load_rules
 
     for loaded in load_rules(data_dir("rules")):
         for mutant in mutants(loaded):

@@ -181,4 +181,4 @@ def test_only_the_pipeline_evaluates_or_starts_workers() -> None:
                 for alias in node.names:
                     if (module, alias.name) in assembling:
                         found.append(f"{path.relative_to(package)}: {module}.{alias.name}")
-    assert found == ["pipeline.py: engine.evaluate", "pipeline.py: workers.run_each"]
+    assert found == ["run/pipeline.py: engine.evaluate", "run/pipeline.py: workers.run_each"]

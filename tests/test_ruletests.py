@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
-from ccai_policy.ruletests import merge_patch
+from ccai_policy.authoring.ruletests import merge_patch
 
 from .authoring import DATA, RULES
 

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
-from ccai_policy.loader import load_file
-from ccai_policy.schemas import MODELS, generate
+from ccai_policy.load.loader import load_file
+from ccai_policy.model.schemas import MODELS, generate
 
 from .conftest import EXAMPLES, ROOT
 

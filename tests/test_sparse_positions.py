@@ -8,8 +8,8 @@ import pytest
 from benchmarks.generate import declaration_text
 
 from ccai_policy.errors import LoadError
-from ccai_policy.loader import Document, load_text
-from ccai_policy.yamltree import SPARSE_DEPTH
+from ccai_policy.load.loader import Document, load_text
+from ccai_policy.load.yamltree import SPARSE_DEPTH
 
 from .conftest import EXAMPLES, ROOT
 

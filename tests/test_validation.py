@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from ccai_policy.errors import ValidationErrors
-from ccai_policy.loader import load_file, load_text
+from ccai_policy.load.loader import load_file, load_text
+from ccai_policy.load.validation import validate_declaration, validate_model
 from ccai_policy.model.declaration import Declaration
 from ccai_policy.model.rule import Rule
-from ccai_policy.validation import validate_declaration, validate_model
 
 from .conftest import EXAMPLES, ROOT
 

@@ -11,7 +11,7 @@ import pytest
 import yaml
 from click.testing import Result
 
-from ccai_policy.workers import Killed, Limits, run_all
+from ccai_policy.run.workers import Killed, Limits, run_all
 
 from .authoring import DECL, RULES, check_args
 from .conftest import AS_OF, EXAMPLES

@@ -9,10 +9,10 @@ import pytest
 import yaml
 from click.testing import Result
 
-from ccai_policy import loader
 from ccai_policy.errors import LoadError
-from ccai_policy.loader import load_text
-from ccai_policy.yamlerrors import explain_syntax
+from ccai_policy.load import loader
+from ccai_policy.load.loader import load_text
+from ccai_policy.load.yamlerrors import explain_syntax
 
 from .conftest import AS_OF, EXAMPLES
 

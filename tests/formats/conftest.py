@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from ccai_policy.catalog import load_policy
-from ccai_policy.compiler import compile_policy
+from ccai_policy.evaluate.compiler import compile_policy
+from ccai_policy.evaluate.waivers import load_waivers
 from ccai_policy.model.result import Result
-from ccai_policy.pipeline import Checks, run_pipeline
-from ccai_policy.waivers import load_waivers
+from ccai_policy.policy.catalog import load_policy
+from ccai_policy.run.pipeline import Checks, run_pipeline
 
 from ..conftest import AS_OF, EXAMPLES, ROOT
 

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from click.testing import Result as CliResult
 
-from ccai_policy.formats import FORMATS
+from ccai_policy.report import FORMATS
 
 from ..conftest import AS_OF, ROOT
 from .conftest import FIXTURES, MORNING_TIDE, NIGHT_FERRY
@@ -241,7 +241,7 @@ def test_an_html_folder_loses_the_pages_of_earlier_runs(run_cli: RunCli, tmp_pat
 
 
 def test_page_names_differ_where_case_does_not_count(tmp_path: Path) -> None:
-    from ccai_policy.formats.html import page_names
+    from ccai_policy.report.html import page_names
 
     def production(pid: str) -> Any:
         return SimpleNamespace(production=SimpleNamespace(id=pid))

@@ -9,8 +9,8 @@ import xml.etree.ElementTree as ET
 import pytest
 import yaml
 
-from ccai_policy.formats import github, html, junit, markdown, sarif
 from ccai_policy.model.result import Result
+from ccai_policy.report import github, html, junit, markdown, sarif
 
 from ..conftest import ROOT
 from .conftest import NIGHT_FERRY, Page, run_check

@@ -10,8 +10,8 @@ from collections.abc import Callable
 
 import pytest
 
-from ccai_policy.formats import FORMATS, html
 from ccai_policy.model.result import Result
+from ccai_policy.report import FORMATS, html
 
 from .conftest import assert_expected
 

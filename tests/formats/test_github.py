@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from ccai_policy.formats import github
 from ccai_policy.model.result import Result, SourceLocation, counts_toward_exit
+from ccai_policy.report import github
 
 from ..conftest import EXAMPLES, ROOT
 from .conftest import run_check

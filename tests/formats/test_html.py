@@ -8,8 +8,8 @@ import re
 
 import pytest
 
-from ccai_policy.formats import html, people
 from ccai_policy.model.result import Result
+from ccai_policy.report import html, people
 
 from .conftest import Page
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from ccai_policy.formats import escaping, markdown
-from ccai_policy.formats.escaping import WORD_JOINER
 from ccai_policy.model.result import Result
+from ccai_policy.report import escaping, markdown
+from ccai_policy.report.escaping import WORD_JOINER
 
 from ..markdown_reader import mentions, tags, to_html
 

@@ -16,7 +16,7 @@ import yaml
 from click.testing import Result
 from pydantic import BaseModel, Field
 
-from ccai_policy import fieldref
+from ccai_policy.authoring import fieldref
 
 from ..authoring import DATA, DECL
 from ..conftest import AS_OF

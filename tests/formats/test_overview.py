@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from ccai_policy.formats import html, overview
 from ccai_policy.model.result import Finding, Result
+from ccai_policy.report import html, overview
 
 from .conftest import NIGHT_FERRY, Page, run_check
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ccai_policy.formats import html, markdown
+from ccai_policy.report import html, markdown
 
 from ..markdown_reader import to_html
 from .conftest import Page, run_check

@@ -10,8 +10,8 @@ from typing import Any
 import jsonschema
 import pytest
 
-from ccai_policy.formats import sarif
 from ccai_policy.model.result import Result, counts_toward_exit, exit_code
+from ccai_policy.report import sarif
 
 from ..conftest import ROOT, SHARED
 from .conftest import EXAMPLE_FILES, FIXTURES, NIGHT_FERRY, run_check

@@ -5,7 +5,7 @@ Only this package prints or chooses exit codes; nothing else imports it.
 
 from __future__ import annotations
 
-from . import check_command, project_commands, rules_commands
-from .app import main
+from ccai_policy.cli import check_command, project_commands, rules_commands
+from ccai_policy.cli.app import main
 
 __all__ = ["check_command", "main", "project_commands", "rules_commands"]

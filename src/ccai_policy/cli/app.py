@@ -7,8 +7,8 @@ from typing import Any
 
 import click
 
-from .. import __version__
-from .signals import run_interruptible
+from ccai_policy import __version__
+from ccai_policy.cli.signals import run_interruptible
 
 
 class _Commands(click.Group):
@@ -50,14 +50,14 @@ def main(ctx: click.Context, debug: bool, config_file: Path | None, no_config: b
         if config_file is not None:
             raise click.UsageError("--config and --no-config exclude each other")
         return
-    from ..config import find_config
+    from ccai_policy.load.config import find_config
 
     found = find_config(config_file)
     if found is None:
         return
-    from ..config import default_map, load_config
-    from ..errors import CcaiError
-    from .common import report
+    from ccai_policy.cli.common import report
+    from ccai_policy.errors import CcaiError
+    from ccai_policy.load.config import default_map, load_config
 
     try:
         ctx.default_map = default_map(load_config(found))

@@ -10,12 +10,12 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ..loader import printable_path
-from .app import main
+from ccai_policy.cli.app import main
+from ccai_policy.load.loader import printable_path
 
 if TYPE_CHECKING:
-    from ..model.result import Result
-from .common import (
+    from ccai_policy.model.result import Result
+from ccai_policy.cli.common import (
     EXIT_ERROR,
     SEVERITY_CHOICE,
     OutputTarget,
@@ -28,11 +28,11 @@ from .common import (
     say,
     write_atomic,
 )
-from .options import MAX_FILE_BYTES, worker_options
+from ccai_policy.cli.options import MAX_FILE_BYTES, worker_options
 
 if TYPE_CHECKING:
-    from ..catalog import RuleSources
-    from ..pipeline import Execution
+    from ccai_policy.policy.catalog import RuleSources
+    from ccai_policy.run.pipeline import Execution
 
 
 @main.command()
@@ -152,14 +152,14 @@ def check(
     """Evaluate declaration files (or directories of them) against a policy."""
     import dataclasses
 
-    from ..catalog import display_path, load_policy
-    from ..compiler import compile_policy
-    from ..discovery import ScanOptions
-    from ..formats import DIRECTORY_FORMATS, FORMATS, READ_DECLARATION
-    from ..formats.text import render as text_report
-    from ..model.result import exit_code
-    from ..pipeline import Checks, EvidenceOptions, run_pipeline
-    from ..waivers import load_waivers
+    from ccai_policy.evaluate.compiler import compile_policy
+    from ccai_policy.evaluate.waivers import load_waivers
+    from ccai_policy.model.result import exit_code
+    from ccai_policy.policy.catalog import display_path, load_policy
+    from ccai_policy.report import DIRECTORY_FORMATS, FORMATS, READ_DECLARATION
+    from ccai_policy.report.text import render as text_report
+    from ccai_policy.run.discovery import ScanOptions
+    from ccai_policy.run.pipeline import Checks, EvidenceOptions, run_pipeline
 
     if fmt not in FORMATS:
         raise click.BadParameter(
@@ -180,7 +180,7 @@ def check(
     waivers = load_waivers(waiver_files, policy)
     baseline = None
     if baseline_file is not None:
-        from ..baseline import load_baseline
+        from ccai_policy.evaluate.baseline import load_baseline
 
         baseline = load_baseline(baseline_file, display_path(baseline_file))
     stdout_format = next((t.format for t in targets if t.to_stdout), fmt)
@@ -227,8 +227,8 @@ def _terminal_wants_color() -> bool:
 def write_outputs(targets: list[OutputTarget], result: Result) -> list[str]:
     """Write every `-o` target; a target that cannot be written is reported, never hides the
     others. Pages of an earlier run left in an HTML folder are removed."""
-    from ..formats import DIRECTORY_FORMATS, FORMATS
-    from ..formats.html import is_report_page
+    from ccai_policy.report import DIRECTORY_FORMATS, FORMATS
+    from ccai_policy.report.html import is_report_page
 
     problems = []
     for target in targets:

@@ -16,11 +16,11 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
-from ..errors import CcaiError, ValidationErrors
-from ..formats.escaping import log_line
+from ccai_policy.errors import CcaiError, ValidationErrors
+from ccai_policy.report.escaping import log_line
 
 if TYPE_CHECKING:
-    from ..catalog import ResolvedPolicy, RuleSources
+    from ccai_policy.policy.catalog import ResolvedPolicy, RuleSources
 
 F = TypeVar("F", bound=Callable[..., Any])
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -148,7 +148,7 @@ def rule_source_options(func: F) -> F:
 
 
 def make_sources(folders: tuple[Path, ...] | list[Path], bundled: bool) -> RuleSources:
-    from ..catalog import RuleSources
+    from ccai_policy.policy.catalog import RuleSources
 
     return RuleSources(tuple(folders), bundled)
 

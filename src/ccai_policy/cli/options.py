@@ -33,7 +33,7 @@ def finite(ctx: click.Context, param: click.Parameter, value: float) -> float:
 
 def memory_limit_bytes(ctx: click.Context, mebibytes: int) -> int:
     """The worker memory limit in bytes: the option, or for the default the system's lower one."""
-    from ..workers import hard_memory_limit
+    from ccai_policy.run.workers import hard_memory_limit
 
     wanted = mebibytes * MIB
     hard = hard_memory_limit()
@@ -55,8 +55,8 @@ def worker_options(each: str) -> Callable[[F], F]:
     def decorate(func: F) -> F:
         @functools.wraps(func)
         def wrapper(*args: Any, jobs: int, timeout: float, memory_limit: int, **kwargs: Any) -> Any:
-            from ..pipeline import Execution
-            from ..workers import Limits
+            from ccai_policy.run.pipeline import Execution
+            from ccai_policy.run.workers import Limits
 
             memory = memory_limit_bytes(click.get_current_context(), memory_limit)
             limits = Limits(seconds=timeout, memory_bytes=memory)

@@ -8,9 +8,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ..loader import printable_path
-from .app import main
-from .common import (
+from ccai_policy.cli.app import main
+from ccai_policy.cli.common import (
     EXIT_ERROR,
     SEVERITY_CHOICE,
     check_threshold,
@@ -23,11 +22,12 @@ from .common import (
     say,
     write_atomic,
 )
-from .options import worker_options
+from ccai_policy.cli.options import worker_options
+from ccai_policy.load.loader import printable_path
 
 if TYPE_CHECKING:
-    from ..catalog import RuleSources
-    from ..pipeline import Execution
+    from ccai_policy.policy.catalog import RuleSources
+    from ccai_policy.run.pipeline import Execution
 
 
 @main.command()
@@ -47,8 +47,8 @@ def init(production_type: str, path: Path | None) -> None:
     The starter validates and evaluates; its failing findings list what to fill in.
     An existing file is never overwritten (exit 2).
     """
-    from ..fieldref import DECLARATION_REFERENCE
-    from ..init import write_schema_beside, write_starter
+    from ccai_policy.authoring.fieldref import DECLARATION_REFERENCE
+    from ccai_policy.authoring.starter import write_schema_beside, write_starter
 
     written = write_starter(path, production_type)
     say(f"wrote {written}: a starter declaration for a {production_type}")
@@ -106,12 +106,12 @@ def diff_command(
     """
     import dataclasses
 
-    from ..catalog import load_policy
-    from ..compiler import compile_policy
-    from ..diff import NotEvaluated, diff_files, exit_code
-    from ..diffreport import DIFF_FORMATS
-    from ..pipeline import Checks
-    from ..waivers import load_waivers
+    from ccai_policy.evaluate.compiler import compile_policy
+    from ccai_policy.evaluate.waivers import load_waivers
+    from ccai_policy.policy.catalog import load_policy
+    from ccai_policy.report.diffreport import DIFF_FORMATS
+    from ccai_policy.run.diff import NotEvaluated, diff_files, exit_code
+    from ccai_policy.run.pipeline import Checks
 
     targets = parse_outputs(outputs, DIFF_FORMATS, {})
     today = resolve_as_of(as_of)
@@ -157,9 +157,9 @@ def migrate_command(paths: tuple[Path, ...], debug: bool) -> None:
     `unknown`, with a comment, keeping the rest of the file and its comments. Exit 0: every
     file migrated (or had nothing to migrate); 2: a file could not be, with what to add.
     """
-    from ..catalog import display_path
-    from ..errors import CcaiError, ValidationErrors
-    from ..migrate import migrate_file
+    from ccai_policy.authoring.migrate import migrate_file
+    from ccai_policy.errors import CcaiError, ValidationErrors
+    from ccai_policy.policy.catalog import display_path
 
     failed = False
     for path in paths:

@@ -8,9 +8,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ..formats.escaping import log_text
-from .app import main
-from .common import (
+from ccai_policy.cli.app import main
+from ccai_policy.cli.common import (
     EXIT_ERROR,
     EXIT_FINDINGS,
     EXIT_OK,
@@ -20,14 +19,15 @@ from .common import (
     say,
     write_atomic,
 )
-from .options import worker_options
+from ccai_policy.cli.options import worker_options
+from ccai_policy.report.escaping import log_text
 
 if TYPE_CHECKING:
-    from ..catalog import LoadedRule, RuleSources
-    from ..model.result import RuleInfo
-    from ..model.rule import Rule
-    from ..pipeline import Execution
-    from ..ruleruns import RuleRun
+    from ccai_policy.authoring.ruleruns import RuleRun
+    from ccai_policy.model.result import RuleInfo
+    from ccai_policy.model.rule import Rule
+    from ccai_policy.policy.catalog import LoadedRule, RuleSources
+    from ccai_policy.run.pipeline import Execution
 
 POLICY_OPTION = click.option(
     "--policy",
@@ -47,7 +47,7 @@ def rules() -> None:
 @handle_errors
 def rules_list(sources: RuleSources) -> None:
     """One line per rule: id, criterion, severity, title."""
-    from ..catalog import load_catalog
+    from ccai_policy.policy.catalog import load_catalog
 
     for loaded in load_catalog(sources):
         r = loaded.rule
@@ -60,7 +60,7 @@ def rules_list(sources: RuleSources) -> None:
 @handle_errors
 def rules_show(rule_id: str, sources: RuleSources) -> None:
     """The rule file of one rule."""
-    from ..catalog import load_catalog
+    from ccai_policy.policy.catalog import load_catalog
 
     for loaded in load_catalog(sources):
         if loaded.rule.id == rule_id:
@@ -73,7 +73,7 @@ def rules_show(rule_id: str, sources: RuleSources) -> None:
 
 
 def _rule_hint(rule_id: str, ids: list[str]) -> str:
-    from ..spelling import did_you_mean
+    from ccai_policy.spelling import did_you_mean
 
     return did_you_mean(rule_id, ids) or "see 'ccai-policy rules list'"
 
@@ -82,7 +82,7 @@ def _rules_to_test(
     rules_dir: Path | None, sources: RuleSources
 ) -> list[tuple[Path, list[LoadedRule]]]:
     """(folder, its rules) for the folder given, else for every source; ids unique across all."""
-    from ..catalog import load_catalog
+    from ccai_policy.policy.catalog import load_catalog
 
     everything = load_catalog(sources.adding([rules_dir] if rules_dir else []))
     folders = [rules_dir] if rules_dir else sources.directories()
@@ -133,9 +133,9 @@ def rules_test(
     (exit 2), and every other rule's cases are still reported. With --mutate, mutants
     documented as equivalent in _equivalent_mutants.yaml beside the rules count as caught.
     """
-    from ..mutation import load_equivalents
-    from ..ruleruns import STOPPED_HINT, run_rules
-    from ..ruletests import missing_tests
+    from ccai_policy.authoring.mutation import load_equivalents
+    from ccai_policy.authoring.ruleruns import STOPPED_HINT, run_rules
+    from ccai_policy.authoring.ruletests import missing_tests
 
     if min_score is not None and not mutate:
         raise click.UsageError("--min-score needs --mutate")
@@ -189,7 +189,7 @@ def _percent(part: int, whole: int) -> str:
 
 def _report_mutants(runs: list[RuleRun], min_score: float | None) -> bool:
     """Print each rule's mutation score and survivors, then the total; True when too low."""
-    from ..mutation import score
+    from ccai_policy.authoring.mutation import score
 
     everything = []
     for run in runs:
@@ -245,8 +245,8 @@ def rules_lint(
     The rules of the other sources (the bundled catalog unless left out, each --rules folder)
     are there to resolve ids and `extends` against; their files are not reported on.
     """
-    from ..catalog import data_dir
-    from ..lint import lint
+    from ccai_policy.authoring.lint import lint
+    from ccai_policy.policy.catalog import data_dir
 
     directory = rules_dir or data_dir("rules")
     if not directory.is_dir():
@@ -284,7 +284,7 @@ def rules_lint(
 @handle_errors
 def rules_docs(out_dir: Path, policy_refs: tuple[str, ...], sources: RuleSources) -> None:
     """Write the rule catalog (every source's rules) as Markdown and browsable HTML."""
-    from ..docs import outputs, sources_catalog
+    from ccai_policy.authoring.docs import outputs, sources_catalog
 
     for path, text in outputs(out_dir, sources_catalog(sources, policy_refs)).items():
         try:
@@ -314,8 +314,8 @@ def _describe(rule: Rule | RuleInfo, used: str) -> None:
 @handle_errors
 def explain(rule_id: str, policy_refs: tuple[str, ...], sources: RuleSources) -> None:
     """Explain a rule in plain words: why it exists, what it checks, how to pass it."""
-    from ..builtin_rules import BUILT_IN_IDS, built_in
-    from ..docs import sources_catalog
+    from ccai_policy.authoring.docs import sources_catalog
+    from ccai_policy.policy.builtin_rules import BUILT_IN_IDS, built_in
 
     builtin = built_in(rule_id)
     if builtin is not None:
@@ -341,7 +341,7 @@ def policies() -> None:
 @handle_errors
 def policies_list(sources: RuleSources) -> None:
     """Bundled policy ids, versions, rule counts (with the rules of every source) and titles."""
-    from ..catalog import bundled_policies, load_policy
+    from ccai_policy.policy.catalog import bundled_policies, load_policy
 
     if not sources.bundled:
         fail(
@@ -360,7 +360,7 @@ def policies_list(sources: RuleSources) -> None:
 @handle_errors
 def policies_show(policy_ref: str, sources: RuleSources) -> None:
     """The resolved rule set of a policy, with effective severities."""
-    from ..catalog import load_policy
+    from ccai_policy.policy.catalog import load_policy
 
     resolved = load_policy(policy_ref, sources)
     p = resolved.policy
@@ -388,10 +388,10 @@ def policies_show(policy_ref: str, sources: RuleSources) -> None:
 def schema(name: str, fmt: str) -> None:
     """Print the JSON Schema of a file format, or its field reference in Markdown."""
     if fmt == "markdown":
-        from ..fieldref import reference
+        from ccai_policy.authoring.fieldref import reference
 
         click.echo(reference(name), nl=False)
         return
-    from ..schemas import generate
+    from ccai_policy.model.schemas import generate
 
     click.echo(generate(name), nl=False)

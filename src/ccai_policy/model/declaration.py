@@ -6,8 +6,8 @@ from typing import Annotated, Literal
 
 from pydantic import AnyUrl, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from .calendar import Date, Timestamp
-from .vocabulary import Meanings, field_title, model_title
+from ccai_policy.model.calendar import Date, Timestamp
+from ccai_policy.model.vocabulary import Meanings, field_title, model_title
 
 Id = Annotated[
     str,

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
-from .result import Subject
+from ccai_policy.model.result import Subject
 
 
 class Identifiable(Protocol):

@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 
-from .rule import (
+from ccai_policy.model.rule import (
     CRITERION_MEANINGS,
     SEVERITY_MEANINGS,
     SEVERITY_RANK,
@@ -18,7 +18,7 @@ from .rule import (
     Reference,
     Severity,
 )
-from .vocabulary import Meanings, field_title, model_title
+from ccai_policy.model.vocabulary import Meanings, field_title, model_title
 
 Status = Literal["pass", "fail", "error", "waived", "not_applicable"]
 STATUS_MEANINGS = Meanings(

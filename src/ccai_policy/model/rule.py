@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AnyUrl, BaseModel, ConfigDict, Field, StringConstraints
 
-from .vocabulary import Meanings, field_title, model_title
+from ccai_policy.model.vocabulary import Meanings, field_title, model_title
 
 Criterion = Literal["consent", "controls", "compensation", "transparency"]
 Severity = Literal["critical", "high", "medium", "low", "info"]

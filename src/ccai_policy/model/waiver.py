@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .calendar import Date
-from .vocabulary import field_title, model_title
+from ccai_policy.model.calendar import Date
+from ccai_policy.model.vocabulary import field_title, model_title
 
 _CONFIG = ConfigDict(
     extra="forbid",

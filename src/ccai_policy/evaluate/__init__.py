@@ -1,0 +1,1 @@
+"""Evaluate a declaration: compile rules to CEL, derive facts, run them; waivers, baselines."""

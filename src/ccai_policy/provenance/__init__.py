@@ -1,0 +1,1 @@
+"""Built-in checks of the files a declaration points at: evidence and Content Credentials."""
