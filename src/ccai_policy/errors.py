@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Annotated, ClassVar
 
@@ -78,15 +77,3 @@ class UsageProblem(CcaiError):
     """A command-line argument names something that does not exist."""
 
     kind = "usage"
-
-
-def did_you_mean(name: str, candidates: Iterable[str]) -> str:
-    """'did you mean …?' naming the nearest candidates only, or '' when none is near."""
-    scored = sorted(
-        ((difflib.SequenceMatcher(None, name, c).ratio(), c) for c in set(candidates)),
-        key=lambda pair: (-pair[0], pair[1]),
-    )
-    if not scored or scored[0][0] < 0.6:
-        return ""
-    near = [c for score, c in scored[:3] if score >= scored[0][0] - 0.05]
-    return f"did you mean {' or '.join(repr(n) for n in near)}?"

@@ -9,8 +9,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from ccai_policy.errors import Location, RuleError, did_you_mean
+from ccai_policy.errors import Location, RuleError
 from ccai_policy.evaluate.celtokens import TokenError, bound_names, comprehension_nesting
+from ccai_policy.spelling import did_you_mean
 
 MAX_LENGTH = 2000
 MAX_COMPREHENSION_NESTING = 3

@@ -17,9 +17,9 @@ from typing import Any
 
 from pydantic import AnyUrl, BaseModel
 
-from ccai_policy.errors import did_you_mean
 from ccai_policy.evaluate.facts import DERIVED
 from ccai_policy.model.declaration import LIST_SECTIONS, OBJECT_SECTIONS, Declaration
+from ccai_policy.spelling import did_you_mean
 
 PACKAGE = "ccai"
 _ERROR = re.compile(r"ERROR: <input>:(\d+):(\d+): (.*)")
