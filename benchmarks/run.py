@@ -264,7 +264,7 @@ def measure_cold(figures: Figures, sets: dict[str, list[Path]], budget: Budget) 
 
 def child(name: str, paths: list[Path], budget: Budget) -> dict[str, Any]:
     """Measure one data set in this (fresh) process; the figures as JSON-ready data."""
-    from ccai_policy.policy.catalog import load_policy
+    from ccai_policy.policy.resolve import load_policy
 
     try:
         from ccai_policy.evaluate.compiler import compile_policy

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from ccai_policy.authoring.ruletests import CaseResult, missing_tests, run_rule_tests
-from ccai_policy.policy.catalog import data_dir, load_rules
+from ccai_policy.paths import data_dir
+from ccai_policy.policy.catalog import load_rules
 
 from .conftest import ROOT
 

@@ -9,7 +9,7 @@ import pytest
 from click.testing import Result
 
 from ccai_policy.errors import CcaiError, ValidationErrors
-from ccai_policy.policy.catalog import load_policy
+from ccai_policy.policy.resolve import load_policy
 
 from .authoring import DECL, RULES, STRICT, check_args
 

@@ -16,7 +16,7 @@ import pytest
 import yaml
 from click.testing import Result
 
-from ccai_policy.policy.catalog import bundled_policies
+from ccai_policy.policy.policyfiles import bundled_policies
 from ccai_policy.report import FORMATS
 
 from .conftest import AS_OF, ROOT

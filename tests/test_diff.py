@@ -15,7 +15,7 @@ from click.testing import Result
 from ccai_policy import __version__
 from ccai_policy.evaluate.compiler import compile_policy
 from ccai_policy.evaluate.waivers import load_waivers
-from ccai_policy.policy.catalog import load_policy
+from ccai_policy.policy.resolve import load_policy
 from ccai_policy.run.diff import diff_files, field_changes, finding_changes
 from ccai_policy.run.pipeline import Checks, run_pipeline
 

@@ -20,7 +20,8 @@ from click.testing import Result
 
 from ccai_policy.authoring.docs import README_MARKERS, readme_tables
 from ccai_policy.load.loader import load_text
-from ccai_policy.policy.catalog import data_dir, load_rules
+from ccai_policy.paths import data_dir
+from ccai_policy.policy.catalog import load_rules
 
 from .conftest import AS_OF, EXAMPLES
 

@@ -17,7 +17,7 @@ from ccai_policy.evaluate.baseline import load_baseline
 from ccai_policy.evaluate.compiler import compile_policy
 from ccai_policy.model.identity import FindingId
 from ccai_policy.model.result import Result
-from ccai_policy.policy.catalog import load_policy
+from ccai_policy.policy.resolve import load_policy
 from ccai_policy.report import FORMATS
 from ccai_policy.run.diff import finding_changes
 from ccai_policy.run.pipeline import Checks, EvidenceOptions, run_pipeline

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
-from ccai_policy.policy import catalog
+from ccai_policy.policy import policyfiles
+from ccai_policy.policy.resolve import load_policy
 
 from .authoring import CONTACT_RULE
 from .conftest import EXAMPLES
@@ -77,15 +78,15 @@ def test_each_policy_of_a_diamond_is_read_once(
 ) -> None:
     diamond(project / "policies", 30)
     read: list[str] = []
-    real = catalog._load_policy_file
+    real = policyfiles.load_policy_file
 
     def counting(path: Path) -> object:
         read.append(path.name)
         return real(path)
 
-    monkeypatch.setattr(catalog, "_load_policy_file", counting)
+    monkeypatch.setattr(policyfiles, "load_policy_file", counting)
     with deadline(120):
-        resolved = catalog.load_policy("policies/p29.yaml")
+        resolved = load_policy("policies/p29.yaml")
     assert resolved.chain == ["p29"]
     assert sorted(read) == sorted([*(f"p{n}.yaml" for n in range(30)), "ccai-baseline.yaml"])
 
@@ -120,7 +121,7 @@ def test_a_chain_64_levels_deep_is_allowed_and_65_is_not(run_cli: Run, project: 
         "policies/p1.yaml:4:1: error: extends goes more than 64 policies deep: p65 -> p64 -> "
         "p63 -> ... -> p2 -> p1\n"
     )
-    assert getattr(catalog, "MAX_EXTENDS_DEPTH", None) == 64
+    assert getattr(policyfiles, "MAX_EXTENDS_DEPTH", None) == 64
 
 
 # --- extends stays in the policy's folder ---------------------------------------------------

@@ -10,7 +10,8 @@ import pytest
 from click.testing import Result
 
 from ccai_policy.authoring.mutation import mutants
-from ccai_policy.policy.catalog import data_dir, load_rule_file
+from ccai_policy.paths import data_dir
+from ccai_policy.policy.rulefiles import load_rule_file
 
 from .authoring import DECL
 from .conftest import ROOT

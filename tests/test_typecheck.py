@@ -12,7 +12,8 @@ from click.testing import Result
 
 from ccai_policy.evaluate import typecheck
 from ccai_policy.model.declaration import LIST_SECTIONS, OBJECT_SECTIONS
-from ccai_policy.policy.catalog import data_dir, load_rules
+from ccai_policy.paths import data_dir
+from ccai_policy.policy.catalog import load_rules
 
 BUNDLED = load_rules(data_dir("rules"))
 SECTIONS = (*LIST_SECTIONS, *OBJECT_SECTIONS)

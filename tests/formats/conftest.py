@@ -14,7 +14,7 @@ import pytest
 from ccai_policy.evaluate.compiler import compile_policy
 from ccai_policy.evaluate.waivers import load_waivers
 from ccai_policy.model.result import Result
-from ccai_policy.policy.catalog import load_policy
+from ccai_policy.policy.resolve import load_policy
 from ccai_policy.run.pipeline import Checks, run_pipeline
 
 from ..conftest import AS_OF, EXAMPLES, ROOT

@@ -12,17 +12,11 @@ import yaml
 
 from ccai_policy.model.declaration import CATEGORY_DEFINITIONS
 from ccai_policy.model.rule import CRITERIA, CRITERION_TITLES
-from ccai_policy.policy.catalog import (
-    LoadedRule,
-    ResolvedPolicy,
-    RuleSources,
-    bundled_policies,
-    data_dir,
-    find_policy,
-    load_catalog,
-    load_policy,
-    policy_rule_dirs,
-)
+from ccai_policy.paths import data_dir
+from ccai_policy.policy.catalog import RuleSources, load_catalog
+from ccai_policy.policy.policyfiles import bundled_policies, find_policy, policy_rule_dirs
+from ccai_policy.policy.resolve import ResolvedPolicy, load_policy
+from ccai_policy.policy.rulefiles import LoadedRule
 from ccai_policy.report.markdown import environment as markdown_environment
 from ccai_policy.report.templating import template_environment
 

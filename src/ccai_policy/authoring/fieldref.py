@@ -32,7 +32,8 @@ TITLES = {
 def reference(name: str) -> str:
     """The Markdown reference of one format; the declaration's says which rules read each field."""
     from ccai_policy.model.schemas import MODELS
-    from ccai_policy.policy.catalog import data_dir, load_rules
+    from ccai_policy.paths import data_dir
+    from ccai_policy.policy.catalog import load_rules
 
     rules = (
         [loaded.rule for loaded in load_rules(data_dir("rules"))] if name == "declaration" else None

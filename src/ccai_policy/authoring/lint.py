@@ -11,15 +11,10 @@ from ccai_policy.errors import CcaiError, RuleError, ValidationErrors
 from ccai_policy.evaluate import typecheck
 from ccai_policy.evaluate.compiler import compile_rule
 from ccai_policy.load.folderwalk import has_yaml_suffix
-from ccai_policy.policy.catalog import (
-    LoadedRule,
-    RuleSources,
-    load_catalog,
-    load_rule_folder,
-    merge_rules,
-    policy_rule_dirs,
-    resolve_policy_file,
-)
+from ccai_policy.policy.catalog import RuleSources, load_catalog, merge_rules
+from ccai_policy.policy.policyfiles import policy_rule_dirs
+from ccai_policy.policy.resolve import resolve_policy_file
+from ccai_policy.policy.rulefiles import LoadedRule, load_rule_folder
 from ccai_policy.run.pipeline import Execution
 from ccai_policy.run.workers import Killed
 

@@ -20,7 +20,7 @@ from ccai_policy.authoring.ruletests import run_case
 from ccai_policy.errors import CcaiError, Location, RuleError
 from ccai_policy.evaluate.celtokens import TokenError, tokens
 from ccai_policy.evaluate.compiler import compile_rule
-from ccai_policy.policy.catalog import LoadedRule
+from ccai_policy.policy.rulefiles import LoadedRule
 
 EQUIVALENTS_FILE = "_equivalent_mutants.yaml"
 _OPEN, _CLOSE = "([{", ")]}"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ccai_policy.authoring.mutation import MutantResult, mutate_rule
 from ccai_policy.authoring.ruletests import CaseResult, run_case
-from ccai_policy.policy.catalog import LoadedRule
+from ccai_policy.policy.rulefiles import LoadedRule
 from ccai_policy.run.pipeline import Execution
 from ccai_policy.run.workers import Killed
 

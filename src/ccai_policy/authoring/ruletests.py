@@ -16,7 +16,9 @@ from ccai_policy.load.loader import Document, load_file
 from ccai_policy.model.policy import Policy
 from ccai_policy.model.result import Finding, rule_outcomes
 from ccai_policy.model.rule import RuleTest
-from ccai_policy.policy.catalog import LoadedRule, ResolvedPolicy, display_path
+from ccai_policy.paths import display_path
+from ccai_policy.policy.resolve import ResolvedPolicy
+from ccai_policy.policy.rulefiles import LoadedRule
 from ccai_policy.run.pipeline import Checks, evaluate_document
 
 #: Rule tests evaluate on a fixed date so that they give the same answer every day.

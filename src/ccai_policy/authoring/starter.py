@@ -6,7 +6,7 @@ from importlib import resources
 from pathlib import Path
 
 from ccai_policy.errors import Location, UsageProblem
-from ccai_policy.policy.catalog import display_path
+from ccai_policy.paths import display_path
 
 #: The production types that have a starter, in the order `--help` lists them.
 STARTER_TYPES = ("film", "series", "game", "commercial")

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import click
 
 from ccai_policy.cli.app import main
-from ccai_policy.load.loader import printable_path
+from ccai_policy.paths import printable_path
 
 if TYPE_CHECKING:
     from ccai_policy.model.result import Result
@@ -155,7 +155,8 @@ def check(
     from ccai_policy.evaluate.compiler import compile_policy
     from ccai_policy.evaluate.waivers import load_waivers
     from ccai_policy.model.result import exit_code
-    from ccai_policy.policy.catalog import display_path, load_policy
+    from ccai_policy.paths import display_path
+    from ccai_policy.policy.resolve import load_policy
     from ccai_policy.report import DIRECTORY_FORMATS, FORMATS, READ_DECLARATION
     from ccai_policy.report.text import render as text_report
     from ccai_policy.run.discovery import ScanOptions

@@ -20,7 +20,8 @@ from ccai_policy.errors import CcaiError, ValidationErrors
 from ccai_policy.report.escaping import log_line
 
 if TYPE_CHECKING:
-    from ccai_policy.policy.catalog import ResolvedPolicy, RuleSources
+    from ccai_policy.policy.catalog import RuleSources
+    from ccai_policy.policy.resolve import ResolvedPolicy
 
 F = TypeVar("F", bound=Callable[..., Any])
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2

@@ -23,7 +23,7 @@ from ccai_policy.cli.common import (
     write_atomic,
 )
 from ccai_policy.cli.options import worker_options
-from ccai_policy.load.loader import printable_path
+from ccai_policy.paths import printable_path
 
 if TYPE_CHECKING:
     from ccai_policy.policy.catalog import RuleSources
@@ -108,7 +108,7 @@ def diff_command(
 
     from ccai_policy.evaluate.compiler import compile_policy
     from ccai_policy.evaluate.waivers import load_waivers
-    from ccai_policy.policy.catalog import load_policy
+    from ccai_policy.policy.resolve import load_policy
     from ccai_policy.report.diffreport import DIFF_FORMATS
     from ccai_policy.run.diff import NotEvaluated, diff_files, exit_code
     from ccai_policy.run.pipeline import Checks
@@ -159,7 +159,7 @@ def migrate_command(paths: tuple[Path, ...], debug: bool) -> None:
     """
     from ccai_policy.authoring.migrate import migrate_file
     from ccai_policy.errors import CcaiError, ValidationErrors
-    from ccai_policy.policy.catalog import display_path
+    from ccai_policy.paths import display_path
 
     failed = False
     for path in paths:

@@ -26,7 +26,8 @@ if TYPE_CHECKING:
     from ccai_policy.authoring.ruleruns import RuleRun
     from ccai_policy.model.result import RuleInfo
     from ccai_policy.model.rule import Rule
-    from ccai_policy.policy.catalog import LoadedRule, RuleSources
+    from ccai_policy.policy.catalog import RuleSources
+    from ccai_policy.policy.rulefiles import LoadedRule
     from ccai_policy.run.pipeline import Execution
 
 POLICY_OPTION = click.option(
@@ -246,7 +247,7 @@ def rules_lint(
     are there to resolve ids and `extends` against; their files are not reported on.
     """
     from ccai_policy.authoring.lint import lint
-    from ccai_policy.policy.catalog import data_dir
+    from ccai_policy.paths import data_dir
 
     directory = rules_dir or data_dir("rules")
     if not directory.is_dir():
@@ -341,7 +342,8 @@ def policies() -> None:
 @handle_errors
 def policies_list(sources: RuleSources) -> None:
     """Bundled policy ids, versions, rule counts (with the rules of every source) and titles."""
-    from ccai_policy.policy.catalog import bundled_policies, load_policy
+    from ccai_policy.policy.policyfiles import bundled_policies
+    from ccai_policy.policy.resolve import load_policy
 
     if not sources.bundled:
         fail(
@@ -360,7 +362,7 @@ def policies_list(sources: RuleSources) -> None:
 @handle_errors
 def policies_show(policy_ref: str, sources: RuleSources) -> None:
     """The resolved rule set of a policy, with effective severities."""
-    from ccai_policy.policy.catalog import load_policy
+    from ccai_policy.policy.resolve import load_policy
 
     resolved = load_policy(policy_ref, sources)
     p = resolved.policy

@@ -14,7 +14,9 @@ from ccai_policy.evaluate import typecheck
 from ccai_policy.evaluate.expressions import Compiled, compile_expression, map_position
 from ccai_policy.model.declaration import LIST_SECTIONS, OBJECT_SECTIONS
 from ccai_policy.model.rule import NeedsInformation, Rule, Severity, Window
-from ccai_policy.policy.catalog import LoadedRule, ResolvedPolicy, data_dir, rule_location
+from ccai_policy.paths import data_dir
+from ccai_policy.policy.resolve import ResolvedPolicy
+from ccai_policy.policy.rulefiles import LoadedRule, rule_location
 
 INDEXES: dict[str, tuple[str, str, bool]] = {
     "consents_by_use": ("consents", "uses", True),

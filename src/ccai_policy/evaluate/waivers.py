@@ -12,8 +12,9 @@ from ccai_policy.load.loader import load_file
 from ccai_policy.load.validation import validate_model
 from ccai_policy.model.result import AppliedWaiver, DeclarationResult, Finding, Result, UnusedWaiver
 from ccai_policy.model.waiver import Waiver, WaiverFile
+from ccai_policy.paths import display_path
 from ccai_policy.policy.builtin_rules import BUILT_IN_IDS
-from ccai_policy.policy.catalog import ResolvedPolicy, display_path
+from ccai_policy.policy.resolve import ResolvedPolicy
 from ccai_policy.spelling import did_you_mean
 
 #: What a waiver file over the loader's size limit (10 MB) is told; nesting is limited as in

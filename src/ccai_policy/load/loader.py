@@ -24,6 +24,7 @@ from ccai_policy.load.yamltree import (
     TreeBuilder,
     escape_pointer_token,
 )
+from ccai_policy.paths import printable_path
 
 try:  # the C parser is several times faster; fall back to pure Python where it is missing
     from yaml import CSafeLoader as _Loader
@@ -125,12 +126,6 @@ def decode(raw: bytes, path: str) -> str:
             "remove it; a file with many NUL bytes is probably UTF-16 or binary: save it as UTF-8",
         )
     return text
-
-
-def printable_path(path: Path | str) -> str:
-    """A path as text every output can hold: bytes of a file name that are not UTF-8 (which
-    Python keeps as lone surrogates) become U+FFFD, the replacement character."""
-    return str(path).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def load_file(

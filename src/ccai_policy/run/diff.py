@@ -22,7 +22,7 @@ from ccai_policy.model.result import (
     rule_outcomes,
 )
 from ccai_policy.model.rule import CRITERIA, SEVERITY_RANK, Severity
-from ccai_policy.policy.catalog import display_path
+from ccai_policy.paths import display_path
 from ccai_policy.run.pipeline import Checks, Execution, run_pipeline
 
 #: Sections in the order a reader cares about them; production and workforce are one object each.

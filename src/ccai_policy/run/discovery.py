@@ -17,7 +17,7 @@ from pathlib import Path
 from ccai_policy.errors import CcaiError, Location
 from ccai_policy.load.filekinds import other_format
 from ccai_policy.load.folderwalk import YAML_SUFFIXES, has_yaml_suffix, walk
-from ccai_policy.policy.catalog import display_path
+from ccai_policy.paths import display_path
 
 DEFAULT_INCLUDE = tuple(f"*{suffix}" for suffix in YAML_SUFFIXES)
 

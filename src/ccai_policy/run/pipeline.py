@@ -31,8 +31,9 @@ from ccai_policy.model.result import (
     SkippedFile,
 )
 from ccai_policy.model.rule import Severity
+from ccai_policy.paths import display_path
 from ccai_policy.policy.builtin_rules import Trigger, running
-from ccai_policy.policy.catalog import ResolvedPolicy, display_path
+from ccai_policy.policy.resolve import ResolvedPolicy
 from ccai_policy.provenance.evidence import resolve as resolve_evidence
 from ccai_policy.provenance.evidence import verify as verify_evidence
 from ccai_policy.run.discovery import ScanOptions, find_declarations
