@@ -12,7 +12,7 @@ from pydantic import AnyUrl, BaseModel
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
-from ccai_policy.load.messages import as_yaml
+from ccai_policy.load.valuetext import as_yaml
 from ccai_policy.model.vocabulary import field_values, human_title
 from ccai_policy.report.escaping import markdown_code, markdown_prose
 

@@ -10,7 +10,8 @@ from pydantic import BaseModel, ValidationError
 
 from ccai_policy.errors import Location, ValidationErrors, ValidationProblem
 from ccai_policy.load.loader import Document, escape_pointer_token
-from ccai_policy.load.messages import cut, explain, kind_of, shown
+from ccai_policy.load.messages import explain
+from ccai_policy.load.valuetext import cut, kind_of, shown
 from ccai_policy.model.declaration import (
     LIST_SECTIONS,
     NOTICE_RECIPIENTS,
