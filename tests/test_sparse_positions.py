@@ -9,7 +9,7 @@ from benchmarks.generate import declaration_text
 
 from ccai_policy.errors import LoadError
 from ccai_policy.load.loader import Document, load_text
-from ccai_policy.load.yamltree import SPARSE_DEPTH
+from ccai_policy.load.yamlnodes import SPARSE_DEPTH
 
 from .conftest import EXAMPLES, ROOT
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from ccai_policy.errors import LoadError, Location
 from ccai_policy.load.loader import decode, load_text
-from ccai_policy.load.yamltree import escape_pointer_token
+from ccai_policy.load.yamlnodes import escape_pointer_token
 
 MAX_JSON_BYTES = 200 * 1024 * 1024
 MAX_SHOWN_PROBLEMS = 5

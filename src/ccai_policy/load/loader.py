@@ -13,17 +13,17 @@ import yaml
 
 from ccai_policy.errors import LoadError, Location
 from ccai_policy.load.yamlerrors import GENERAL_FIX, explain_syntax
-from ccai_policy.load.yamlscalars import MAX_NUMBER_LENGTH
-from ccai_policy.load.yamltree import (
+from ccai_policy.load.yamlnodes import (
     ALIAS_AMPLIFICATION,
     JSON,
     MAX_ALIAS_EXPANSION,
     MAX_DEPTH,
     SPARSE_DEPTH,
     NeedsFullTree,
-    TreeBuilder,
     escape_pointer_token,
 )
+from ccai_policy.load.yamlscalars import MAX_NUMBER_LENGTH
+from ccai_policy.load.yamltree import TreeBuilder
 from ccai_policy.paths import printable_path
 
 try:  # the C parser is several times faster; fall back to pure Python where it is missing

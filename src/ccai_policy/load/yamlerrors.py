@@ -64,7 +64,7 @@ def _tab(src: Source) -> Found:
 def _nesting(src: Source) -> Found:
     if not src.says("nesting", "nest level"):
         return None
-    from ccai_policy.load.yamltree import MAX_DEPTH
+    from ccai_policy.load.yamlnodes import MAX_DEPTH
 
     return f"nesting is deeper than {MAX_DEPTH} levels", "flatten it", None
 
