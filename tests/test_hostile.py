@@ -20,7 +20,7 @@ import yaml
 from click.testing import Result
 
 from ccai_policy.load.loader import load_text
-from ccai_policy.load.validation import display_path, pointer_of
+from ccai_policy.load.validation import field_path, pointer_of
 from ccai_policy.run.workers import Killed, Limits, run_all
 
 from .authoring import POLICY, RULES
@@ -508,7 +508,7 @@ def test_every_field_of_the_wrong_type_is_a_located_error_naming_it(
         document = load_text(texts[model], f"{model}.yaml")
         for field in wrong:
             where = document.locate(pointer_of(field.loc))
-            prefix = f"`{display_path(field.loc)}` "
+            prefix = f"`{field_path(field.loc)}` "
             if not any(
                 (file, line) == (where.file, where.line) and message.startswith(prefix)
                 for file, line, message in located

@@ -14,7 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ccai_policy.errors import LoadError
-from ccai_policy.load.loader import Document, escape_pointer_token, load_file, load_text
+from ccai_policy.load.loader import Document, load_file, load_text
+from ccai_policy.load.yamlnodes import escape_pointer_token
 
 from .fuzzing.yaml_text import dump
 

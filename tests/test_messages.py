@@ -22,7 +22,7 @@ from pydantic.fields import FieldInfo
 
 from ccai_policy.errors import ValidationErrors
 from ccai_policy.load.loader import load_text
-from ccai_policy.load.validation import display_path, validate_declaration
+from ccai_policy.load.validation import field_path, validate_declaration
 from ccai_policy.model.declaration import Declaration
 from ccai_policy.model.vocabulary import described_values
 
@@ -154,7 +154,7 @@ def problems_at(data: dict[str, Any], loc: tuple[Any, ...]) -> list[Any]:
     text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
     with pytest.raises(ValidationErrors) as caught:
         validate_declaration(load_text(text, "d.yaml"))
-    prefix = f"`{display_path(loc)}` "
+    prefix = f"`{field_path(loc)}` "
     return [p for p in caught.value.problems if p.message.startswith(prefix)]
 
 
@@ -179,7 +179,7 @@ def test_the_base_declaration_holds_every_field_and_validates() -> None:
 @pytest.mark.parametrize(
     ("loc", "mistake", "value", "annotation"),
     CASES,
-    ids=[f"{display_path(loc)}: {mistake}" for loc, mistake, _, _ in CASES],
+    ids=[f"{field_path(loc)}: {mistake}" for loc, mistake, _, _ in CASES],
 )
 def test_a_wrong_value_gets_a_located_message_in_plain_words_with_a_fix(
     loc: tuple[Any, ...], mistake: str, value: Any, annotation: Any
@@ -189,7 +189,7 @@ def test_a_wrong_value_gets_a_located_message_in_plain_words_with_a_fix(
     problems = problems_at(data, loc) or [
         p for p in problems_at(data, (*loc, 0)) if mistake.endswith("in the list")
     ]
-    assert problems, f"no message names `{display_path(loc)}`"
+    assert problems, f"no message names `{field_path(loc)}`"
     for problem in problems:
         assert problem.location is not None and problem.location.line >= 1
         assert problem.hint, f"{problem.message}: no fix offered"
@@ -206,7 +206,7 @@ def test_a_wrong_value_gets_a_located_message_in_plain_words_with_a_fix(
 RENAMES = [loc for loc, _ in FIELDS if len(str(loc[-1])) > 1]
 
 
-@pytest.mark.parametrize("loc", RENAMES, ids=[display_path(loc) for loc in RENAMES])
+@pytest.mark.parametrize("loc", RENAMES, ids=[field_path(loc) for loc in RENAMES])
 def test_a_misspelt_field_name_in_another_case_finds_the_field(loc: tuple[Any, ...]) -> None:
     key = str(loc[-1])
     data = full(Declaration)

@@ -13,16 +13,7 @@ import yaml
 
 from ccai_policy.errors import LoadError, Location
 from ccai_policy.load.yamlerrors import GENERAL_FIX, explain_syntax
-from ccai_policy.load.yamlnodes import (
-    ALIAS_AMPLIFICATION,
-    JSON,
-    MAX_ALIAS_EXPANSION,
-    MAX_DEPTH,
-    SPARSE_DEPTH,
-    NeedsFullTree,
-    escape_pointer_token,
-)
-from ccai_policy.load.yamlscalars import MAX_NUMBER_LENGTH
+from ccai_policy.load.yamlnodes import JSON, SPARSE_DEPTH, NeedsFullTree
 from ccai_policy.load.yamltree import TreeBuilder
 from ccai_policy.paths import printable_path
 
@@ -36,15 +27,9 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
     _READER_OFFSETS_IN_BYTES = False
 
 __all__ = [
-    "ALIAS_AMPLIFICATION",
     "DEFAULT_MAX_BYTES",
-    "JSON",
-    "MAX_ALIAS_EXPANSION",
-    "MAX_DEPTH",
-    "MAX_NUMBER_LENGTH",
     "Document",
     "decode",
-    "escape_pointer_token",
     "load_file",
     "load_text",
 ]

@@ -9,9 +9,10 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from ccai_policy.errors import Location, ValidationErrors, ValidationProblem
-from ccai_policy.load.loader import Document, escape_pointer_token
+from ccai_policy.load.loader import Document
 from ccai_policy.load.messages import explain
 from ccai_policy.load.valuetext import cut, kind_of, shown
+from ccai_policy.load.yamlnodes import escape_pointer_token
 from ccai_policy.model.declaration import (
     LIST_SECTIONS,
     NOTICE_RECIPIENTS,
@@ -36,7 +37,7 @@ _SINGULAR = {
 MAX_PROBLEMS = 100
 
 
-def display_path(loc: Sequence[str | int]) -> str:
+def field_path(loc: Sequence[str | int]) -> str:
     """`uses[3].subjects[0]` for ('uses', 3, 'subjects', 0)."""
     out = ""
     for part in loc:
@@ -111,7 +112,7 @@ def _model_problems(
             message, hint = explain(error, model, document.data)
             problems.append(
                 ValidationProblem(
-                    f"`{display_path(loc)}` {message}", document.locate(pointer_of(loc)), hint
+                    f"`{field_path(loc)}` {message}", document.locate(pointer_of(loc)), hint
                 )
             )
     if document.ambiguous:
@@ -120,7 +121,7 @@ def _model_problems(
         places = {document.locate(pointer): item for pointer, item in document.ambiguous.items()}
         problems = [p for p in problems if p.location not in places]
         for pointer, (message, hint) in document.ambiguous.items():
-            path = display_path(_loc_of(document.data, pointer))
+            path = field_path(_loc_of(document.data, pointer))
             problems.append(
                 ValidationProblem(f"`{path}`: {message}", document.locate(pointer), hint)
             )
@@ -130,7 +131,7 @@ def _model_problems(
         if where not in reported:
             problems.append(
                 ValidationProblem(
-                    f"`{display_path(loc)}` is {shown(number)}, out of range: whole numbers "
+                    f"`{field_path(loc)}` is {shown(number)}, out of range: whole numbers "
                     f"must be between {-(2**63):,} and {2**63 - 1:,}",
                     where,
                     "use a smaller number, or quote it if it is text",
@@ -230,7 +231,7 @@ def reference_problems(document: Document) -> Iterable[ValidationProblem]:
                 if position is not None:
                     loc += (position,)
                 yield ValidationProblem(
-                    f"`{display_path(loc)}` names '{cut(ref)}', but there is no "
+                    f"`{field_path(loc)}` names '{cut(ref)}', but there is no "
                     f"{_SINGULAR[target]} with that id",
                     document.locate(pointer_of(loc)),
                     did_you_mean(ref, ids[target]) or _add_or_correct(target, ids[target]),
@@ -255,7 +256,7 @@ def _recipient_problems(document: Document) -> Iterable[ValidationProblem]:
         loc = ("notices", index, "to")
         person = " and name them in `person`" if allowed[0] in ("director", "writer") else ""
         yield ValidationProblem(
-            f"`{display_path(loc)}` is '{cut(to)}', but a {kind.replace('_', ' ')} goes to "
+            f"`{field_path(loc)}` is '{cut(to)}', but a {kind.replace('_', ' ')} goes to "
             f"{listing(allowed)}",
             document.locate(pointer_of(loc)),
             f"write `to: {allowed[0]}`{person}",

@@ -12,7 +12,7 @@ from pathlib import Path, PurePosixPath
 
 from ccai_policy.errors import ValidationErrors, ValidationProblem
 from ccai_policy.load.loader import Document
-from ccai_policy.load.validation import display_path
+from ccai_policy.load.validation import field_path
 from ccai_policy.model.declaration import Declaration
 from ccai_policy.model.result import Finding, Status, Subject
 from ccai_policy.policy.builtin_rules import EVIDENCE
@@ -48,7 +48,7 @@ def references(declaration: Declaration) -> Iterator[EvidenceRef]:
 
 def _display(pointer: str) -> str:
     parts = [int(p) if p.isdigit() else p for p in pointer.strip("/").split("/")]
-    return display_path(parts)
+    return field_path(parts)
 
 
 def _real(path: Path, folders: dict[Path, Path]) -> Path:
