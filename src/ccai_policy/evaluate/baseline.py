@@ -26,10 +26,10 @@ from ccai_policy.model.result import (
     Result,
     Status,
     Subject,
-    breaches,
     record_digest,
 )
 from ccai_policy.model.rule import SEVERITY_RANK, Severity
+from ccai_policy.model.verdict import breaches
 
 RECORD_HINT = "record it again: ccai-policy check PATHS -o json:FILE"
 WRITE_HINT = "write it with 'ccai-policy check ... -o json:FILE'"
