@@ -11,13 +11,8 @@ from typing import Annotated, Any, Literal, Protocol
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 from ccai_policy.errors import Location
-from ccai_policy.model.rule import (
-    CRITERION_MEANINGS,
-    SEVERITY_MEANINGS,
-    Criterion,
-    Reference,
-    Severity,
-)
+from ccai_policy.model.grading import CRITERION_MEANINGS, SEVERITY_MEANINGS, Criterion, Severity
+from ccai_policy.model.rule import Reference
 from ccai_policy.model.vocabulary import Meanings, field_title, model_title
 
 Status = Literal["pass", "fail", "error", "waived", "not_applicable"]

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from ccai_policy.model.grading import SEVERITY_RANK, Severity
 from ccai_policy.model.result import DeclarationResult, Finding, Result, Status
-from ccai_policy.model.rule import SEVERITY_RANK, Severity
 
 #: The order a person reads outcomes in: what needs action first.
 STATUS_ORDER: dict[str, int] = {"error": 0, "fail": 1, "waived": 2, "pass": 3, "not_applicable": 4}
