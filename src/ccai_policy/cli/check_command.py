@@ -154,7 +154,7 @@ def check(
 
     from ccai_policy.evaluate.compiler import compile_policy
     from ccai_policy.evaluate.waivers import load_waivers
-    from ccai_policy.model.result import exit_code
+    from ccai_policy.model.verdict import exit_code
     from ccai_policy.paths import display_path
     from ccai_policy.policy.resolve import load_policy
     from ccai_policy.report import DIRECTORY_FORMATS, FORMATS, READ_DECLARATION

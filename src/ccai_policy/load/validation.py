@@ -13,13 +13,8 @@ from ccai_policy.load.loader import Document
 from ccai_policy.load.messages import explain
 from ccai_policy.load.valuetext import cut, kind_of, shown
 from ccai_policy.load.yamlnodes import escape_pointer_token
-from ccai_policy.model.declaration import (
-    LIST_SECTIONS,
-    NOTICE_RECIPIENTS,
-    RECIPIENTS,
-    REFERENCES,
-    Declaration,
-)
+from ccai_policy.model.declaration import LIST_SECTIONS, REFERENCES, Declaration
+from ccai_policy.model.notices import NOTICE_RECIPIENTS, RECIPIENTS
 from ccai_policy.spelling import FEW, did_you_mean, listing
 
 M = TypeVar("M", bound=BaseModel)

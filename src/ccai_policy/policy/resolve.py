@@ -13,8 +13,8 @@ from typing import Any
 
 from ccai_policy.errors import CcaiError, RuleError, ValidationErrors
 from ccai_policy.load.loader import Document
+from ccai_policy.model.grading import SEVERITY_RANK, Severity
 from ccai_policy.model.policy import Policy
-from ccai_policy.model.rule import SEVERITY_RANK, Severity
 from ccai_policy.policy.catalog import RuleSources, as_sources, load_catalog
 from ccai_policy.policy.inheritance import Mandate, mandate_problems
 from ccai_policy.policy.policyfiles import (
