@@ -8,8 +8,8 @@ from typing import Any
 
 from pydantic import AnyUrl
 
-from ccai_policy.evaluate.compiler import GLOBAL_NAMES, INDEXES
 from ccai_policy.evaluate.facts import derive
+from ccai_policy.evaluate.programs import GLOBAL_NAMES, INDEXES
 from ccai_policy.model.declaration import LIST_SECTIONS, Declaration
 
 _PLAIN = frozenset({str, int, float, bool, type(None)})

@@ -7,19 +7,18 @@ from collections.abc import Iterable
 from typing import Any
 
 from ccai_policy.evaluate.binding import bind
-from ccai_policy.evaluate.compiler import (
+from ccai_policy.evaluate.compiler import CompiledRule, RuleSet
+from ccai_policy.evaluate.coverage import check_coverage
+from ccai_policy.evaluate.expressions import ExpressionError, Scope
+from ccai_policy.evaluate.messages import MessageError, failure_message, unwritable_message
+from ccai_policy.evaluate.programs import (
     CHUNK,
     CHUNK_NAME,
     INDEX_NAME,
     ITEM_FAIL,
     ITEM_NOT_APPLICABLE,
-    CompiledRule,
-    RuleSet,
     is_dated,
 )
-from ccai_policy.evaluate.coverage import check_coverage
-from ccai_policy.evaluate.expressions import ExpressionError, Scope
-from ccai_policy.evaluate.messages import MessageError, failure_message, unwritable_message
 from ccai_policy.load.loader import Document
 from ccai_policy.model.declaration import Declaration
 from ccai_policy.model.result import (

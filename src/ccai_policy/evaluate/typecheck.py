@@ -19,6 +19,7 @@ from pydantic import AnyUrl, BaseModel
 
 from ccai_policy.errors import did_you_mean
 from ccai_policy.evaluate.facts import DERIVED
+from ccai_policy.evaluate.programs import INDEXES
 from ccai_policy.model.declaration import LIST_SECTIONS, OBJECT_SECTIONS, Declaration
 
 PACKAGE = "ccai"
@@ -206,10 +207,6 @@ def _model() -> _Model:
     for section in LIST_SECTIONS:
         variables[section] = cel.Type.List(message(section))
         variables[f"{section}_by_id"] = cel.Type.Map(cel.Type.STRING, message(section))
-    from ccai_policy.evaluate.compiler import (
-        INDEXES,  # the compiler owns the names; imported late, no cycle
-    )
-
     for name, (section, _, _) in INDEXES.items():
         variables[name] = cel.Type.Map(cel.Type.STRING, cel.Type.List(message(section)))
     variables["params"] = cel.Type.Map(cel.Type.STRING, cel.Type.DYN)
