@@ -5,7 +5,22 @@ Only this package prints or chooses exit codes; nothing else imports it.
 
 from __future__ import annotations
 
-from ccai_policy.cli import check_command, project_commands, rules_commands
+from ccai_policy.cli import (
+    check_command,
+    policy_commands,
+    project_commands,
+    reference_commands,
+    rules_commands,
+    rules_test_command,
+)
 from ccai_policy.cli.app import main
 
-__all__ = ["check_command", "main", "project_commands", "rules_commands"]
+__all__ = [
+    "check_command",
+    "main",
+    "policy_commands",
+    "project_commands",
+    "reference_commands",
+    "rules_commands",
+    "rules_test_command",
+]
