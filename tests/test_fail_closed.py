@@ -316,9 +316,10 @@ def test_obligations_do_not_apply_before_they_took_effect(run_cli: Run, tmp_path
     data["people"][0]["deceased_on"] = "2019-03-02"
     path, _ = write(tmp_path, data)
     found = findings(run_cli, path)
-    assert (
-        "Cal. Civ. Code §3344.1 as amended by AB 1836 (from 1 Jan 2025; 70 years after "
-        "death) applies from 2025-01-01 by the first use" in reason(found, "CONSENT-POSTMORTEM-001")
+    assert reason(found, "CONSENT-POSTMORTEM-001") == (
+        "Not in force for this production: Cal. Civ. Code §3344.1 as amended by AB 1836 (from "
+        "1 Jan 2025; 70 years after death) applies from 2025-01-01 by the first use, and "
+        "every AI use this rule checks falls outside it."
     )
     assert "applies from 2021-05-29 by the death" in reason(found, "CONSENT-POSTMORTEM-002")
 
@@ -332,7 +333,7 @@ def test_eu_art_53_does_not_apply_to_a_may_2025_model_use(run_cli: Run, tmp_path
     found = findings(run_cli, path)
     for rule in ("CONSENT-GPAI-COPYRIGHT-001", "TRANSP-GPAI-SUMMARY-001"):
         assert "EU AI Act Art. 53" in reason(found, rule)
-        assert "every item is dated outside" in reason(found, rule)
+        assert "every AI tool this rule checks falls outside all of them." in reason(found, rule)
     data["uses"][0]["first_used_on"] = "2027-09-01"
     path, _ = write(tmp_path, data)
     statuses = {f["rule_id"]: f["status"] for f in findings(run_cli, path)}
@@ -366,7 +367,9 @@ def test_a_rule_for_one_agreement_version_does_not_apply_to_another(
     path, _ = write(tmp_path, data)
     found = findings(run_cli, path)
     assert reason(found, "CONTROLS-SCAN-REASON-001") == (
-        "applies only to productions under sag-aftra-tv-theatrical-2026"
+        "Applies only to productions under sag-aftra-tv-theatrical-2026; this production is a "
+        "film, made or released in US-CA and EU, under sag-aftra-tv-theatrical-2023, released "
+        "2027-03-12."
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable
 from typing import Any
 
@@ -11,13 +12,13 @@ from ccai_policy.evaluate.compiler import CompiledRule, RuleSet
 from ccai_policy.evaluate.coverage import check_coverage
 from ccai_policy.evaluate.expressions import ExpressionError, Scope
 from ccai_policy.evaluate.messages import MessageError, failure_message, unwritable_message
+from ccai_policy.evaluate.not_applicable import dates_reason, production_reason, selection_reason
 from ccai_policy.evaluate.programs import (
     CHUNK,
     CHUNK_NAME,
     INDEX_NAME,
     ITEM_FAIL,
     ITEM_NOT_APPLICABLE,
-    is_dated,
 )
 from ccai_policy.load.loader import Document
 from ccai_policy.model.declaration import Declaration
@@ -41,6 +42,11 @@ class _Evaluation:
         self.scope = Scope(self.variables)
         self.document = document
         self.findings: list[Finding] = []
+
+    @functools.cached_property
+    def production(self) -> dict[str, Any]:
+        """The production as JSON data, for the facts a not-applicable reason states."""
+        return self.declaration.production.model_dump(mode="json")
 
     def finding(
         self,
@@ -68,7 +74,8 @@ class _Evaluation:
         rule = compiled.loaded.rule
         production = self.variables["production"]
         if rule.agreements and not set(rule.agreements) & set(production["agreements"]):
-            reason = f"applies only to productions under {' or '.join(rule.agreements)}"
+            under = f"applies only to productions under {' or '.join(rule.agreements)}"
+            reason = production_reason(under, self.production)
             self.finding(compiled, "not_applicable", reason, "/production", production["id"])
             return
         if compiled.applies_when is not None:
@@ -83,9 +90,10 @@ class _Evaluation:
                 )
                 return
             if not applies:
-                reason = rule.applicability or (
+                condition = rule.applicability or (
                     "This production is not of the kind this rule applies to."
                 )
+                reason = production_reason(condition, self.production)
                 self.finding(compiled, "not_applicable", reason, "/production", production["id"])
                 return
         if compiled.fast is None:  # for_each: declaration
@@ -173,23 +181,12 @@ class _Evaluation:
 
     def _not_applicable(self, compiled: CompiledRule) -> None:
         rule = compiled.loaded.rule
-        noun = SECTION_NOUNS.get(rule.for_each, rule.for_each)
-        reason = rule.applicability or (
-            f"Nothing in this declaration is of the kind this rule checks ({noun})."
-            if rule.where
-            else f"This declaration has no {noun}."
-        )
+        reason = None
         if compiled.undated is not None and self._selected_undated(compiled):
-            windows = "; ".join(
-                f"{w.obligation} applies from {w.from_}"
-                + (f" until {w.until}" if w.until else "")
-                + f" by {w.of}"
-                for w in rule.effective
-                if is_dated(w)
-            )
-            reason = (
-                f"not in force for this declaration: {windows}, and every item is dated outside"
-            )
+            reason = dates_reason(rule)
+        if reason is None:
+            count = len(getattr(self.declaration, rule.for_each, None) or ())
+            reason = selection_reason(rule.for_each, count, self.production)
         self.finding(compiled, "not_applicable", reason, f"/{rule.for_each}", None)
 
     def _selected_undated(self, compiled: CompiledRule) -> bool:
@@ -240,19 +237,6 @@ class _Evaluation:
             self._not_applicable(compiled)
         elif not failed:
             self._passed(compiled)
-
-
-#: Each section in plain words, for reasons a reader sees.
-SECTION_NOUNS = {
-    "uses": "AI uses",
-    "people": "people",
-    "tools": "AI tools",
-    "consents": "consents",
-    "compensation": "compensation records",
-    "notices": "notices",
-    "assets": "assets",
-    "workforce": "workforce records",
-}
 
 
 def summarize_production(declaration: Declaration) -> ProductionSummary:

@@ -77,7 +77,6 @@ class DeclarationView:
     unused_waivers: list[UnusedWaiver]
     baseline: str | None
     baseline_notes: list[BaselineNote]
-    reasons: dict[str, str]
     labels: dict[str, str] = field(default_factory=dict)
     _ids: dict[int, str] = field(default_factory=dict)
 
@@ -146,7 +145,6 @@ def views(result: Result, prefixed: bool) -> list[DeclarationView]:
                 ],
                 baseline=overview.baseline_statement(declaration, result),
                 baseline_notes=overview.baseline_notes(result, declaration),
-                reasons=overview.not_applicable_reasons(declaration, result),
                 labels=subject_labels(declaration.declaration),
                 _ids={
                     id(f): f"{anchor}finding-{i + 1}" for i, f in enumerate(declaration.findings)

@@ -70,7 +70,6 @@ class Summary:
     not_applicable: list[Finding]
     baseline: str | None
     baseline_notes: list[BaselineNote]
-    reasons: dict[str, str]
 
 
 #: GitHub refuses a job summary over 1 MiB; the summary stays under this many bytes.
@@ -106,7 +105,6 @@ def _summary(d: DeclarationResult, result: Result, level: int) -> Summary:
         not_applicable=overview.with_status(d, "not_applicable") if level < 1 else [],
         baseline=overview.baseline_statement(d, result),
         baseline_notes=overview.baseline_notes(result, d),
-        reasons=overview.not_applicable_reasons(d, result) if level < 1 else {},
     )
 
 

@@ -130,18 +130,6 @@ def baseline_statement(declaration: DeclarationResult, result: Result) -> str | 
     )
 
 
-def not_applicable_reasons(declaration: DeclarationResult, result: Result) -> dict[str, str]:
-    """Rule id -> why it does not apply to this declaration, in words computed from the facts."""
-    from ccai_policy.report.reasons import not_applicable_reason
-
-    applicability = {r.id: r.applicability for r in result.rules}
-    return {
-        f.rule_id: not_applicable_reason(f, declaration, applicability.get(f.rule_id))
-        for f in declaration.findings
-        if f.status == "not_applicable"
-    }
-
-
 def not_compliant(verdict: Verdict) -> bool:
     """Whether a verdict says "not compliant", with new findings or only known ones."""
     return verdict.key.startswith("not-compliant")
