@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 
 from ccai_policy.errors import Location
-from ccai_policy.evaluate.compiler import CHUNK, compile_policy
+from ccai_policy.evaluate.compiler import compile_policy
 from ccai_policy.evaluate.engine import evaluate
 from ccai_policy.evaluate.expressions import compile_expression
+from ccai_policy.evaluate.programs import CHUNK
 from ccai_policy.load.loader import load_file
 from ccai_policy.load.validation import validate_declaration
 from ccai_policy.model.result import DeclarationResult
