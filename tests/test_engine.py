@@ -105,9 +105,15 @@ def test_each_failing_item_is_one_fail_in_the_rules_words(tmp_path: Path) -> Non
 
 
 def test_applies_when_false_is_not_applicable_with_the_rules_applicability(tmp_path: Path) -> None:
+    """The rule's applicability sentence, beside the facts of the production it did not fit."""
     rule = "applies_when: production.type == 'game'\napplicability: games only\n" + ASSERT
     assert outcomes(run(tmp_path, rule, 2, {0})) == [
-        ("not_applicable", "/production", "games only")
+        (
+            "not_applicable",
+            "/production",
+            "Games only; this production is a film, no territory declared, under no union "
+            "agreement.",
+        )
     ]
 
 
