@@ -12,7 +12,8 @@ from ccai_policy.errors import CcaiError, RuleError, ValidationErrors
 from ccai_policy.evaluate import typecheck
 from ccai_policy.evaluate.expressions import Compiled, compile_expression, map_position
 from ccai_policy.evaluate.programs import GLOBAL_NAMES, bind_item, compose
-from ccai_policy.model.rule import NeedsInformation, Severity
+from ccai_policy.model.grading import Severity
+from ccai_policy.model.rule import NeedsInformation
 from ccai_policy.policy.catalog import LoadedRule, ResolvedPolicy, data_dir, rule_location
 
 #: A `{{ expression }}` in a rule message.
