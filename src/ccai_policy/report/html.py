@@ -21,7 +21,7 @@ from markupsafe import Markup, escape
 from ccai_policy.model.result import BaselineNote, DeclarationResult, Finding, Result, UnusedWaiver
 from ccai_policy.model.rule import CRITERIA, CRITERION_TITLES
 from ccai_policy.policy.catalog import data_dir
-from ccai_policy.report import overview
+from ccai_policy.report import field_words, overview
 from ccai_policy.report.people import PersonAffected, people_affected, subject_labels
 from ccai_policy.report.templating import template_environment
 
@@ -162,10 +162,13 @@ def http_url(url: object) -> str | None:
     return text if urlsplit(text).scheme in ("http", "https") else None
 
 
-def inline_code(text: str) -> Markup:
-    """Escape text, then show `backticked` spans as code; the spans are escaped like the rest."""
-    escaped = str(escape(text))
-    return Markup(re.sub(r"`([^`]+)`", r"<code>\1</code>", escaped))
+def fix_text(text: str, pointer: str = "") -> Markup:
+    """Rule prose as HTML: `backticked` spans as code, each field or value they name with its
+    plain label before it; everything escaped."""
+    return Markup("").join(
+        Markup("<code>{}</code>").format(content) if kind == "code" else escape(content)
+        for kind, content in field_words.pieces(text, pointer)
+    )
 
 
 def _card_class(counts: overview.CriterionCounts) -> str:
@@ -177,7 +180,7 @@ def environment(directory: str) -> jinja2.Environment:
     """The Jinja2 environment of the report templates; autoescaping everything it renders."""
     env = template_environment(directory)
     env.filters["http_url"] = http_url
-    env.filters["inline_code"] = inline_code
+    env.filters["fix_text"] = fix_text
     env.globals.update(
         _MARKS,
         status_text=overview.STATUS_TEXT,
@@ -187,6 +190,7 @@ def environment(directory: str) -> jinja2.Environment:
         where=overview.where,
         card_class=_card_class,
         blocking=overview.blocking,
+        agreement_title=field_words.agreement_title,
     )
     return env
 
