@@ -589,6 +589,6 @@ def test_the_report_never_shows_a_consent_that_does_not_count_as_given(
     html = report.read_text(encoding="utf-8")
     assert "✗</span> Does not count (c-self):</p>" in html
     assert (
-        "<li>it is signed by the person themselves on 2026-07-01, after their death on 2022-02-01"
+        "<li>It is signed by the person themselves on 2026-07-01, after their death on 2022-02-01"
     ) in html
     assert "Consented: c-self" not in html

@@ -66,7 +66,7 @@ def test_people_affected_shows_each_use_consent_pay_and_findings(night_ferry: Re
     assert people == ["Lena Marsh (p-lena)", "Omar Haddad (p-omar)"], "not the director"
     text = page.text
     assert (
-        "✓ Consented: c-lena-face, signed 2026-08-01; until 2031-08-01; training use: notAllowed"
+        "✓ Consented: c-lena-face, signed 2026-08-01; until 2031-08-01; training use: not allowed"
         in text
     )
     assert "Per digital performance day: 15,000.00 USD, paid 2026-09-30 (pay-lena-face)" in text
@@ -276,15 +276,15 @@ def test_a_consent_cell_reflects_every_consent_finding(examples_result: Result) 
     [invalid] = [c for c in replica.consents if c.state == "invalid"]
     assert invalid.text == "Does not count (c-maya-general)"
     assert invalid.details == (
-        "it was signed on 2026-08-01, after u-maya-replica was first used on 2026-07-20",
-        "it was signed on 2026-08-01, after the scan for u-maya-replica on 2026-07-08",
+        "It was signed on 2026-08-01, after u-maya-replica was first used on 2026-07-20",
+        "It was signed on 2026-08-01, after the scan for u-maya-replica on 2026-07-08",
     )
     assert "CONSENT-TIMING-001" in [f.rule_id for f in invalid.failed]
     one = examples_result.model_copy(update={"declarations": [series]})
     text = Page(html.render(one)).text
     assert (
-        "✗ Does not count (c-maya-general): it was signed on 2026-08-01, after u-maya-replica "
-        "was first used on 2026-07-20 it was signed on 2026-08-01, after the scan for "
+        "✗ Does not count (c-maya-general): It was signed on 2026-08-01, after u-maya-replica "
+        "was first used on 2026-07-20 It was signed on 2026-08-01, after the scan for "
         "u-maya-replica on 2026-07-08 Fails: Every digital replica has the performer's own, "
         "unrevoked consent (CONSENT-REPLICA-001) Fails: Consent is signed before the scan and "
         "before the first use (CONSENT-TIMING-001)" in text

@@ -8,6 +8,7 @@ from typing import Any
 
 from ccai_policy.evaluate.facts import consent_reasons
 from ccai_policy.model.result import DeclarationResult, Finding
+from ccai_policy.report.field_words import value_words
 from ccai_policy.report.overview import finding_order
 
 _PAY_BASIS = {
@@ -92,7 +93,8 @@ def consent_status(
 ) -> ConsentStatus:
     signed = consent["signed_on"]
     if reasons:
-        return ConsentStatus("invalid", f"Does not count ({consent['id']})", tuple(reasons))
+        why = tuple(r[:1].upper() + r[1:] for r in reasons)
+        return ConsentStatus("invalid", f"Does not count ({consent['id']})", why)
     by = "" if consent["signer_role"] == "self" else f" by {_SIGNER[consent['signer_role']]}"
     revoked = _date(consent.get("revoked_on"))
     ends = _date(consent.get("term_ends"))
@@ -104,7 +106,7 @@ def consent_status(
     if ends is not None:
         parts.append(f"until {ends}")
     if consent.get("training_permission"):
-        parts.append(f"training use: {consent['training_permission']}")
+        parts.append(f"training use: {value_words(consent['training_permission'])}")
     return ConsentStatus("given", "; ".join(parts))
 
 
