@@ -5,13 +5,14 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+from pathlib import Path
 
 import pytest
 
 from ccai_policy.model.result import Result
 from ccai_policy.report import html, people
 
-from .conftest import Page
+from .conftest import Page, run_check
 
 #: What a union representative needs first: the verdict, then who is affected; the
 #: fingerprint of what was evaluated last.
@@ -290,3 +291,23 @@ def test_a_consent_cell_reflects_every_consent_finding(examples_result: Result) 
         "before the first use (CONSENT-TIMING-001)" in text
     )
     assert "✓ Consented: c-maya-general" not in text
+
+
+def test_a_waived_consent_finding_is_named_in_the_consent_cell(tmp_path: Path) -> None:
+    waivers = tmp_path / "waivers.yaml"
+    waivers.write_text(
+        "waivers:\n"
+        "  - rule: CONSENT-SCAN-NOTICE-001\n"
+        "    subject: u-maya-replica\n"
+        "    justification: The union agreed to the shorter notice in writing.\n"
+        "    approver: R. Mendes\n"
+        "    expires: 2027-01-31\n",
+        encoding="utf-8",
+    )
+    series = Path("examples/series-noncompliant.yaml")
+    result = run_check([series], waivers=[waivers], fixture_policy=False)
+    text = Page(html.render(result)).text
+    assert (
+        "≈ Waived: Performers are told about a scan session at least 48 hours ahead "
+        "(CONSENT-SCAN-NOTICE-001) Scan day: 1,200.00 USD" in text
+    )
