@@ -24,7 +24,6 @@ from ccai_policy.model.result import (
     DeclarationResult,
     Finding,
     Result,
-    SourceLocation,
     Status,
     Subject,
     breaches,
@@ -107,11 +106,11 @@ class Baseline:
     def _positions(self) -> dict[str, tuple[int, int]]:
         return positions(self.text) if len(self.text) <= _MAX_LOCATED_BYTES else {}
 
-    def locate(self, pointer: str) -> SourceLocation:
+    def locate(self, pointer: str) -> Location:
         if not self._positions:
-            return SourceLocation(file=self.path)
+            return Location(file=self.path)
         line, column = nearest(self._positions, pointer)
-        return SourceLocation(file=self.path, line=line, column=column)
+        return Location(file=self.path, line=line, column=column)
 
 
 def load_baseline(path: Path, shown: str) -> Baseline:
@@ -131,7 +130,7 @@ def load_baseline(path: Path, shown: str) -> Baseline:
         raise LoadError(
             "baseline was changed after it was recorded: its findings do not match its "
             "`findings_digest`",
-            Location(loc.file, loc.line, loc.column),
+            loc,
             f"{RECORD_HINT}; never edit a baseline by hand: to accept a finding, give it a "
             "waiver, which names an approver and an expiry",
         )
@@ -262,7 +261,7 @@ def apply_baseline(result: Result, baseline: Baseline, mandated_by: dict[str, st
             BaselineNote(
                 message=baseline.unusable,
                 hint=RECORD_HINT,
-                source=SourceLocation(file=baseline.path, line=1, column=1),
+                source=Location(file=baseline.path, line=1, column=1),
             )
         )
     declarations = [_apply(d, baseline, result, mandated_by, notes) for d in result.declarations]

@@ -10,6 +10,7 @@ from typing import Annotated, Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 
+from ccai_policy.errors import Location
 from ccai_policy.model.rule import (
     CRITERION_MEANINGS,
     SEVERITY_MEANINGS,
@@ -45,14 +46,6 @@ class _Frozen(BaseModel):
     )
 
 
-class SourceLocation(_Frozen):
-    """A place in an input file."""
-
-    file: str = Field(description="The file, as given on the command line.")
-    line: int = Field(default=0, description="1-based line; 0 when unknown.")
-    column: int = Field(default=0, description="1-based column; 0 when unknown.")
-
-
 class Subject(_Frozen):
     id: str | None = Field(description="Id of the item the finding is about, if it has one.")
     pointer: str = Field(description="JSON pointer of the item in the declaration.")
@@ -65,7 +58,7 @@ class AppliedWaiver(_Frozen):
     approver: str = Field(description="Who approved it.")
     expires: dt.date = Field(description="Last day the waiver applies.")
     expired: bool = Field(default=False, description="True: it matched but no longer applies.")
-    source: SourceLocation | None = Field(default=None, description="Where the waiver is written.")
+    source: Location | None = Field(default=None, description="Where the waiver is written.")
 
 
 class UnusedWaiver(_Frozen):
@@ -76,7 +69,7 @@ class UnusedWaiver(_Frozen):
     production: str | None = Field(default=None, description="The production it is limited to.")
     approver: str = Field(description="Who approved it.")
     expires: dt.date = Field(description="Last day the waiver applies.")
-    source: SourceLocation = Field(description="Where the waiver is written.")
+    source: Location = Field(description="Where the waiver is written.")
 
 
 class Finding(_Frozen):
@@ -89,7 +82,7 @@ class Finding(_Frozen):
     status: Annotated[Status, STATUS_MEANINGS] = Field(description="The outcome.")
     message: str = Field(description="What is wrong (or right) with the item, in words.")
     subject: Subject = Field(description="The item the finding is about.")
-    location: SourceLocation = Field(description="Where the item is written.")
+    location: Location = Field(description="Where the item is written.")
     remediation: str = Field(description="What the production must do to pass.")
     references: list[Reference] = Field(
         default_factory=list, description="Where the obligation comes from."
@@ -110,7 +103,7 @@ class Problem(_Frozen):
     kind: str = Field(description="load, validation, rule or usage: which stage refused it.")
     message: str = Field(description="What is wrong, in words.")
     hint: str = Field(default="", description="How to fix it.")
-    location: SourceLocation = Field(description="Where the problem is.")
+    location: Location = Field(description="Where the problem is.")
 
 
 class ProductionSummary(_Frozen):
@@ -151,7 +144,7 @@ class RuleInfo(_Frozen):
     mandatory: bool = Field(default=False, description="No waiver may waive it.")
     applicability: str | None = Field(default=None, description="When the rule applies.")
 
-    def finding(self, status: Status, message: str, subject: Subject, where: _Place) -> Finding:
+    def finding(self, status: Status, message: str, subject: Subject, where: Location) -> Finding:
         """A finding of this rule at its own severity: how the built-in rules report."""
         return Finding(
             rule_id=self.id,
@@ -161,22 +154,11 @@ class RuleInfo(_Frozen):
             status=status,
             message=message,
             subject=subject,
-            location=SourceLocation(file=where.file, line=where.line, column=where.column),
+            location=where,
             remediation=self.remediation,
             references=self.references,
             tags=self.tags,
         )
-
-
-class _Place(Protocol):
-    """A place in a file, as the loader locates it (errors.Location)."""
-
-    @property
-    def file(self) -> str: ...
-    @property
-    def line(self) -> int: ...
-    @property
-    def column(self) -> int: ...
 
 
 class PolicyInfo(_Frozen):
@@ -201,7 +183,7 @@ class BaselineNote(_Frozen):
 
     message: str = Field(description="What the baseline leaves out, in words.")
     hint: str = Field(default="", description="How to fix it.")
-    source: SourceLocation = Field(description="Where in the baseline file.")
+    source: Location = Field(description="Where in the baseline file.")
     file: str | None = Field(default=None, description="The declaration file concerned.")
     rule_id: str | None = Field(default=None, description="The rule of the entry concerned.")
     subject: Subject | None = Field(default=None, description="The item of the entry concerned.")
