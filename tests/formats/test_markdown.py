@@ -25,7 +25,8 @@ def test_summary_leads_with_the_verdict_and_a_criteria_table(two_productions: Re
 def test_failures_have_locations_and_fixes_passes_are_collapsed(night_ferry: Result) -> None:
     text = markdown.render(night_ferry)
     assert (
-        "- ✗ **CONSENT-REPLICA-001** (blocking, critical) at "
+        "- ✗ **CONSENT-REPLICA-001** Every digital replica has the performer's own, unrevoked "
+        "consent (blocking, critical) at "
         "`tests/formats/fixtures/declarations/night-ferry.yaml:49:5`: u-omar-voice replicates "
         "Omar Haddad, but no unrevoked consent covers it for Omar Haddad\n"
         "  <br>How to fix: Obtain a written consent from each person the replica depicts that "
@@ -117,16 +118,22 @@ def test_fifty_non_compliant_declarations_stay_under_github_s_limit(
     ) in text
     html = to_html(text)
     assert html.count("<h3>") == 50, "every declaration keeps its section"
-    assert text.count("✗ **CONSENT-TIMING-001** (blocking, critical)") == 50
+    assert (
+        text.count(
+            "✗ **CONSENT-TIMING-001** Consent is signed before the scan and before the first use "
+            "(blocking, critical)"
+        )
+        == 50
+    )
 
 
 @pytest.mark.parametrize(
     ("limit", "left_out", "kept", "gone"),
     [
         (4_000, "the lists of passed and not-applicable rules", "How to fix:", "<details>"),
-        (3_000, "waived findings and findings that do not block the run", "✗ **", "· **"),
-        (2_600, "how to fix each blocking finding", "✗ **CONSENT-REPLICA-001**", "How to fix:"),
-        (2_200, "the detail of 1 of 2 declarations", "### ❌ The Night Ferry", "### ✅"),
+        (3_100, "waived findings and findings that do not block the run", "✗ **", "· **"),
+        (2_700, "how to fix each blocking finding", "✗ **CONSENT-REPLICA-001**", "How to fix:"),
+        (2_300, "the detail of 1 of 2 declarations", "### ❌ The Night Ferry", "### ✅"),
     ],
     ids=["passes", "advisory", "fixes", "sections"],
 )
