@@ -311,3 +311,25 @@ def test_a_waived_consent_finding_is_named_in_the_consent_cell(tmp_path: Path) -
         "≈ Waived: Performers are told about a scan session at least 48 hours ahead "
         "(CONSENT-SCAN-NOTICE-001) Scan day: 1,200.00 USD" in text
     )
+
+
+def test_an_unused_waiver_names_its_rule_in_words(tmp_path: Path) -> None:
+    waivers = tmp_path / "waivers.yaml"
+    waivers.write_text(
+        "waivers:\n"
+        "  - rule: CONSENT-SCAN-NOTICE-001\n"
+        "    subject: u-crowd\n"
+        "    justification: The crowd was told a week ahead.\n"
+        "    approver: R. Mendes\n"
+        "    expires: 2027-01-31\n",
+        encoding="utf-8",
+    )
+    series = Path("examples/series-noncompliant.yaml")
+    result = run_check([series], waivers=[waivers], fixture_policy=False)
+    assert result.unused_waivers
+    text = Page(html.render(result)).text
+    assert (
+        "Waivers that matched no failing finding Rule Subject Approved by Expires Waiver file "
+        "Performers are told about a scan session at least 48 hours ahead "
+        "CONSENT-SCAN-NOTICE-001 the AI use" in text
+    )

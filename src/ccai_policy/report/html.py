@@ -204,6 +204,7 @@ def _render(template: str, result: Result, **context: Any) -> str:
         css=Markup(css),
         style_hash=style_hash,
         run_baseline_notes=overview.baseline_notes(result, None),
+        rule_titles={r.id: r.title for r in result.rules},
         **context,
     )
 
