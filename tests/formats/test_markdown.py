@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from ccai_policy.model.result import Result
@@ -9,6 +11,7 @@ from ccai_policy.report import escaping, markdown
 from ccai_policy.report.escaping import WORD_JOINER
 
 from ..markdown_reader import mentions, tags, to_html
+from .conftest import run_check
 
 
 def test_summary_leads_with_the_verdict_and_a_criteria_table(two_productions: Result) -> None:
@@ -153,4 +156,23 @@ def test_advisory_detail_goes_first_and_the_summary_says_so(
     assert kept in text and gone not in text
     assert "| The Night Ferry (`tests/formats/fixtures/declarations/night-ferry.yaml`) " in text, (
         "the table of every declaration stays"
+    )
+
+
+def test_an_unused_waiver_names_its_rule_in_words(tmp_path: Path) -> None:
+    waivers = tmp_path / "waivers.yaml"
+    waivers.write_text(
+        "waivers:\n"
+        "  - rule: CONSENT-SCAN-NOTICE-001\n"
+        "    subject: u-crowd\n"
+        "    justification: The crowd was told a week ahead.\n"
+        "    approver: R. Mendes\n"
+        "    expires: 2027-01-31\n",
+        encoding="utf-8",
+    )
+    series = Path("examples/series-noncompliant.yaml")
+    text = markdown.render(run_check([series], waivers=[waivers], fixture_policy=False))
+    assert (
+        ": the waiver for **CONSENT-SCAN-NOTICE-001** (Performers are told about a scan session "
+        "at least 48 hours ahead) on `u-crowd` matched no failing finding" in text
     )

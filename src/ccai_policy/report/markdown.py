@@ -144,6 +144,7 @@ def _render(result: Result, level: int, sections: int | None) -> str:
         omitted=omitted,
         limit=SIZE_LIMIT,
         run_baseline_notes=overview.baseline_notes(result, None),
+        rule_titles={r.id: r.title for r in result.rules},
     )
 
 
