@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from ccai_policy.errors import Location
-from ccai_policy.model.result import Result, counts_toward_exit
+from ccai_policy.model.result import Result
+from ccai_policy.model.verdict import counts_toward_exit
 from ccai_policy.report import github
 
 from ..conftest import EXAMPLES, ROOT

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict
 
 from ccai_policy.errors import LoadError, Location
 from ccai_policy.load.jsoninput import nearest, positions, read_json_text
+from ccai_policy.model.grading import SEVERITY_RANK, Severity
 from ccai_policy.model.identity import FindingId, file_key, identities, subject_key
 from ccai_policy.model.result import (
     RECORDED_STATUSES,
@@ -26,10 +27,9 @@ from ccai_policy.model.result import (
     Result,
     Status,
     Subject,
-    breaches,
     record_digest,
 )
-from ccai_policy.model.rule import SEVERITY_RANK, Severity
+from ccai_policy.model.verdict import breaches
 
 RECORD_HINT = "record it again: ccai-policy check PATHS -o json:FILE"
 WRITE_HINT = "write it with 'ccai-policy check ... -o json:FILE'"

@@ -6,7 +6,8 @@ import re
 from collections.abc import Iterable
 
 from ccai_policy.load.loader import Document
-from ccai_policy.model.declaration import AGREEMENT_FAMILIES, Declaration
+from ccai_policy.model.declaration import Declaration
+from ccai_policy.model.production import AGREEMENT_FAMILIES
 from ccai_policy.model.result import Finding, Status, Subject
 from ccai_policy.policy.builtin_rules import COVERAGE
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from ccai_policy.model.grading import Severity
 from ccai_policy.model.result import RuleInfo
-from ccai_policy.model.rule import Reference, Severity
+from ccai_policy.model.rule import Reference
 
 #: What makes a built-in rule run: an option of `check`, or the policy itself.
 Trigger = Literal["agreements", "evidence", "credentials"]

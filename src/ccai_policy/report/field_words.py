@@ -17,7 +17,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from ccai_policy.model.declaration import AGREEMENTS, Declaration
+from ccai_policy.model.declaration import Declaration
+from ccai_policy.model.production import AGREEMENTS
 from ccai_policy.model.vocabulary import field_values, human_title
 
 #: `name`, `a.b`, `name: value`; anything else (a command, a mapping) names no field.

@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass
 
 from ccai_policy.errors import Location
+from ccai_policy.model.grading import SEVERITY_RANK
 from ccai_policy.model.result import Problem, Result
-from ccai_policy.model.rule import SEVERITY_RANK
 from ccai_policy.report.escaping import log_line, terminal
 from ccai_policy.report.overview import blocking, severity_order
 from ccai_policy.report.text import run_summary, summary_line, verdict_line

@@ -9,9 +9,10 @@ from typing import Any
 from urllib.parse import quote
 
 from ccai_policy.errors import Location
+from ccai_policy.model.grading import CRITERION_TITLES, SEVERITY_RANK, Severity
 from ccai_policy.model.identity import FindingId, identities
-from ccai_policy.model.result import Finding, Problem, Result, RuleInfo, exit_code
-from ccai_policy.model.rule import CRITERION_TITLES, SEVERITY_RANK, Severity
+from ccai_policy.model.result import Finding, Problem, Result, RuleInfo
+from ccai_policy.model.verdict import exit_code
 from ccai_policy.report.escaping import markdown, markdown_link, markdown_prose
 from ccai_policy.report.overview import blocking, verdict
 

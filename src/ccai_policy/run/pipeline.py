@@ -21,6 +21,7 @@ from ccai_policy.evaluate.compiler import RuleSet
 from ccai_policy.evaluate.engine import evaluate
 from ccai_policy.load.loader import DEFAULT_MAX_BYTES, Document, load_file
 from ccai_policy.load.validation import validate_declaration
+from ccai_policy.model.grading import Severity
 from ccai_policy.model.result import (
     DeclarationResult,
     InputFile,
@@ -30,7 +31,6 @@ from ccai_policy.model.result import (
     RuleInfo,
     SkippedFile,
 )
-from ccai_policy.model.rule import Severity
 from ccai_policy.policy.builtin_rules import Trigger, running
 from ccai_policy.policy.catalog import ResolvedPolicy, display_path
 from ccai_policy.provenance.evidence import resolve as resolve_evidence
