@@ -590,8 +590,8 @@ def test_the_report_never_shows_a_consent_that_does_not_count_as_given(
     result = check(run_cli, path, "-o", f"html:{report}")
     assert result.exit_code == 1, result.output
     html = report.read_text(encoding="utf-8")
+    assert "✗</span> Does not count (c-self):</p>" in html
     assert (
-        "Does not count (c-self): it is signed by the person themselves on 2026-07-01, after "
-        "their death on 2022-02-01"
+        "<li>It is signed by the person themselves on 2026-07-01, after their death on 2022-02-01"
     ) in html
     assert "Consented: c-self" not in html

@@ -21,7 +21,7 @@ from markupsafe import Markup, escape
 from ccai_policy.model.grading import CRITERIA, CRITERION_TITLES
 from ccai_policy.model.result import BaselineNote, DeclarationResult, Finding, Result, UnusedWaiver
 from ccai_policy.policy.catalog import data_dir
-from ccai_policy.report import overview
+from ccai_policy.report import field_words, overview
 from ccai_policy.report.people import PersonAffected, people_affected, subject_labels
 from ccai_policy.report.templating import template_environment
 
@@ -160,10 +160,13 @@ def http_url(url: object) -> str | None:
     return text if urlsplit(text).scheme in ("http", "https") else None
 
 
-def inline_code(text: str) -> Markup:
-    """Escape text, then show `backticked` spans as code; the spans are escaped like the rest."""
-    escaped = str(escape(text))
-    return Markup(re.sub(r"`([^`]+)`", r"<code>\1</code>", escaped))
+def fix_text(text: str, pointer: str = "") -> Markup:
+    """Rule prose as HTML: `backticked` spans as code, each field or value they name with its
+    plain label before it; everything escaped."""
+    return Markup("").join(
+        Markup("<code>{}</code>").format(content) if kind == "code" else escape(content)
+        for kind, content in field_words.pieces(text, pointer)
+    )
 
 
 def _card_class(counts: overview.CriterionCounts) -> str:
@@ -175,7 +178,7 @@ def environment(directory: str) -> jinja2.Environment:
     """The Jinja2 environment of the report templates; autoescaping everything it renders."""
     env = template_environment(directory)
     env.filters["http_url"] = http_url
-    env.filters["inline_code"] = inline_code
+    env.filters["fix_text"] = fix_text
     env.globals.update(
         _MARKS,
         status_text=overview.STATUS_TEXT,
@@ -185,6 +188,7 @@ def environment(directory: str) -> jinja2.Environment:
         where=overview.where,
         card_class=_card_class,
         blocking=overview.blocking,
+        agreement_title=field_words.agreement_title,
     )
     return env
 
@@ -198,6 +202,7 @@ def _render(template: str, result: Result, **context: Any) -> str:
         css=Markup(css),
         style_hash=style_hash,
         run_baseline_notes=overview.baseline_notes(result, None),
+        rule_titles={r.id: r.title for r in result.rules},
         **context,
     )
 

@@ -12,12 +12,14 @@ from ccai_policy.model.result import BaselineNote, DeclarationResult, Finding, R
 from ccai_policy.policy.catalog import data_dir
 from ccai_policy.report import overview
 from ccai_policy.report.escaping import (
+    Markdown,
     markdown,
     markdown_code,
     markdown_fence,
     markdown_link,
     markdown_prose,
 )
+from ccai_policy.report.field_words import pieces
 
 _VERDICT_MARK = {
     "not-compliant": "❌",
@@ -42,6 +44,7 @@ def environment(directory: str) -> jinja2.Environment:
     )
     env.filters["code"] = markdown_code
     env.filters["inline_code"] = markdown_prose
+    env.filters["fix_text"] = fix_text
     env.filters["fence"] = markdown_fence
     env.globals["link"] = markdown_link
     env.globals.update(
@@ -53,6 +56,17 @@ def environment(directory: str) -> jinja2.Environment:
         blocking=overview.blocking,
     )
     return env
+
+
+def fix_text(text: str, pointer: str = "") -> Markdown:
+    """Rule prose as Markdown: `backticked` spans stay code spans, each field or value they
+    name with its plain label before it; everything else escaped."""
+    return Markdown(
+        "".join(
+            markdown_code(content) if kind == "code" else markdown(content)
+            for kind, content in pieces(" ".join(text.split()), pointer)
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -128,6 +142,7 @@ def _render(result: Result, level: int, sections: int | None) -> str:
         omitted=omitted,
         limit=SIZE_LIMIT,
         run_baseline_notes=overview.baseline_notes(result, None),
+        rule_titles={r.id: r.title for r in result.rules},
     )
 
 
