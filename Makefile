@@ -55,6 +55,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy src
+	$(BIN)/lint-imports --no-cache
 
 # The Rego peers the benchmark compares with (benchmarks/peers.txt) live in their own
 # environment; when one cannot install here, `make bench` reports it skipped, with a note.

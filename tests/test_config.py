@@ -223,6 +223,23 @@ def test_a_broken_configuration_is_a_located_error(run_cli: Run, project: Path) 
     assert "nowhere.yaml: error: configuration file does not exist" in missing.stderr
 
 
+def test_an_oversized_pyproject_is_refused_not_read_whole(run_cli: Run, project: Path) -> None:
+    toml = project / "pyproject.toml"
+    toml.write_text('[tool.ccai-policy]\nfail_on = "critical"\n', encoding="utf-8")
+    with toml.open("r+b") as handle:
+        handle.truncate(11 * 1024 * 1024)  # sparse: the table, then 11 MiB of nothing
+    result = run_cli("check", "declarations")
+    assert result.exit_code == 2
+    assert (
+        "pyproject.toml: error: file is over the limit of 10,485,760 bytes\n"
+        "  hint: keep the configuration in a small .ccai-policy.yaml or pyproject.toml\n"
+    ) in result.stderr
+    toml.write_bytes(b"")
+    with toml.open("r+b") as handle:  # no table in what is looked at: not a configuration
+        handle.truncate(11 * 1024 * 1024)
+    assert "over the limit" not in run_cli("check", "declarations").stderr
+
+
 def test_the_configured_rules_reach_the_other_commands(run_cli: Run, project: Path) -> None:
     (project / "rules").mkdir()
     rule = Path(__file__).parent / "data" / "authoring" / "rules" / "TEST-PAY-001.yaml"

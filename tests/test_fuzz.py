@@ -27,7 +27,8 @@ from hypothesis import strategies as st
 
 from ccai_policy.errors import CcaiError, ValidationErrors
 from ccai_policy.evaluate.compiler import RuleSet, compile_policy
-from ccai_policy.model.result import DeclarationResult, Result, exit_code
+from ccai_policy.model.result import DeclarationResult, Result
+from ccai_policy.model.verdict import exit_code
 from ccai_policy.policy.catalog import load_policy
 from ccai_policy.report import FORMATS
 from ccai_policy.run.pipeline import Checks, Execution, run_pipeline

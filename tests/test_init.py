@@ -13,7 +13,7 @@ import yaml
 from click.testing import Result
 
 from ccai_policy.authoring.starter import STARTER_TYPES, starter_text
-from ccai_policy.model.declaration import ProductionType
+from ccai_policy.model.production import ProductionType
 from ccai_policy.model.schemas import generate
 
 from .conftest import AS_OF

@@ -5,15 +5,22 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Annotated, ClassVar
+
+from pydantic import ConfigDict, Field
 
 
+# The one location type: errors carry it, and results (findings, problems, waivers, baseline
+# notes) hold it as it is, so no layer converts one kind of place into another.
 @dataclass(frozen=True)
 class Location:
     """A place in an input file; line and column are 1-based, 0 when unknown."""
 
-    file: str
-    line: int = 0
-    column: int = 0
+    __pydantic_config__: ClassVar[ConfigDict] = ConfigDict(extra="forbid")
+
+    file: Annotated[str, Field(description="The file, as given on the command line.")]
+    line: Annotated[int, Field(description="1-based line; 0 when unknown.")] = 0
+    column: Annotated[int, Field(description="1-based column; 0 when unknown.")] = 0
 
     def __str__(self) -> str:
         if self.line:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from ccai_policy.model.result import Result, SourceLocation, counts_toward_exit
+from ccai_policy.errors import Location
+from ccai_policy.model.result import Result
+from ccai_policy.model.verdict import counts_toward_exit
 from ccai_policy.report import github
 
 from ..conftest import EXAMPLES, ROOT
@@ -27,11 +29,11 @@ def test_escaping(text: str, data: str, prop: str) -> None:
 
 
 def test_annotation_shape() -> None:
-    location = SourceLocation(file="decl, v2.yaml", line=7, column=3)
+    location = Location(file="decl, v2.yaml", line=7, column=3)
     assert github.annotation("warning", location, "RULE-X-001", "two\nlines") == (
         "::warning file=decl%2C v2.yaml,line=7,col=3,title=RULE-X-001::two%0Alines"
     )
-    assert github.annotation("error", SourceLocation(file="f.yaml"), "T", "m") == (
+    assert github.annotation("error", Location(file="f.yaml"), "T", "m") == (
         "::error file=f.yaml,title=T::m"
     )
 

@@ -9,7 +9,8 @@ import junitparser
 import pytest
 import xmlschema
 
-from ccai_policy.model.result import DeclarationResult, Result, exit_code
+from ccai_policy.model.result import DeclarationResult, Result
+from ccai_policy.model.verdict import exit_code
 from ccai_policy.report import junit
 
 from .conftest import run_check

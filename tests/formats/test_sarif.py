@@ -10,7 +10,8 @@ from typing import Any
 import jsonschema
 import pytest
 
-from ccai_policy.model.result import Result, counts_toward_exit, exit_code
+from ccai_policy.model.result import Result
+from ccai_policy.model.verdict import counts_toward_exit, exit_code
 from ccai_policy.report import sarif
 
 from ..conftest import ROOT, SHARED

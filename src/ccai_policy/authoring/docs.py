@@ -10,8 +10,8 @@ from typing import Any
 import jinja2
 import yaml
 
-from ccai_policy.model.declaration import CATEGORY_DEFINITIONS
-from ccai_policy.model.rule import CRITERIA, CRITERION_TITLES
+from ccai_policy.model.grading import CRITERIA, CRITERION_TITLES
+from ccai_policy.model.use_categories import CATEGORY_DEFINITIONS
 from ccai_policy.policy.catalog import (
     LoadedRule,
     ResolvedPolicy,

@@ -14,8 +14,9 @@ from ccai_policy.errors import CcaiError, RuleError, ValidationErrors
 from ccai_policy.evaluate.compiler import RuleSet, compile_rule
 from ccai_policy.load.loader import Document, load_file
 from ccai_policy.model.policy import Policy
-from ccai_policy.model.result import Finding, rule_outcomes
+from ccai_policy.model.result import Finding
 from ccai_policy.model.rule import RuleTest
+from ccai_policy.model.verdict import rule_outcomes
 from ccai_policy.policy.catalog import LoadedRule, ResolvedPolicy, display_path
 from ccai_policy.run.pipeline import Checks, evaluate_document
 

@@ -154,7 +154,7 @@ def check(
 
     from ccai_policy.evaluate.compiler import compile_policy
     from ccai_policy.evaluate.waivers import load_waivers
-    from ccai_policy.model.result import exit_code
+    from ccai_policy.model.verdict import exit_code
     from ccai_policy.policy.catalog import display_path, load_policy
     from ccai_policy.report import DIRECTORY_FORMATS, FORMATS, READ_DECLARATION
     from ccai_policy.report.text import render as text_report

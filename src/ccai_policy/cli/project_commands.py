@@ -109,7 +109,7 @@ def diff_command(
     from ccai_policy.evaluate.compiler import compile_policy
     from ccai_policy.evaluate.waivers import load_waivers
     from ccai_policy.policy.catalog import load_policy
-    from ccai_policy.report.diffreport import DIFF_FORMATS
+    from ccai_policy.report import DIFF_FORMATS
     from ccai_policy.run.diff import NotEvaluated, diff_files, exit_code
     from ccai_policy.run.pipeline import Checks
 

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict
 
 from ccai_policy.errors import LoadError, Location
 from ccai_policy.load.jsoninput import nearest, positions, read_json_text
+from ccai_policy.model.grading import SEVERITY_RANK, Severity
 from ccai_policy.model.identity import FindingId, file_key, identities, subject_key
 from ccai_policy.model.result import (
     RECORDED_STATUSES,
@@ -24,13 +25,11 @@ from ccai_policy.model.result import (
     DeclarationResult,
     Finding,
     Result,
-    SourceLocation,
     Status,
     Subject,
-    breaches,
     record_digest,
 )
-from ccai_policy.model.rule import SEVERITY_RANK, Severity
+from ccai_policy.model.verdict import breaches
 
 RECORD_HINT = "record it again: ccai-policy check PATHS -o json:FILE"
 WRITE_HINT = "write it with 'ccai-policy check ... -o json:FILE'"
@@ -107,11 +106,11 @@ class Baseline:
     def _positions(self) -> dict[str, tuple[int, int]]:
         return positions(self.text) if len(self.text) <= _MAX_LOCATED_BYTES else {}
 
-    def locate(self, pointer: str) -> SourceLocation:
+    def locate(self, pointer: str) -> Location:
         if not self._positions:
-            return SourceLocation(file=self.path)
+            return Location(file=self.path)
         line, column = nearest(self._positions, pointer)
-        return SourceLocation(file=self.path, line=line, column=column)
+        return Location(file=self.path, line=line, column=column)
 
 
 def load_baseline(path: Path, shown: str) -> Baseline:
@@ -131,7 +130,7 @@ def load_baseline(path: Path, shown: str) -> Baseline:
         raise LoadError(
             "baseline was changed after it was recorded: its findings do not match its "
             "`findings_digest`",
-            Location(loc.file, loc.line, loc.column),
+            loc,
             f"{RECORD_HINT}; never edit a baseline by hand: to accept a finding, give it a "
             "waiver, which names an approver and an expiry",
         )
@@ -262,7 +261,7 @@ def apply_baseline(result: Result, baseline: Baseline, mandated_by: dict[str, st
             BaselineNote(
                 message=baseline.unusable,
                 hint=RECORD_HINT,
-                source=SourceLocation(file=baseline.path, line=1, column=1),
+                source=Location(file=baseline.path, line=1, column=1),
             )
         )
     declarations = [_apply(d, baseline, result, mandated_by, notes) for d in result.declarations]

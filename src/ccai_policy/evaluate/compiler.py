@@ -13,7 +13,8 @@ from ccai_policy.errors import CcaiError, RuleError, ValidationErrors
 from ccai_policy.evaluate import typecheck
 from ccai_policy.evaluate.expressions import Compiled, compile_expression, map_position
 from ccai_policy.model.declaration import LIST_SECTIONS, OBJECT_SECTIONS
-from ccai_policy.model.rule import NeedsInformation, Rule, Severity, Window
+from ccai_policy.model.grading import Severity
+from ccai_policy.model.rule import NeedsInformation, Rule, Window
 from ccai_policy.policy.catalog import LoadedRule, ResolvedPolicy, data_dir, rule_location
 
 INDEXES: dict[str, tuple[str, str, bool]] = {

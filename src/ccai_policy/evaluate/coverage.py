@@ -6,37 +6,10 @@ import re
 from collections.abc import Iterable
 
 from ccai_policy.load.loader import Document
-from ccai_policy.model.declaration import AGREEMENT_FAMILIES, Declaration
-from ccai_policy.model.result import Finding, RuleInfo, Status, Subject
-from ccai_policy.model.rule import Reference
-
-RULE = RuleInfo(
-    id="TRANSP-AGREEMENT-001",
-    title="Every agreement the production declares is one the rules encode",
-    criterion="transparency",
-    severity="high",
-    tags=["agreements", "time", "built-in"],
-    description=(
-        "Each rule is written for one version of an agreement. A production under a version "
-        "the rule set does not encode (an older or newer contract, or an agreement the "
-        "catalog does not know) is not checked against it at all, and must not pass as if it "
-        "had been. A built-in rule: it runs on every declaration."
-    ),
-    remediation=(
-        "Correct the agreement's version if it is mistyped; otherwise check the production "
-        "against that agreement by hand (and record the outcome), or add rules for it."
-    ),
-    references=[
-        Reference.model_validate(
-            {
-                "title": "SAG-AFTRA contracts, in their successive versions",
-                "url": "https://www.sagaftra.org/contracts-industry-resources",
-                "confidence": "secondary",
-            }
-        )
-    ],
-    applicability="productions that declare agreements",
-)
+from ccai_policy.model.declaration import Declaration
+from ccai_policy.model.production import AGREEMENT_FAMILIES
+from ccai_policy.model.result import Finding, Status, Subject
+from ccai_policy.policy.builtin_rules import COVERAGE
 
 _VERSION = re.compile(r"-(19|20)[0-9]{2}$")
 
@@ -61,7 +34,7 @@ def check_coverage(
 
     def made(status: Status, message: str, pointer: str) -> Finding:
         subject = Subject(id=declaration.production.id, pointer=pointer)
-        return RULE.finding(status, message, subject, document.locate(pointer))
+        return COVERAGE.finding(status, message, subject, document.locate(pointer))
 
     agreements = declaration.production.agreements
     for index, agreement in enumerate(agreements):

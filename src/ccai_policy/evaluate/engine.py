@@ -32,7 +32,6 @@ from ccai_policy.model.result import (
     DeclarationResult,
     Finding,
     ProductionSummary,
-    SourceLocation,
     Status,
     Subject,
 )
@@ -279,7 +278,7 @@ class _Evaluation:
             status=status,
             message=message,
             subject=Subject(id=subject_id, pointer=pointer),
-            location=SourceLocation(file=where.file, line=where.line, column=where.column),
+            location=where,
             remediation=rule.remediation,
             references=rule.references,
             tags=rule.tags,

@@ -12,7 +12,7 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
-from ccai_policy.model.declaration import NO_REAL_PERSON_CATEGORIES
+from ccai_policy.model.use_categories import NO_REAL_PERSON_CATEGORIES
 
 #: The facts `derive` adds, by the model of the item they are added to, with their types: the
 #: rule type checker knows them as it knows the declared fields.

@@ -10,14 +10,7 @@ from pathlib import Path
 from ccai_policy.errors import CcaiError, Location, ValidationErrors, ValidationProblem
 from ccai_policy.load.loader import load_file
 from ccai_policy.load.validation import validate_model
-from ccai_policy.model.result import (
-    AppliedWaiver,
-    DeclarationResult,
-    Finding,
-    Result,
-    SourceLocation,
-    UnusedWaiver,
-)
+from ccai_policy.model.result import AppliedWaiver, DeclarationResult, Finding, Result, UnusedWaiver
 from ccai_policy.model.waiver import Waiver, WaiverFile
 from ccai_policy.policy.builtin_rules import BUILT_IN_IDS
 from ccai_policy.policy.catalog import ResolvedPolicy, display_path
@@ -48,7 +41,7 @@ class LoadedWaiver:
             approver=self.waiver.approver,
             expires=self.waiver.expires,
             expired=self.waiver.expires < as_of,
-            source=SourceLocation(file=loc.file, line=loc.line, column=loc.column),
+            source=loc,
         )
 
 
@@ -135,9 +128,7 @@ def apply_waivers(result: Result, waivers: list[LoadedWaiver]) -> Result:
             production=w.waiver.production,
             approver=w.waiver.approver,
             expires=w.waiver.expires,
-            source=SourceLocation(
-                file=w.location.file, line=w.location.line, column=w.location.column
-            ),
+            source=w.location,
         )
         for i, w in enumerate(waivers)
         if i not in used

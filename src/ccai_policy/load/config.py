@@ -17,6 +17,8 @@ if TYPE_CHECKING:  # loaded only when a configuration exists: cold starts stay f
 FILE_NAME = ".ccai-policy.yaml"
 PYPROJECT = "pyproject.toml"
 TABLE = "tool.ccai-policy"
+#: The most of a TOML configuration read: the limit every other input file has (10 MiB).
+MAX_TOML_BYTES = 10 * 1024 * 1024
 
 
 class ConfigError(CcaiError):
@@ -48,9 +50,10 @@ def find_config(explicit: Path | None = None, directory: Path | None = None) -> 
         return here / FILE_NAME
     pyproject = here / PYPROJECT
     if pyproject.is_file():
-        try:
-            text = pyproject.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
+        try:  # the table is looked for in the first MAX_TOML_BYTES; load_config refuses more
+            with pyproject.open("rb") as handle:
+                text = handle.read(MAX_TOML_BYTES).decode("utf-8", errors="replace")
+        except OSError:
             return None
         if re.search(rf"^\[{re.escape(TABLE)}\]", text, re.MULTILINE):
             return pyproject
@@ -82,7 +85,15 @@ def _toml_document(path: Path) -> Document:
 
     shown = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_TOML_BYTES + 1)
+        if len(raw) > MAX_TOML_BYTES:
+            raise ConfigError(
+                f"file is over the limit of {MAX_TOML_BYTES:,} bytes",
+                Location(shown),
+                "keep the configuration in a small .ccai-policy.yaml or pyproject.toml",
+            )
+        text = raw.decode("utf-8")
         data = tomllib.loads(text)
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"cannot read: {exc}", Location(shown)) from None

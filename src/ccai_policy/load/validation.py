@@ -11,13 +11,8 @@ from pydantic import BaseModel, ValidationError
 from ccai_policy.errors import Location, ValidationErrors, ValidationProblem
 from ccai_policy.load.loader import Document, escape_pointer_token
 from ccai_policy.load.messages import cut, explain, kind_of, shown
-from ccai_policy.model.declaration import (
-    LIST_SECTIONS,
-    NOTICE_RECIPIENTS,
-    RECIPIENTS,
-    REFERENCES,
-    Declaration,
-)
+from ccai_policy.model.declaration import LIST_SECTIONS, REFERENCES, Declaration
+from ccai_policy.model.notices import NOTICE_RECIPIENTS, RECIPIENTS
 from ccai_policy.spelling import FEW, did_you_mean, listing
 
 M = TypeVar("M", bound=BaseModel)

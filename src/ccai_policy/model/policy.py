@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from ccai_policy.model.rule import SEVERITY_MEANINGS, Severity
+from ccai_policy.model.grading import SEVERITY_MEANINGS, Severity
 from ccai_policy.model.vocabulary import field_title, model_title
 
 PolicyId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]

@@ -10,14 +10,9 @@ from typing import Annotated, Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 
-from ccai_policy.model.rule import (
-    CRITERION_MEANINGS,
-    SEVERITY_MEANINGS,
-    SEVERITY_RANK,
-    Criterion,
-    Reference,
-    Severity,
-)
+from ccai_policy.errors import Location
+from ccai_policy.model.grading import CRITERION_MEANINGS, SEVERITY_MEANINGS, Criterion, Severity
+from ccai_policy.model.rule import Reference
 from ccai_policy.model.vocabulary import Meanings, field_title, model_title
 
 Status = Literal["pass", "fail", "error", "waived", "not_applicable"]
@@ -32,8 +27,6 @@ STATUS_MEANINGS = Meanings(
 )
 _Criterion = Annotated[Criterion, CRITERION_MEANINGS]
 _Severity = Annotated[Severity, SEVERITY_MEANINGS]
-#: The order a person reads outcomes in: what needs action first.
-STATUS_ORDER: dict[str, int] = {"error": 0, "fail": 1, "waived": 2, "pass": 3, "not_applicable": 4}
 
 
 class _Frozen(BaseModel):
@@ -43,14 +36,6 @@ class _Frozen(BaseModel):
         field_title_generator=field_title,
         model_title_generator=model_title,
     )
-
-
-class SourceLocation(_Frozen):
-    """A place in an input file."""
-
-    file: str = Field(description="The file, as given on the command line.")
-    line: int = Field(default=0, description="1-based line; 0 when unknown.")
-    column: int = Field(default=0, description="1-based column; 0 when unknown.")
 
 
 class Subject(_Frozen):
@@ -65,7 +50,7 @@ class AppliedWaiver(_Frozen):
     approver: str = Field(description="Who approved it.")
     expires: dt.date = Field(description="Last day the waiver applies.")
     expired: bool = Field(default=False, description="True: it matched but no longer applies.")
-    source: SourceLocation | None = Field(default=None, description="Where the waiver is written.")
+    source: Location | None = Field(default=None, description="Where the waiver is written.")
 
 
 class UnusedWaiver(_Frozen):
@@ -76,7 +61,7 @@ class UnusedWaiver(_Frozen):
     production: str | None = Field(default=None, description="The production it is limited to.")
     approver: str = Field(description="Who approved it.")
     expires: dt.date = Field(description="Last day the waiver applies.")
-    source: SourceLocation = Field(description="Where the waiver is written.")
+    source: Location = Field(description="Where the waiver is written.")
 
 
 class Finding(_Frozen):
@@ -89,7 +74,7 @@ class Finding(_Frozen):
     status: Annotated[Status, STATUS_MEANINGS] = Field(description="The outcome.")
     message: str = Field(description="What is wrong (or right) with the item, in words.")
     subject: Subject = Field(description="The item the finding is about.")
-    location: SourceLocation = Field(description="Where the item is written.")
+    location: Location = Field(description="Where the item is written.")
     remediation: str = Field(description="What the production must do to pass.")
     references: list[Reference] = Field(
         default_factory=list, description="Where the obligation comes from."
@@ -110,7 +95,7 @@ class Problem(_Frozen):
     kind: str = Field(description="load, validation, rule or usage: which stage refused it.")
     message: str = Field(description="What is wrong, in words.")
     hint: str = Field(default="", description="How to fix it.")
-    location: SourceLocation = Field(description="Where the problem is.")
+    location: Location = Field(description="Where the problem is.")
 
 
 class ProductionSummary(_Frozen):
@@ -151,7 +136,7 @@ class RuleInfo(_Frozen):
     mandatory: bool = Field(default=False, description="No waiver may waive it.")
     applicability: str | None = Field(default=None, description="When the rule applies.")
 
-    def finding(self, status: Status, message: str, subject: Subject, where: _Place) -> Finding:
+    def finding(self, status: Status, message: str, subject: Subject, where: Location) -> Finding:
         """A finding of this rule at its own severity: how the built-in rules report."""
         return Finding(
             rule_id=self.id,
@@ -161,22 +146,11 @@ class RuleInfo(_Frozen):
             status=status,
             message=message,
             subject=subject,
-            location=SourceLocation(file=where.file, line=where.line, column=where.column),
+            location=where,
             remediation=self.remediation,
             references=self.references,
             tags=self.tags,
         )
-
-
-class _Place(Protocol):
-    """A place in a file, as the loader locates it (errors.Location)."""
-
-    @property
-    def file(self) -> str: ...
-    @property
-    def line(self) -> int: ...
-    @property
-    def column(self) -> int: ...
 
 
 class PolicyInfo(_Frozen):
@@ -201,7 +175,7 @@ class BaselineNote(_Frozen):
 
     message: str = Field(description="What the baseline leaves out, in words.")
     hint: str = Field(default="", description="How to fix it.")
-    source: SourceLocation = Field(description="Where in the baseline file.")
+    source: Location = Field(description="Where in the baseline file.")
     file: str | None = Field(default=None, description="The declaration file concerned.")
     rule_id: str | None = Field(default=None, description="The rule of the entry concerned.")
     subject: Subject | None = Field(default=None, description="The item of the entry concerned.")
@@ -301,41 +275,3 @@ class Result(_Frozen):
         return record_digest(
             self.fail_on, ((d.file, d.production.id, d.findings) for d in self.declarations)
         )
-
-
-def breaches(finding: Finding, fail_on: Severity) -> bool:
-    """A failing or erroring finding at or above the threshold: not compliant, known or new."""
-    return (
-        finding.status in ("fail", "error")
-        and SEVERITY_RANK[finding.severity] >= SEVERITY_RANK[fail_on]
-    )
-
-
-def counts_toward_exit(finding: Finding, fail_on: Severity) -> bool:
-    """A breach not in the baseline is new: it fails the run."""
-    return breaches(finding, fail_on) and not finding.baselined
-
-
-def is_compliant(declaration: DeclarationResult, fail_on: Severity) -> bool:
-    """No breach at all: a baselined finding is known, never compliant."""
-    return not any(breaches(f, fail_on) for f in declaration.findings)
-
-
-def exit_code(result: Result) -> int:
-    """0 clean, 1 findings at or above the threshold, 2 something could not be evaluated."""
-    if result.problems:
-        return 2
-    for declaration in result.declarations:
-        if any(counts_toward_exit(f, result.fail_on) for f in declaration.findings):
-            return 1
-    return 0
-
-
-def rule_outcomes(declaration: DeclarationResult) -> dict[str, Status]:
-    """One status per rule for a declaration: the worst of its findings."""
-    outcomes: dict[str, Status] = {}
-    for finding in declaration.findings:
-        current = outcomes.get(finding.rule_id)
-        if current is None or STATUS_ORDER[finding.status] < STATUS_ORDER[current]:
-            outcomes[finding.rule_id] = finding.status
-    return outcomes

@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from ccai_policy.evaluate.coverage import RULE as COVERAGE
+from ccai_policy.model.grading import Severity
 from ccai_policy.model.result import RuleInfo
-from ccai_policy.model.rule import Reference, Severity
+from ccai_policy.model.rule import Reference
 
 #: What makes a built-in rule run: an option of `check`, or the policy itself.
 Trigger = Literal["agreements", "evidence", "credentials"]
@@ -30,6 +30,36 @@ _EU = _reference(
     "EU AI Act Art. 50(2): outputs marked in a machine-readable format",
     "https://artificialintelligenceact.eu/article/50/",
     "primary",
+)
+
+
+#: The agreement coverage rule: evaluate/coverage.py says which declared agreements no rule encodes.
+COVERAGE = RuleInfo(
+    id="TRANSP-AGREEMENT-001",
+    title="Every agreement the production declares is one the rules encode",
+    criterion="transparency",
+    severity="high",
+    tags=["agreements", "time", "built-in"],
+    description=(
+        "Each rule is written for one version of an agreement. A production under a version "
+        "the rule set does not encode (an older or newer contract, or an agreement the "
+        "catalog does not know) is not checked against it at all, and must not pass as if it "
+        "had been. A built-in rule: it runs on every declaration."
+    ),
+    remediation=(
+        "Correct the agreement's version if it is mistyped; otherwise check the production "
+        "against that agreement by hand (and record the outcome), or add rules for it."
+    ),
+    references=[
+        Reference.model_validate(
+            {
+                "title": "SAG-AFTRA contracts, in their successive versions",
+                "url": "https://www.sagaftra.org/contracts-industry-resources",
+                "confidence": "secondary",
+            }
+        )
+    ],
+    applicability="productions that declare agreements",
 )
 
 

@@ -22,8 +22,9 @@ from ccai_policy.errors import (
 from ccai_policy.load.folderwalk import has_yaml_suffix, walk
 from ccai_policy.load.loader import Document, load_file, printable_path
 from ccai_policy.load.validation import validate_model
+from ccai_policy.model.grading import SEVERITY_RANK, Severity
 from ccai_policy.model.policy import Policy
-from ccai_policy.model.rule import SEVERITY_RANK, Rule, Severity
+from ccai_policy.model.rule import Rule
 from ccai_policy.policy.builtin_rules import BUILT_IN_IDS
 from ccai_policy.policy.inheritance import Mandate, mandate_problems
 from ccai_policy.spelling import did_you_mean

@@ -9,8 +9,8 @@ from typing import Any
 
 from ccai_policy.errors import CcaiError, RuleError
 from ccai_policy.load.loader import Document
+from ccai_policy.model.grading import SEVERITY_RANK, Severity
 from ccai_policy.model.policy import Policy
-from ccai_policy.model.rule import SEVERITY_RANK, Severity
 
 
 @dataclass(frozen=True)

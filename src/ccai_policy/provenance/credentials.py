@@ -12,7 +12,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ccai_policy.load.loader import Document
-from ccai_policy.model.result import Finding, RuleInfo, SourceLocation, Subject
+from ccai_policy.model.result import Finding, RuleInfo, Subject
 from ccai_policy.policy.builtin_rules import CREDENTIAL_RULES, MANIFEST, SOURCE, TRAINING
 from ccai_policy.provenance.c2pareader import (
     Manifest,
@@ -92,7 +92,7 @@ class _Findings:
                     "status": status,
                     "message": message,
                     "subject": Subject(id=item.id if item else None, pointer=pointer),
-                    "location": SourceLocation(file=loc.file, line=loc.line, column=loc.column),
+                    "location": loc,
                     "remediation": rule.remediation,
                     "references": rule.references,
                     "tags": rule.tags,

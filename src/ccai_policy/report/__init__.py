@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ccai_policy.model.result import Result
+
+if TYPE_CHECKING:
+    from ccai_policy.run.diff import DeclarationDiff
 
 Renderer = Callable[[Result], str]
 PageRenderer = Callable[[Result], dict[str, str]]
@@ -16,7 +19,7 @@ def _lazy(module: str, function: str = "render") -> Any:
     """A format's function, its module imported on first use: a run imports only what it
     renders (the HTML report alone pulls in Jinja2, ~0.1 s of every cold start)."""
 
-    def call(result: Result) -> Any:
+    def call(result: Any) -> Any:
         return getattr(importlib.import_module(f"{__name__}.{module}"), function)(result)
 
     call.__name__ = f"{module}.{function}"
@@ -36,4 +39,11 @@ READ_DECLARATION = frozenset({"json", "html", "junit", "markdown"})
 #: Formats that can also fill a directory (`-o html:DIR/`): relative file name -> content.
 DIRECTORY_FORMATS: dict[str, PageRenderer] = {
     "html": _lazy("html", "render_pages"),
+}
+
+#: The formats `ccai-policy diff --format` accepts: what changed between two declarations.
+DIFF_FORMATS: dict[str, Callable[[DeclarationDiff], str]] = {
+    "text": _lazy("diffreport", "render_text"),
+    "markdown": _lazy("diffreport", "render_markdown"),
+    "html": _lazy("diffhtml"),
 }

@@ -9,7 +9,7 @@ from functools import lru_cache
 import jinja2
 from markupsafe import Markup
 
-from ccai_policy.model.rule import CRITERION_TITLES
+from ccai_policy.model.grading import CRITERION_TITLES
 from ccai_policy.policy.catalog import data_dir
 from ccai_policy.report.diffreport import counts, show, verdict, where
 from ccai_policy.report.templating import template_environment

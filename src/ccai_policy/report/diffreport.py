@@ -181,18 +181,3 @@ def render_markdown(diff: DeclarationDiff) -> str:
         lines += ["", f"<details><summary>Unchanged ({len(unchanged)})</summary>", ""]
         lines += [*_md_findings(unchanged, "location", _md_location), "", "</details>"]
     return "\n".join(lines) + "\n"
-
-
-def render_html(diff: DeclarationDiff) -> str:
-    """What changed, as one self-contained page in the look of the HTML report."""
-    from ccai_policy.report.diffhtml import render
-
-    return render(diff)
-
-
-#: The formats `ccai-policy diff --format` accepts.
-DIFF_FORMATS: dict[str, Callable[[DeclarationDiff], str]] = {
-    "text": render_text,
-    "markdown": render_markdown,
-    "html": render_html,
-}

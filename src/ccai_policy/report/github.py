@@ -12,8 +12,9 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-from ccai_policy.model.result import Problem, Result, SourceLocation
-from ccai_policy.model.rule import SEVERITY_RANK
+from ccai_policy.errors import Location
+from ccai_policy.model.grading import SEVERITY_RANK
+from ccai_policy.model.result import Problem, Result
 from ccai_policy.report.escaping import log_line, terminal
 from ccai_policy.report.overview import blocking, severity_order
 from ccai_policy.report.text import run_summary, summary_line, verdict_line
@@ -36,7 +37,7 @@ def escape_property(text: str) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def annotation(command: str, location: SourceLocation | None, title: str, message: str) -> str:
+def annotation(command: str, location: Location | None, title: str, message: str) -> str:
     """One `::command file=…,line=…,col=…,title=…::message` line."""
     properties = []
     if location is not None:
@@ -54,7 +55,7 @@ class Entry:
     """One annotation to be, and the plain log line that stands for it past GitHub's limit."""
 
     command: str
-    location: SourceLocation
+    location: Location
     title: str
     message: str
 

@@ -18,8 +18,8 @@ from urllib.parse import urlsplit
 import jinja2
 from markupsafe import Markup, escape
 
+from ccai_policy.model.grading import CRITERIA, CRITERION_TITLES
 from ccai_policy.model.result import BaselineNote, DeclarationResult, Finding, Result, UnusedWaiver
-from ccai_policy.model.rule import CRITERIA, CRITERION_TITLES
 from ccai_policy.policy.catalog import data_dir
 from ccai_policy.report import overview
 from ccai_policy.report.people import PersonAffected, people_affected, subject_labels

@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
+from ccai_policy.model.grading import SEVERITY_RANK
 from ccai_policy.model.result import DeclarationResult, Finding, Result
-from ccai_policy.model.rule import SEVERITY_RANK
 from ccai_policy.report.overview import (
     baseline_notes,
     baseline_statement,

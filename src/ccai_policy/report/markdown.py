@@ -7,8 +7,8 @@ from functools import lru_cache
 
 import jinja2
 
+from ccai_policy.model.grading import CRITERIA, CRITERION_TITLES
 from ccai_policy.model.result import BaselineNote, DeclarationResult, Finding, Result
-from ccai_policy.model.rule import CRITERIA, CRITERION_TITLES
 from ccai_policy.policy.catalog import data_dir
 from ccai_policy.report import overview
 from ccai_policy.report.escaping import (

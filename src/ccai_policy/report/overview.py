@@ -5,16 +5,9 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from ccai_policy.model.result import (
-    STATUS_ORDER,
-    BaselineNote,
-    DeclarationResult,
-    Finding,
-    Result,
-    counts_toward_exit,
-    rule_outcomes,
-)
-from ccai_policy.model.rule import CRITERIA, CRITERION_TITLES, SEVERITY_RANK
+from ccai_policy.model.grading import CRITERIA, CRITERION_TITLES, SEVERITY_RANK
+from ccai_policy.model.result import BaselineNote, DeclarationResult, Finding, Result
+from ccai_policy.model.verdict import STATUS_ORDER, counts_toward_exit, rule_outcomes
 
 #: How a reader is told where a reference comes from.
 CONFIDENCE_TEXT = {

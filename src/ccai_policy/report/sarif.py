@@ -8,9 +8,11 @@ import re
 from typing import Any
 from urllib.parse import quote
 
+from ccai_policy.errors import Location
+from ccai_policy.model.grading import CRITERION_TITLES, SEVERITY_RANK, Severity
 from ccai_policy.model.identity import FindingId, identities
-from ccai_policy.model.result import Finding, Problem, Result, RuleInfo, SourceLocation, exit_code
-from ccai_policy.model.rule import CRITERION_TITLES, SEVERITY_RANK, Severity
+from ccai_policy.model.result import Finding, Problem, Result, RuleInfo
+from ccai_policy.model.verdict import exit_code
 from ccai_policy.report.escaping import markdown, markdown_link, markdown_prose
 from ccai_policy.report.overview import blocking, verdict
 
@@ -60,7 +62,7 @@ def _artifact(path: str) -> dict[str, Any]:
     return {"uri": uri} if uri.startswith("file:") else {"uri": uri, "uriBaseId": "%SRCROOT%"}
 
 
-def _location(loc: SourceLocation) -> dict[str, Any]:
+def _location(loc: Location) -> dict[str, Any]:
     physical: dict[str, Any] = {"artifactLocation": _artifact(loc.file)}
     if loc.line:
         physical["region"] = {"startLine": loc.line, "startColumn": max(loc.column, 1)}

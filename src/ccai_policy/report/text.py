@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from collections import Counter
 
-from ccai_policy.model.result import DeclarationResult, Finding, Problem, Result, rule_outcomes
-from ccai_policy.model.rule import CRITERIA, CRITERION_TITLES
+from ccai_policy.model.grading import CRITERIA, CRITERION_TITLES
+from ccai_policy.model.result import DeclarationResult, Finding, Problem, Result
+from ccai_policy.model.verdict import rule_outcomes
 from ccai_policy.report.escaping import log_line
 from ccai_policy.report.overview import blocking, not_compliant, severity_order, verdict
 

@@ -10,18 +10,10 @@ from typing import Any, Literal
 
 from ccai_policy.errors import CcaiError, Location, UsageProblem, ValidationErrors
 from ccai_policy.model.declaration import LIST_SECTIONS
+from ccai_policy.model.grading import CRITERIA, SEVERITY_RANK, Severity
 from ccai_policy.model.identity import FindingId, identities, same_rule_and_subject, subject_key
-from ccai_policy.model.result import (
-    DeclarationResult,
-    Finding,
-    PolicyInfo,
-    Problem,
-    Result,
-    counts_toward_exit,
-    is_compliant,
-    rule_outcomes,
-)
-from ccai_policy.model.rule import CRITERIA, SEVERITY_RANK, Severity
+from ccai_policy.model.result import DeclarationResult, Finding, PolicyInfo, Problem, Result
+from ccai_policy.model.verdict import counts_toward_exit, is_compliant, rule_outcomes
 from ccai_policy.policy.catalog import display_path
 from ccai_policy.run.pipeline import Checks, Execution, run_pipeline
 

@@ -21,6 +21,7 @@ from ccai_policy.evaluate.compiler import RuleSet
 from ccai_policy.evaluate.engine import evaluate
 from ccai_policy.load.loader import DEFAULT_MAX_BYTES, Document, load_file
 from ccai_policy.load.validation import validate_declaration
+from ccai_policy.model.grading import Severity
 from ccai_policy.model.result import (
     DeclarationResult,
     InputFile,
@@ -29,9 +30,7 @@ from ccai_policy.model.result import (
     Result,
     RuleInfo,
     SkippedFile,
-    SourceLocation,
 )
-from ccai_policy.model.rule import Severity
 from ccai_policy.policy.builtin_rules import Trigger, running
 from ccai_policy.policy.catalog import ResolvedPolicy, display_path
 from ccai_policy.provenance.evidence import resolve as resolve_evidence
@@ -126,7 +125,7 @@ def problems_of(exc: CcaiError) -> list[Problem]:
                 kind=error.kind,
                 message=error.message,
                 hint=error.hint,
-                location=SourceLocation(file=loc.file, line=loc.line, column=loc.column),
+                location=loc,
             )
         )
     return out
@@ -208,7 +207,7 @@ def killed_problem(file: str, outcome: Killed) -> Problem:
         kind="limit",
         message=f"could not evaluate: {outcome.reason}",
         hint="split the declaration, or check the rules for costly expressions",
-        location=SourceLocation(file=file),
+        location=Location(file=file),
     )
 
 
