@@ -222,6 +222,6 @@ def with_status(declaration: DeclarationResult, status: str) -> list[Finding]:
 
 
 def where(finding: Finding) -> str:
-    """file:line:column, or the file alone when the line is unknown."""
-    loc = finding.location
-    return f"{loc.file}:{loc.line}:{loc.column}" if loc.line else loc.file
+    """file:line:column, or the file alone when the line is unknown: the one way every report
+    names a finding's place."""
+    return str(finding.location)

@@ -9,7 +9,7 @@ from ccai_policy.model.grading import CRITERIA, CRITERION_TITLES
 from ccai_policy.model.result import DeclarationResult, Finding, Problem, Result
 from ccai_policy.model.verdict import rule_outcomes
 from ccai_policy.report.escaping import log_line
-from ccai_policy.report.overview import blocking, not_compliant, severity_order, verdict
+from ccai_policy.report.overview import blocking, not_compliant, severity_order, verdict, where
 
 _LABEL = {"fail": "FAIL", "error": "ERROR", "waived": "WAIVED", "pass": "pass"}
 _SHOWN = ("error", "fail", "waived")
@@ -17,11 +17,6 @@ _SHOWN = ("error", "fail", "waived")
 BLOCKING_MARK, ADVISORY_MARK, WAIVED_MARK = "✗", "·", "≈"
 #: ANSI styles of a line (SGR parameters); applied after escaping, so data never carries one.
 _STYLE = {"blocking": "1;31", "advisory": "33", "waived": "36", "compliant": "1;32", "bold": "1"}
-
-
-def _where(finding: Finding) -> str:
-    loc = finding.location
-    return f"{loc.file}:{loc.line}:{loc.column}" if loc.line else loc.file
 
 
 class _Lines:
@@ -64,7 +59,7 @@ def _finding_lines(out: _Lines, f: Finding, result: Result) -> None:
     mark = BLOCKING_MARK if blocks else WAIVED_MARK if f.status == "waived" else ADVISORY_MARK
     style = "blocking" if blocks else "waived" if f.status == "waived" else "advisory"
     out.add(
-        f"    {mark} {_where(f)}: {label} {f.rule_id} [{f.severity}] {f.message}",
+        f"    {mark} {where(f)}: {label} {f.rule_id} [{f.severity}] {f.message}",
         style,
     )
     if f.waiver is not None and f.waiver.expired:
