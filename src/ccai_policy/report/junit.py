@@ -153,7 +153,7 @@ def _problems(parent: ET.Element, result: Result) -> dict[str, int]:
         case = _element(
             suite,
             "testcase",
-            name=f"{loc.file}:{loc.line}:{loc.column}" if loc.line else loc.file,
+            name=str(loc),
             classname="ccai-policy.problems",
             file=loc.file,
             line=str(loc.line),

@@ -94,7 +94,7 @@ def _declaration(out: _Lines, declaration: DeclarationResult, result: Result) ->
 
 def _problem(out: _Lines, problem: Problem) -> None:
     loc = problem.location
-    where = f"{loc.file}:{loc.line}:{loc.column}" if loc.line else loc.file
+    where = str(loc)
     out.add(f"  {where}: error: {problem.message}")
     if problem.hint:
         out.add(f"    hint: {problem.hint}")
@@ -108,7 +108,7 @@ def render(result: Result, *, color: bool = False, quiet: bool = False) -> str:
             _declaration(out, declaration, result)
             out.add("")
         for unused in result.unused_waivers:
-            where = f"{unused.source.file}:{unused.source.line}:{unused.source.column}"
+            where = str(unused.source)
             out.add(
                 f"{where}: unused waiver: {unused.rule} for {unused.subject} "
                 "matched no failing finding"
@@ -117,7 +117,7 @@ def render(result: Result, *, color: bool = False, quiet: bool = False) -> str:
             out.add("")
         for note in result.baseline_notes:
             loc = note.source
-            where = f"{loc.file}:{loc.line}:{loc.column}" if loc.line else loc.file
+            where = str(loc)
             out.add(f"{where}: baseline: {note.message}")
             out.add(f"    hint: {note.hint}")
         if result.baseline_notes:
