@@ -105,7 +105,10 @@ def measure_set(
     from ccai_policy.report import FORMATS
 
     try:
-        from ccai_policy import pipeline as check
+        try:
+            from ccai_policy.run import pipeline as check
+        except ImportError:  # before the package's folders named the stages
+            from ccai_policy import pipeline as check  # type: ignore[no-redef]
 
         def run_check(target: list[Path]) -> Any:
             checks = check.Checks(ruleset=ruleset, as_of=AS_OF)

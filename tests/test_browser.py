@@ -171,9 +171,13 @@ def test_verdict_and_people_come_first_and_the_fingerprint_last(
     places = [body.index(f"\n{heading}\n") for heading in READING_ORDER]
     assert places == sorted(places), "sections in reading order"
     assert body.index("Not compliant") < body.index("People affected")
-    assert body.index("Does not count (c-maya-general): it was signed on 2026-08-01") < body.index(
-        "Findings by criterion"
+    words = " ".join(body.split())
+    consent = words.index(
+        "✗ Does not count (c-maya-general): It was signed on 2026-08-01, after u-maya-replica "
+        "was first used on 2026-07-20 It was signed on 2026-08-01, after the scan"
     )
+    assert consent < words.index("Findings by criterion"), "the consent cell, with its reasons"
+    assert "✓ Consented: c-maya-general" not in words, "no tick beside a failing consent"
     assert body.index("SHA-256") > body.index("What was evaluated")
     assert png_size(shot)[0] == width
     assert report.dom["scrollWidth"] <= width, "nothing runs off the side of the screen"

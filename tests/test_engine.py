@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 
 from ccai_policy.errors import Location
-from ccai_policy.evaluate.compiler import CHUNK, compile_policy
+from ccai_policy.evaluate.compiler import compile_policy
 from ccai_policy.evaluate.engine import evaluate
 from ccai_policy.evaluate.expressions import compile_expression
+from ccai_policy.evaluate.programs import CHUNK
 from ccai_policy.load.loader import load_file
 from ccai_policy.load.validation import validate_declaration
 from ccai_policy.model.result import DeclarationResult
@@ -104,9 +105,15 @@ def test_each_failing_item_is_one_fail_in_the_rules_words(tmp_path: Path) -> Non
 
 
 def test_applies_when_false_is_not_applicable_with_the_rules_applicability(tmp_path: Path) -> None:
+    """The rule's applicability sentence, beside the facts of the production it did not fit."""
     rule = "applies_when: production.type == 'game'\napplicability: games only\n" + ASSERT
     assert outcomes(run(tmp_path, rule, 2, {0})) == [
-        ("not_applicable", "/production", "games only")
+        (
+            "not_applicable",
+            "/production",
+            "Games only; this production is a film, no territory declared, under no union "
+            "agreement.",
+        )
     ]
 
 

@@ -317,9 +317,10 @@ def test_obligations_do_not_apply_before_they_took_effect(run_cli: Run, tmp_path
     data["people"][0]["deceased_on"] = "2019-03-02"
     path, _ = write(tmp_path, data)
     found = findings(run_cli, path)
-    assert (
-        "Cal. Civ. Code §3344.1 as amended by AB 1836 (from 1 Jan 2025; 70 years after "
-        "death) applies from 2025-01-01 by the first use" in reason(found, "CONSENT-POSTMORTEM-001")
+    assert reason(found, "CONSENT-POSTMORTEM-001") == (
+        "Not in force for this production: Cal. Civ. Code §3344.1 as amended by AB 1836 (from "
+        "1 Jan 2025; 70 years after death) applies from 2025-01-01 by the first use, and "
+        "every AI use this rule checks falls outside it."
     )
     assert "applies from 2021-05-29 by the death" in reason(found, "CONSENT-POSTMORTEM-002")
 
@@ -333,7 +334,7 @@ def test_eu_art_53_does_not_apply_to_a_may_2025_model_use(run_cli: Run, tmp_path
     found = findings(run_cli, path)
     for rule in ("CONSENT-GPAI-COPYRIGHT-001", "TRANSP-GPAI-SUMMARY-001"):
         assert "EU AI Act Art. 53" in reason(found, rule)
-        assert "every item is dated outside" in reason(found, rule)
+        assert "every AI tool this rule checks falls outside all of them." in reason(found, rule)
     data["uses"][0]["first_used_on"] = "2027-09-01"
     path, _ = write(tmp_path, data)
     statuses = {f["rule_id"]: f["status"] for f in findings(run_cli, path)}
@@ -367,7 +368,9 @@ def test_a_rule_for_one_agreement_version_does_not_apply_to_another(
     path, _ = write(tmp_path, data)
     found = findings(run_cli, path)
     assert reason(found, "CONTROLS-SCAN-REASON-001") == (
-        "applies only to productions under sag-aftra-tv-theatrical-2026"
+        "Applies only to productions under sag-aftra-tv-theatrical-2026; this production is a "
+        "film, made or released in US-CA and EU, under sag-aftra-tv-theatrical-2023, released "
+        "2027-03-12."
     )
 
 
@@ -588,8 +591,8 @@ def test_the_report_never_shows_a_consent_that_does_not_count_as_given(
     result = check(run_cli, path, "-o", f"html:{report}")
     assert result.exit_code == 1, result.output
     html = report.read_text(encoding="utf-8")
+    assert "✗</span> Does not count (c-self):</p>" in html
     assert (
-        "Does not count (c-self): it is signed by the person themselves on 2026-07-01, after "
-        "their death on 2022-02-01"
+        "<li>It is signed by the person themselves on 2026-07-01, after their death on 2022-02-01"
     ) in html
     assert "Consented: c-self" not in html

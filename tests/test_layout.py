@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import grimp
 import pytest
 
 from .conftest import ROOT
@@ -61,3 +62,13 @@ def test_the_architecture_map_names_every_folder_of_the_package() -> None:
     }
     folders = {p.name for p in PACKAGE.iterdir() if (p / "__init__.py").is_file()}
     assert mapped == folders
+
+
+def test_no_two_modules_import_each_other_in_a_circle() -> None:
+    graph = grimp.build_graph("ccai_policy")
+    circles = set()
+    for module in graph.modules:
+        for imported in graph.find_modules_directly_imported_by(module):
+            if graph.chain_exists(imported, module):
+                circles.add(" <-> ".join(sorted((module, imported))))
+    assert sorted(circles) == []

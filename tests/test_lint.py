@@ -257,6 +257,7 @@ def test_not_applicable_reasons_are_sentences_not_expressions(
     findings = json.loads(checked.stdout)["declarations"][0]["findings"]
     reasons = {f["rule_id"]: f["message"] for f in findings if f["status"] == "not_applicable"}
     assert reasons["TEST-PAY-001"] == (
-        "Nothing in this declaration is of the kind this rule checks (AI uses)."
+        "This production is a series, no territory declared, under no union agreement; none of "
+        "its 2 AI uses is of the kind this rule checks."
     )
     assert not [r for r in reasons.values() if "use." in r or "size()" in r]

@@ -21,7 +21,7 @@ import yaml
 from click.testing import Result
 
 from ccai_policy.errors import Location
-from ccai_policy.evaluate import typecheck
+from ccai_policy.evaluate import checker_types
 from ccai_policy.evaluate.expressions import (
     MAX_RENDERED,
     ExpressionError,
@@ -117,10 +117,10 @@ UNTYPED_RUNTIME_ERRORS = {
 
 
 def without_type_checker(monkeypatch: pytest.MonkeyPatch) -> None:
-    def unavailable() -> typecheck._Model:
-        raise typecheck.CheckerUnavailable("cel-expr-python is not installed")
+    def unavailable() -> checker_types.DeclarationTypes:
+        raise checker_types.CheckerUnavailable("cel-expr-python is not installed")
 
-    monkeypatch.setattr(typecheck, "_model", unavailable)
+    monkeypatch.setattr(checker_types, "declaration_types", unavailable)
 
 
 @pytest.mark.parametrize(

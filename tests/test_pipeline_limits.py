@@ -8,10 +8,13 @@ of the subprocesses only keep a broken build from hanging the suite.
 
 from __future__ import annotations
 
+import os
 import resource
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -19,6 +22,7 @@ import yaml
 
 from .authoring import DECL, RULES
 from .conftest import AS_OF, ROOT
+from .test_signals import children_of
 
 CORPUS = ROOT / "tests" / "hostile" / "rules"
 COMMAND = Path(sys.executable).parent / "ccai-policy"
@@ -182,3 +186,59 @@ def test_only_the_pipeline_evaluates_or_starts_workers() -> None:
                     if (module, alias.name) in assembling:
                         found.append(f"{path.relative_to(package)}: {module}.{alias.name}")
     assert found == ["run/pipeline.py: engine.evaluate", "run/pipeline.py: workers.run_each"]
+
+
+#: Three comprehensions over lists written in the rule, 300 x 300 x 30: 2.7 million steps,
+#: about a second of CPU time whatever the declaration.
+ONES = ",".join(["1"] * 300)
+SECOND_RULE = (CORPUS / "EVIL-LIST-001.yaml").read_text(encoding="utf-8").split("assert:")[0]
+SECOND_RULE = SECOND_RULE.replace("EVIL-LIST-001", "SLOW-SECOND-001")
+SECOND_RULE += (
+    f'assert: "[{ONES}].all(a, [{ONES}].all(b, [{",".join(["1"] * 30)}].all(c, a + b + c >= 0)))"\n'
+    'message: "never shown"\n'
+)
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc to find workers")
+def test_the_time_limit_counts_cpu_time_so_a_busy_machine_cannot_stop_a_file(
+    project: Path,
+) -> None:
+    """The worker is frozen (SIGSTOP) for longer than --timeout, as on a machine too busy to
+    give it a core: it used less CPU time than its limit, so the file is still checked. The
+    same file with a limit below the CPU time it needs is stopped."""
+    (project / "rules" / "SLOW-SECOND-001.yaml").write_text(SECOND_RULE, encoding="utf-8")
+    args = [str(COMMAND), "check", "decl.yaml", *POLICY_ARGS, "--as-of", AS_OF, "-q"]
+    process = subprocess.Popen(
+        [*args, "--timeout", "3"], cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    try:
+        workers: set[int] = set()
+        for _ in range(6000):  # a minute on a loaded machine for the worker to start
+            workers = children_of(process.pid)
+            if workers or process.poll() is not None:
+                break
+            time.sleep(0.01)
+        assert workers, "no worker process started"
+        for worker in workers:
+            os.kill(worker, signal.SIGSTOP)
+        time.sleep(4)  # past the limit of 3 s on the wall clock
+        assert process.poll() is None
+        for worker in workers:
+            os.kill(worker, signal.SIGCONT)
+        stdout, stderr = process.communicate(timeout=300)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert stderr == b""
+    assert process.returncode == 1  # TEST-PAY-001 fails; SLOW-SECOND-001 was evaluated
+    assert b"could not evaluate" not in stdout
+    assert stdout.decode().endswith(
+        "1 declaration checked against p 1 (fail on high and above): 0 compliant, 1 not compliant\n"
+    )
+    stopped = run([*args[1:], "--timeout", "0.2"], project)
+    assert stopped.returncode == 2
+    assert (
+        "decl.yaml: error: could not evaluate: evaluation took longer than the limit of 0.2 s"
+        in stopped.stdout
+    )

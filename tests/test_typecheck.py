@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
-from ccai_policy.evaluate import typecheck
+from ccai_policy.evaluate import checker_types, typecheck
 from ccai_policy.model.declaration import LIST_SECTIONS, OBJECT_SECTIONS
 from ccai_policy.paths import data_dir
 from ccai_policy.policy.catalog import load_rules
@@ -155,10 +155,11 @@ def test_an_author_rule_with_a_typo_fails_check_at_load(
 def test_lint_says_when_it_could_not_check_types_and_strict_fails(
     run_cli: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def missing() -> typecheck._Model:
-        raise typecheck.CheckerUnavailable("cel-expr-python is not installed (No module named x)")
+    def missing() -> checker_types.DeclarationTypes:
+        why = "cel-expr-python is not installed (No module named x)"
+        raise checker_types.CheckerUnavailable(why)
 
-    monkeypatch.setattr(typecheck, "_model", missing)
+    monkeypatch.setattr(checker_types, "declaration_types", missing)
     result = run_cli("rules", "lint")
     assert result.exit_code == 0
     assert result.output.endswith(

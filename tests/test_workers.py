@@ -1,4 +1,4 @@
-"""Worker processes: hard time limits, crashes contained, output identical to in-process."""
+"""Worker processes: hard CPU-time limits, crashes contained, output identical to in-process."""
 
 from __future__ import annotations
 
@@ -100,6 +100,14 @@ def _hang(item: int) -> int:
     return item
 
 
+def _spin(item: float) -> float:
+    """Uses `item` seconds of CPU time (forever for a negative one), as a runaway rule does."""
+    start = time.process_time()
+    while item < 0 or time.process_time() - start < item:
+        pass
+    return item
+
+
 def _hog(item: int) -> int:
     if item == 0:
         _ = bytearray(512 * 1024 * 1024)
@@ -113,9 +121,30 @@ def test_a_crashing_job_is_reported_and_the_rest_complete(jobs: int) -> None:
     assert results[1] == Killed("the worker process exited unexpectedly (status 3)")
 
 
-def test_a_hanging_job_is_killed() -> None:
-    results = run_all(_hang, [0, 1], jobs=2, limits=Limits(seconds=0.5))
-    assert results == [Killed("evaluation took longer than the limit of 0.5 s"), 1]
+def test_a_job_burning_cpu_is_stopped_at_the_limit() -> None:
+    results = run_all(_spin, [-1.0, 0.0], jobs=2, limits=Limits(seconds=0.5))
+    assert results == [Killed("evaluation took longer than the limit of 0.5 s"), 0.0]
+
+
+def test_the_limit_counts_cpu_time_not_time_spent_waiting() -> None:
+    """A job that waits twice its limit (as one does on a machine too busy to give it a core)
+    finishes; one that uses the same time computing is stopped."""
+    results = run_all(_nap, [0.6], jobs=1, limits=Limits(seconds=0.3))
+    assert results == [0.6]
+    results = run_all(_spin, [0.6], jobs=1, limits=Limits(seconds=0.3))
+    assert results == [Killed("evaluation took longer than the limit of 0.3 s")]
+
+
+def test_a_job_waiting_ten_times_its_limit_is_stopped() -> None:
+    """The run still ends when a job waits for something that never comes."""
+    results = run_all(_hang, [0, 1], jobs=2, limits=Limits(seconds=0.2))
+    assert results == [
+        Killed(
+            "evaluation did not finish in 2 s, 10 times the limit of 0.2 s of CPU time: "
+            "it was waiting, not computing"
+        ),
+        1,
+    ]
 
 
 def test_memory_limit_stops_a_job() -> None:
@@ -138,7 +167,7 @@ def _nap(item: float) -> float:
 
 
 def test_a_heavier_job_gets_its_weight_in_time() -> None:
-    """A job weighted 10 (a 10 MiB declaration) may take ten times the limit; one of weight 1
-    that takes as long is stopped, with the limit it had in the message."""
-    results = run_all(_nap, [0.6, 0.6], jobs=2, limits=Limits(seconds=0.3), weights=[10.0, 1.0])
+    """A job weighted 10 (a 10 MiB declaration) may use ten times the limit; one of weight 1
+    that uses as much is stopped, with the limit it had in the message."""
+    results = run_all(_spin, [0.6, 0.6], jobs=2, limits=Limits(seconds=0.3), weights=[10.0, 1.0])
     assert results == [0.6, Killed("evaluation took longer than the limit of 0.3 s")]

@@ -5,13 +5,14 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+from pathlib import Path
 
 import pytest
 
 from ccai_policy.model.result import Result
 from ccai_policy.report import html, people
 
-from .conftest import Page
+from .conftest import Page, run_check
 
 #: What a union representative needs first: the verdict, then who is affected; the
 #: fingerprint of what was evaluated last.
@@ -39,7 +40,8 @@ def test_what_was_evaluated_names_inputs_policy_and_date(night_ferry: Result) ->
         "Studio Pier Nine Films",
         "Type film",
         "Territories US-NY, EU",
-        "Agreements sag-aftra-tv-theatrical-2023, dga-basic-agreement-2023",
+        "Agreements SAG-AFTRA TV/Theatrical Agreement 2023 (sag-aftra-tv-theatrical-2023) "
+        "DGA Basic Agreement 2023 (dga-basic-agreement-2023)",
         f"SHA-256 of the file {declaration.sha256}",
         "Report fixture policy (report-fixture, version 1.0)",
         f"Rule set digest {night_ferry.policy.rules_digest} (SHA-256, 5 rules)",
@@ -65,21 +67,44 @@ def test_people_affected_shows_each_use_consent_pay_and_findings(night_ferry: Re
     assert people == ["Lena Marsh (p-lena)", "Omar Haddad (p-omar)"], "not the director"
     text = page.text
     assert (
-        "✓ Consented: c-lena-face, signed 2026-08-01; until 2031-08-01; training use: notAllowed"
+        "✓ Consented: c-lena-face, signed 2026-08-01; until 2031-08-01; training use: not allowed"
         in text
     )
     assert "Per digital performance day: 15,000.00 USD, paid 2026-09-30 (pay-lena-face)" in text
     assert "No finding is about Lena Marsh." in text
-    assert "✗ No consent recorded for this use No compensation recorded" in text
     assert (
-        "Every digital replica has the performer's own, unrevoked consent — failed (critical, "
-        "CONSENT-REPLICA-001): u-omar-voice replicates Omar Haddad, "
-        "but no unrevoked consent covers it for Omar Haddad" in text
+        "✗ No consent recorded for this use: Fails: Every digital replica has the performer's "
+        "own, unrevoked consent (CONSENT-REPLICA-001) No compensation recorded" in text
     )
     assert (
-        "Failed (critical, fails the check): Every digital replica has the performer's own, "
-        "unrevoked consent (CONSENT-REPLICA-001)" in text
+        "No compensation recorded Failed (high, fails the check): The director is consulted "
+        "before AI touches creative elements (CONTROLS-DGA-CONSULT-001) Waived (high): A "
+        "performer's digital replica is paid for every day it performs (COMP-REPLICA-DAY-001)"
+        in text
     )
+
+
+def test_a_persons_findings_are_set_out_once_and_linked_from_their_table(
+    examples_result: Result,
+) -> None:
+    """The people table names each finding with a link; the message is read once, in full,
+    under Findings by criterion."""
+    series = next(d for d in examples_result.declarations if "series" in d.file)
+    page = Page(html.render(examples_result.model_copy(update={"declarations": [series]})))
+    text = page.text
+    for finding in series.findings:
+        if finding.status in ("fail", "error"):
+            assert text.count(finding.message) == 1, finding.message
+    people_part = text.split("People affected", 2)[2].split("Findings by criterion Consent ")[0]
+    assert "no consent that counts covers it for Maya Chen" not in people_part
+    assert (
+        "Other findings about Maya Chen, their consents or pay, each set out in full under "
+        "Findings by criterion: Failed (low): A living adult's replica licence lasts at most 10 "
+        "years (CONTROLS-TERM-001)" in people_part
+    )
+    ids = {a["id"] for _, a in page.tags if "id" in a}
+    links = [a["href"] for tag, a in page.tags if tag == "a" and a.get("href", "").startswith("#")]
+    assert links and all(link[1:] in ids for link in links), "every link has its target"
 
 
 def test_findings_are_grouped_by_criterion_with_source_and_fix(night_ferry: Result) -> None:
@@ -250,15 +275,61 @@ def test_a_consent_cell_reflects_every_consent_finding(examples_result: Result) 
     states = [c.state for c in replica.consents]
     assert "given" not in states and "invalid" in states
     [invalid] = [c for c in replica.consents if c.state == "invalid"]
-    assert invalid.text == (
-        "Does not count (c-maya-general): it was signed on 2026-08-01, after u-maya-replica was "
-        "first used on 2026-07-20; it was signed on 2026-08-01, after the scan for "
-        "u-maya-replica on 2026-07-08"
+    assert invalid.text == "Does not count (c-maya-general)"
+    assert invalid.details == (
+        "It was signed on 2026-08-01, after u-maya-replica was first used on 2026-07-20",
+        "It was signed on 2026-08-01, after the scan for u-maya-replica on 2026-07-08",
     )
-    assert "Consent is signed before the scan and before the first use (CONSENT-TIMING-001)" in (
-        invalid.problems
-    )
+    assert "CONSENT-TIMING-001" in [f.rule_id for f in invalid.failed]
     one = examples_result.model_copy(update={"declarations": [series]})
     text = Page(html.render(one)).text
-    assert "✗ Does not count (c-maya-general): it was signed on 2026-08-01" in text
+    assert (
+        "✗ Does not count (c-maya-general): It was signed on 2026-08-01, after u-maya-replica "
+        "was first used on 2026-07-20 It was signed on 2026-08-01, after the scan for "
+        "u-maya-replica on 2026-07-08 Fails: Every digital replica has the performer's own, "
+        "unrevoked consent (CONSENT-REPLICA-001) Fails: Consent is signed before the scan and "
+        "before the first use (CONSENT-TIMING-001)" in text
+    )
     assert "✓ Consented: c-maya-general" not in text
+
+
+def test_a_waived_consent_finding_is_named_in_the_consent_cell(tmp_path: Path) -> None:
+    waivers = tmp_path / "waivers.yaml"
+    waivers.write_text(
+        "waivers:\n"
+        "  - rule: CONSENT-SCAN-NOTICE-001\n"
+        "    subject: u-maya-replica\n"
+        "    justification: The union agreed to the shorter notice in writing.\n"
+        "    approver: R. Mendes\n"
+        "    expires: 2027-01-31\n",
+        encoding="utf-8",
+    )
+    series = Path("examples/series-noncompliant.yaml")
+    result = run_check([series], waivers=[waivers], fixture_policy=False)
+    text = Page(html.render(result)).text
+    assert (
+        "≈ Waived: Performers are told about a scan session at least 48 hours ahead "
+        "(CONSENT-SCAN-NOTICE-001) Scan day: 1,200.00 USD" in text
+    )
+
+
+def test_an_unused_waiver_names_its_rule_in_words(tmp_path: Path) -> None:
+    waivers = tmp_path / "waivers.yaml"
+    waivers.write_text(
+        "waivers:\n"
+        "  - rule: CONSENT-SCAN-NOTICE-001\n"
+        "    subject: u-crowd\n"
+        "    justification: The crowd was told a week ahead.\n"
+        "    approver: R. Mendes\n"
+        "    expires: 2027-01-31\n",
+        encoding="utf-8",
+    )
+    series = Path("examples/series-noncompliant.yaml")
+    result = run_check([series], waivers=[waivers], fixture_policy=False)
+    assert result.unused_waivers
+    text = Page(html.render(result)).text
+    assert (
+        "Waivers that matched no failing finding Rule Subject Approved by Expires Waiver file "
+        "Performers are told about a scan session at least 48 hours ahead "
+        "CONSENT-SCAN-NOTICE-001 the AI use" in text
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from ccai_policy.model.result import Result
@@ -9,6 +11,7 @@ from ccai_policy.report import escaping, markdown
 from ccai_policy.report.escaping import WORD_JOINER
 
 from ..markdown_reader import mentions, tags, to_html
+from .conftest import run_check
 
 
 def test_summary_leads_with_the_verdict_and_a_criteria_table(two_productions: Result) -> None:
@@ -25,7 +28,8 @@ def test_summary_leads_with_the_verdict_and_a_criteria_table(two_productions: Re
 def test_failures_have_locations_and_fixes_passes_are_collapsed(night_ferry: Result) -> None:
     text = markdown.render(night_ferry)
     assert (
-        "- ✗ **CONSENT-REPLICA-001** (blocking, critical) at "
+        "- ✗ **CONSENT-REPLICA-001** Every digital replica has the performer's own, unrevoked "
+        "consent (blocking, critical) at "
         "`tests/formats/fixtures/declarations/night-ferry.yaml:49:5`: u-omar-voice replicates "
         "Omar Haddad, but no unrevoked consent covers it for Omar Haddad\n"
         "  <br>How to fix: Obtain a written consent from each person the replica depicts that "
@@ -117,16 +121,22 @@ def test_fifty_non_compliant_declarations_stay_under_github_s_limit(
     ) in text
     html = to_html(text)
     assert html.count("<h3>") == 50, "every declaration keeps its section"
-    assert text.count("✗ **CONSENT-TIMING-001** (blocking, critical)") == 50
+    assert (
+        text.count(
+            "✗ **CONSENT-TIMING-001** Consent is signed before the scan and before the first use "
+            "(blocking, critical)"
+        )
+        == 50
+    )
 
 
 @pytest.mark.parametrize(
     ("limit", "left_out", "kept", "gone"),
     [
         (4_000, "the lists of passed and not-applicable rules", "How to fix:", "<details>"),
-        (3_000, "waived findings and findings that do not block the run", "✗ **", "· **"),
-        (2_600, "how to fix each blocking finding", "✗ **CONSENT-REPLICA-001**", "How to fix:"),
-        (2_200, "the detail of 1 of 2 declarations", "### ❌ The Night Ferry", "### ✅"),
+        (3_100, "waived findings and findings that do not block the run", "✗ **", "· **"),
+        (2_700, "how to fix each blocking finding", "✗ **CONSENT-REPLICA-001**", "How to fix:"),
+        (2_300, "the detail of 1 of 2 declarations", "### ❌ The Night Ferry", "### ✅"),
     ],
     ids=["passes", "advisory", "fixes", "sections"],
 )
@@ -146,4 +156,23 @@ def test_advisory_detail_goes_first_and_the_summary_says_so(
     assert kept in text and gone not in text
     assert "| The Night Ferry (`tests/formats/fixtures/declarations/night-ferry.yaml`) " in text, (
         "the table of every declaration stays"
+    )
+
+
+def test_an_unused_waiver_names_its_rule_in_words(tmp_path: Path) -> None:
+    waivers = tmp_path / "waivers.yaml"
+    waivers.write_text(
+        "waivers:\n"
+        "  - rule: CONSENT-SCAN-NOTICE-001\n"
+        "    subject: u-crowd\n"
+        "    justification: The crowd was told a week ahead.\n"
+        "    approver: R. Mendes\n"
+        "    expires: 2027-01-31\n",
+        encoding="utf-8",
+    )
+    series = Path("examples/series-noncompliant.yaml")
+    text = markdown.render(run_check([series], waivers=[waivers], fixture_policy=False))
+    assert (
+        ": the waiver for **CONSENT-SCAN-NOTICE-001** (Performers are told about a scan session "
+        "at least 48 hours ahead) on `u-crowd` matched no failing finding" in text
     )

@@ -122,7 +122,7 @@ OPTION_READERS = {
 def _readers(section: str, key: str, rules: list[Any]) -> list[str]:
     """The rules whose expressions read a field of a section (by name, so a close estimate):
     as an attribute (`use.creative`) or through the index built on it (`notices_by_use`)."""
-    from ccai_policy.evaluate.compiler import INDEXES
+    from ccai_policy.evaluate.programs import INDEXES
 
     top = section.split(".")[0].removesuffix("[]")
     found = []

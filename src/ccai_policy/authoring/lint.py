@@ -36,7 +36,7 @@ def _unwritable_message(job: tuple[LoadedRule, Path]) -> tuple[str, str]:
     """(case name, what went wrong) for the first failing test case whose message cannot be
     written, or ('', '') when every one can; run in a worker, under the limits."""
     from ccai_policy.authoring.ruletests import run_case
-    from ccai_policy.evaluate.engine import MESSAGE_ERROR
+    from ccai_policy.evaluate.messages import MESSAGE_ERROR
 
     loaded, root = job
     for case in loaded.rule.tests:

@@ -118,6 +118,15 @@ def check_threshold(policy: ResolvedPolicy, fail_on: str | None) -> None:
         )
 
 
+#: `--policy REF` (repeatable), for the commands that describe rules beside their policies.
+POLICY_OPTION = click.option(
+    "--policy",
+    "policy_refs",
+    multiple=True,
+    help="A policy (bundled id or file) to document beside the bundled ones; repeatable.",
+)
+
+
 def rule_source_options(func: F) -> F:
     """`--rules DIR` (repeatable) and `--no-bundled-rules`, handed on as `sources`."""
 

@@ -78,12 +78,14 @@ def worker_options(each: str) -> Callable[[F], F]:
                 callback=finite,
                 default=10.0,
                 show_default=True,
-                help=f"Seconds one {each} may take to evaluate"
+                help=f"CPU seconds one {each} may use to evaluate"
                 + (
-                    ", per MiB of its file (a smaller file gets them all)."
+                    ", per MiB of its file (a smaller file gets them all)"
                     if each == "declaration"
-                    else "."
-                ),
+                    else ""
+                )
+                + "; waiting for a busy machine does not count (a worker waiting ten times as "
+                "long is stopped).",
             ),
             click.option(
                 "--memory-limit",

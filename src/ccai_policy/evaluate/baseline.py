@@ -237,7 +237,7 @@ def _apply(
         notes.append(
             BaselineNote(
                 message=f"{finding.rule_id} on {subject_key(finding.subject)} "
-                f"({loc.file}:{loc.line}:{loc.column}) is in the baseline but not suppressed: "
+                f"({loc}) is in the baseline but not suppressed: "
                 f"{refusal[0]}",
                 hint=refusal[1],
                 source=baseline.locate(entry.pointer),

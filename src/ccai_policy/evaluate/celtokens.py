@@ -9,14 +9,21 @@ with ', ", ''' or \"\"\"; `//` comments to the end of the line; whitespace betwe
 
 from __future__ import annotations
 
+import functools
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 MACROS = frozenset({"all", "exists", "exists_one", "map", "filter"})
-_PREFIX = re.compile(r"(?:[rR][bB]?|[bB][rR]?)?(?='''|\"\"\"|'|\")")
-_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_NUMBER = re.compile(r"0[xX][0-9a-fA-F]+[uU]?|[0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?[uU]?")
-_SPACE = " \t\n\r\f"
+#: What may start at a position, tried in this order: whitespace, a comment, a string (its
+#: prefix only, up to the quote: `_string_end` reads the rest), a name, a number. Anything else
+#: is one character of punctuation.
+_TOKEN = re.compile(
+    r"(?P<space>[ \t\n\r\f]+)"
+    r"|(?P<comment>//[^\n]*\n?)"
+    r"|(?P<string>(?:[rR][bB]?|[bB][rR]?)?(?='''|\"\"\"|'|\"))"
+    r"|(?P<ident>[A-Za-z_][A-Za-z0-9_]*)"
+    r"|(?P<number>0[xX][0-9a-fA-F]+[uU]?|[0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?[uU]?)"
+)
 
 
 class TokenError(ValueError):
@@ -27,8 +34,9 @@ class TokenError(ValueError):
         self.offset = offset
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
+    """One token (immutable: a text's tokens are read once and shared)."""
+
     kind: str  # "string", "number", "ident" or "punct"
     text: str
     offset: int
@@ -36,29 +44,32 @@ class Token:
 
 def tokens(source: str) -> list[Token]:
     """The tokens of an expression, without whitespace and comments."""
+    return list(_tokens(source))
+
+
+@functools.lru_cache(maxsize=4096)
+def _tokens(source: str) -> tuple[Token, ...]:
+    """`tokens`, read once per text: loading a rule asks each expression for its nesting and
+    for the names it binds, and tokens are immutable."""
     out: list[Token] = []
     i, end = 0, len(source)
+    match = _TOKEN.match
     while i < end:
-        ch = source[i]
-        if ch in _SPACE:
+        found = match(source, i)
+        if found is None:
+            out.append(Token("punct", source[i], i))
             i += 1
-        elif source.startswith("//", i):
-            newline = source.find("\n", i)
-            i = end if newline < 0 else newline + 1
-        elif (prefix := _PREFIX.match(source, i)) is not None:
-            close = _string_end(source, prefix.end(), "r" in prefix.group().lower())
+            continue
+        kind = found.lastgroup
+        if kind == "string":
+            close = _string_end(source, found.end(), "r" in found.group().lower())
             out.append(Token("string", source[i:close], i))
             i = close
-        elif (ident := _IDENT.match(source, i)) is not None:
-            out.append(Token("ident", ident.group(), i))
-            i = ident.end()
-        elif (number := _NUMBER.match(source, i)) is not None and number.end() > i:
-            out.append(Token("number", number.group(), i))
-            i = number.end()
-        else:
-            out.append(Token("punct", ch, i))
-            i += 1
-    return out
+            continue
+        if kind == "ident" or kind == "number":
+            out.append(Token(kind, found.group(), i))
+        i = found.end()
+    return tuple(out)
 
 
 def _string_end(source: str, start: int, raw: bool) -> int:
@@ -77,7 +88,7 @@ def _string_end(source: str, start: int, raw: bool) -> int:
     raise TokenError("a string literal is not closed", start)
 
 
-def _macro_at(toks: list[Token], i: int) -> bool:
+def _macro_at(toks: tuple[Token, ...], i: int) -> bool:
     """Whether `.NAME(` starts at toks[i], NAME being a comprehension macro."""
     return (
         i + 2 < len(toks)
@@ -90,7 +101,7 @@ def _macro_at(toks: list[Token], i: int) -> bool:
 
 def comprehension_nesting(source: str) -> int:
     """How deeply comprehension macros nest (0 for none)."""
-    toks = tokens(source)
+    toks = _tokens(source)
     open_at: list[int] = []  # the paren depth each open macro call started at
     depth = deepest = 0
     i = 0
@@ -114,7 +125,7 @@ def comprehension_nesting(source: str) -> int:
 
 def bound_names(source: str) -> set[str]:
     """The names comprehension macros bind: `p` in `people.all(p, ...)`."""
-    toks = tokens(source)
+    toks = _tokens(source)
     return {
         toks[i + 3].text
         for i in range(len(toks) - 4)

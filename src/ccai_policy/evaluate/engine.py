@@ -3,31 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+import functools
 from collections.abc import Iterable
 from typing import Any
 
-from pydantic import AnyUrl
-
-from ccai_policy.evaluate.compiler import (
+from ccai_policy.evaluate.binding import bind
+from ccai_policy.evaluate.compiler import CompiledRule, RuleSet
+from ccai_policy.evaluate.coverage import check_coverage
+from ccai_policy.evaluate.expressions import ExpressionError, Scope
+from ccai_policy.evaluate.messages import MessageError, failure_message, unwritable_message
+from ccai_policy.evaluate.not_applicable import dates_reason, production_reason, selection_reason
+from ccai_policy.evaluate.programs import (
     CHUNK,
     CHUNK_NAME,
-    GLOBAL_NAMES,
     INDEX_NAME,
-    INDEXES,
     ITEM_FAIL,
     ITEM_NOT_APPLICABLE,
-    TEMPLATE,
-    CompiledNeed,
-    CompiledRule,
-    RuleSet,
-    is_dated,
 )
-from ccai_policy.evaluate.coverage import check_coverage
-from ccai_policy.evaluate.expressions import Compiled, ExpressionError, Scope, render_value
-from ccai_policy.evaluate.facts import derive
 from ccai_policy.load.loader import Document
-from ccai_policy.model.declaration import LIST_SECTIONS, Declaration
+from ccai_policy.model.declaration import Declaration
 from ccai_policy.model.result import (
     DeclarationResult,
     Finding,
@@ -35,61 +29,6 @@ from ccai_policy.model.result import (
     Status,
     Subject,
 )
-
-#: Indexes bound beside the sections: name -> (section, key field, key is a list).
-
-
-_PLAIN = frozenset({str, int, float, bool, type(None)})
-
-
-def _to_cel(value: Any) -> Any:
-    """Model data as CEL wants it: dates as UTC timestamps, URLs as strings."""
-    kind = type(value)
-    if kind in _PLAIN:
-        return value
-    if kind is dict:
-        return {k: v if type(v) in _PLAIN else _to_cel(v) for k, v in value.items()}
-    if kind is list or kind is tuple:
-        return [v if type(v) in _PLAIN else _to_cel(v) for v in value]
-    if kind is dt.datetime:
-        return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
-    if kind is dt.date:
-        return dt.datetime(value.year, value.month, value.day, tzinfo=dt.UTC)
-    if isinstance(value, AnyUrl):
-        return str(value)
-    return value
-
-
-def bind(
-    declaration: Declaration,
-    params: dict[str, Any],
-    as_of: dt.date,
-    names: frozenset[str] = GLOBAL_NAMES,
-) -> dict[str, Any]:
-    """The variables expressions see for one declaration, limited to the names they use.
-
-    Converting a variable for CEL costs time in proportion to its size, and every index
-    holds a copy of its section's items, so unused sections and indexes are left out.
-    """
-    raw = declaration.model_dump(mode="python", exclude={"api_version", "kind"})
-    derive(raw, as_of)
-    data = _to_cel(raw)
-    variables: dict[str, Any] = {k: v for k, v in data.items() if k in names}
-    for section in LIST_SECTIONS:
-        if f"{section}_by_id" in names:
-            variables[f"{section}_by_id"] = {item["id"]: item for item in data[section]}
-    for name, (section, key, many) in INDEXES.items():
-        if name not in names:
-            continue
-        index: dict[str, list[Any]] = defaultdict(list)
-        for item in data[section]:
-            for value in item[key] if many else [item[key]]:
-                if value is not None:
-                    index[value].append(item)
-        variables[name] = dict(index)
-    variables["params"] = _to_cel(params)
-    variables["today"] = _to_cel(as_of)
-    return variables
 
 
 class _Evaluation:
@@ -103,6 +42,11 @@ class _Evaluation:
         self.scope = Scope(self.variables)
         self.document = document
         self.findings: list[Finding] = []
+
+    @functools.cached_property
+    def production(self) -> dict[str, Any]:
+        """The production as JSON data, for the facts a not-applicable reason states."""
+        return self.declaration.production.model_dump(mode="json")
 
     def finding(
         self,
@@ -126,30 +70,12 @@ class _Evaluation:
             return {rule.as_: self.variables["production"]}
         return {INDEX_NAME: index}
 
-    def message(self, compiled: CompiledRule, index: int) -> str:
-        bindings = self._bindings(compiled, index)
-        return self._render(compiled.message_parts, bindings, compiled.loaded.rule.message)
-
-    def _render(self, parts: list[str | Compiled], bindings: dict[str, Any], text: str) -> str:
-        """A template's text with each `{{ cel }}` replaced by its value (`text` as written)."""
-        out = []
-        written = iter(m.group(1).strip() for m in TEMPLATE.finditer(text))
-        for part in parts:
-            if isinstance(part, str):
-                out.append(part)
-                continue
-            source = next(written, part.source)  # as the rule's author wrote it
-            try:
-                out.append(render_value(self.scope.run_with(part, **bindings)))
-            except ExpressionError as exc:
-                raise MessageError(source, str(exc)) from None
-        return "".join(out).strip()
-
     def run(self, compiled: CompiledRule) -> None:
         rule = compiled.loaded.rule
         production = self.variables["production"]
         if rule.agreements and not set(rule.agreements) & set(production["agreements"]):
-            reason = f"applies only to productions under {' or '.join(rule.agreements)}"
+            under = f"applies only to productions under {' or '.join(rule.agreements)}"
+            reason = production_reason(under, self.production)
             self.finding(compiled, "not_applicable", reason, "/production", production["id"])
             return
         if compiled.applies_when is not None:
@@ -164,9 +90,10 @@ class _Evaluation:
                 )
                 return
             if not applies:
-                reason = rule.applicability or (
+                condition = rule.applicability or (
                     "This production is not of the kind this rule applies to."
                 )
+                reason = production_reason(condition, self.production)
                 self.finding(compiled, "not_applicable", reason, "/production", production["id"])
                 return
         if compiled.fast is None:  # for_each: declaration
@@ -217,48 +144,16 @@ class _Evaluation:
         pointer, subject_id = self._item(compiled, index)
         bindings = self._bindings(compiled, index)
         try:
-            for need in compiled.needs:
-                try:
-                    unknown = self.scope.run_with(need.when, **bindings)
-                except ExpressionError:
-                    continue
-                if unknown is not True:
-                    continue
-                at = self._needed_at(need, bindings, pointer) + "/" + need.need.field
-                ask = self._render(need.ask_parts, bindings, need.need.ask)
-                where = self.document.locate(at)
-                message = f"needs information: {ask}"
-                made = self._made(compiled, "fail", message, pointer, subject_id, where)
-                self.findings.append(made)
-                return
-            message = self.message(compiled, index)
-        except MessageError as exc:  # fail closed, in the rule's own words, never raw template
-            title = compiled.loaded.rule.title
-            source = " ".join(exc.source.split())
-            reason = " ".join(exc.reason.split())
-            message = (
-                f"{MESSAGE_ERROR} {subject_id or pointer}, which fails the rule “{title}”: "
-                f"{{{{ {source} }}}} gave {reason}"
-            )
+            message, at = failure_message(self.scope, self.declaration, compiled, bindings, pointer)
+        except MessageError as exc:  # fail closed
+            message = unwritable_message(subject_id or pointer, compiled.loaded.rule.title, exc)
             self.finding(compiled, "error", message, pointer, subject_id)
             return
-        self.finding(compiled, "fail", message, pointer, subject_id)
-
-    def _needed_at(self, need: CompiledNeed, bindings: dict[str, Any], pointer: str) -> str:
-        """Where an unknown fact lives: on the item, or on the item of another section."""
-        section = need.need.in_section
-        if section is None:
-            return pointer
-        if need.in_id is None:
-            return f"/{section}"
-        try:
-            wanted = self.scope.run_with(need.in_id, **bindings)
-        except ExpressionError:
-            return pointer
-        for position, item in enumerate(getattr(self.declaration, section, ())):
-            if getattr(item, "id", None) == wanted:
-                return f"/{section}/{position}"
-        return pointer
+        if at is None:
+            self.finding(compiled, "fail", message, pointer, subject_id)
+            return
+        where = self.document.locate(at)
+        self.findings.append(self._made(compiled, "fail", message, pointer, subject_id, where))
 
     def _made(
         self,
@@ -286,23 +181,12 @@ class _Evaluation:
 
     def _not_applicable(self, compiled: CompiledRule) -> None:
         rule = compiled.loaded.rule
-        noun = SECTION_NOUNS.get(rule.for_each, rule.for_each)
-        reason = rule.applicability or (
-            f"Nothing in this declaration is of the kind this rule checks ({noun})."
-            if rule.where
-            else f"This declaration has no {noun}."
-        )
+        reason = None
         if compiled.undated is not None and self._selected_undated(compiled):
-            windows = "; ".join(
-                f"{w.obligation} applies from {w.from_}"
-                + (f" until {w.until}" if w.until else "")
-                + f" by {w.of}"
-                for w in rule.effective
-                if is_dated(w)
-            )
-            reason = (
-                f"not in force for this declaration: {windows}, and every item is dated outside"
-            )
+            reason = dates_reason(rule)
+        if reason is None:
+            count = len(getattr(self.declaration, rule.for_each, None) or ())
+            reason = selection_reason(rule.for_each, count, self.production)
         self.finding(compiled, "not_applicable", reason, f"/{rule.for_each}", None)
 
     def _selected_undated(self, compiled: CompiledRule) -> bool:
@@ -353,30 +237,6 @@ class _Evaluation:
             self._not_applicable(compiled)
         elif not failed:
             self._passed(compiled)
-
-
-class MessageError(Exception):
-    """A rule's message template could not be written for an item."""
-
-    def __init__(self, source: str, reason: str) -> None:
-        super().__init__(source, reason)
-        self.source = source
-        self.reason = reason
-
-
-#: What an error finding says when a rule's message cannot be written; `rules lint` looks for it.
-MESSAGE_ERROR = "cannot write the message for"
-#: Each section in plain words, for reasons a reader sees.
-SECTION_NOUNS = {
-    "uses": "AI uses",
-    "people": "people",
-    "tools": "AI tools",
-    "consents": "consents",
-    "compensation": "compensation records",
-    "notices": "notices",
-    "assets": "assets",
-    "workforce": "workforce records",
-}
 
 
 def summarize_production(declaration: Declaration) -> ProductionSummary:

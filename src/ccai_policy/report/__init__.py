@@ -32,9 +32,8 @@ FORMATS: dict[str, Renderer] = {
 }
 
 #: Formats that read each declaration's own data (DeclarationResult.declaration): the JSON
-#: result, the HTML report's labels and people view, and the not-applicable reasons JUnit and
-#: Markdown compute from the production's facts. A run writing none of them skips it.
-READ_DECLARATION = frozenset({"json", "html", "junit", "markdown"})
+#: result, and the HTML report's labels and people view. A run writing neither skips it.
+READ_DECLARATION = frozenset({"json", "html"})
 
 #: Formats that can also fill a directory (`-o html:DIR/`): relative file name -> content.
 DIRECTORY_FORMATS: dict[str, PageRenderer] = {

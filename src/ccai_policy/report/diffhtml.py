@@ -11,7 +11,8 @@ from markupsafe import Markup
 
 from ccai_policy.model.grading import CRITERION_TITLES
 from ccai_policy.paths import data_dir
-from ccai_policy.report.diffreport import counts, show, verdict, where
+from ccai_policy.report.diffreport import counts, show, verdict
+from ccai_policy.report.overview import where
 from ccai_policy.report.templating import template_environment
 from ccai_policy.run.diff import FINDING_KINDS, SECTIONS, DeclarationDiff, ItemChange
 

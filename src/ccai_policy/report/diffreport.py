@@ -8,6 +8,7 @@ from typing import Any
 
 from ccai_policy.model.result import Finding
 from ccai_policy.report.escaping import log_text, markdown, markdown_code
+from ccai_policy.report.overview import where
 from ccai_policy.run.diff import FINDING_KINDS, DeclarationDiff, FindingChange, ItemChange
 
 _MARK = {"added": "+", "removed": "-", "changed": "~"}
@@ -19,11 +20,6 @@ def show(value: Any) -> str:
     if value is None:
         return "(none)"
     return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
-
-
-def where(finding: Finding) -> str:
-    loc = finding.location
-    return f"{loc.file}:{loc.line}:{loc.column}" if loc.line else loc.file
 
 
 def subject(finding: Finding) -> str:

@@ -64,7 +64,7 @@ class Entry:
 
     def log(self) -> str:
         loc = self.location
-        where = f"{loc.file}:{loc.line}:{loc.column}" if loc.line else loc.file
+        where = str(loc)
         return log_line(f"{where}: {self.command}: {self.title}: {self.message.split(chr(10))[0]}")
 
 

@@ -21,7 +21,7 @@ from markupsafe import Markup, escape
 from ccai_policy.model.grading import CRITERIA, CRITERION_TITLES
 from ccai_policy.model.result import BaselineNote, DeclarationResult, Finding, Result, UnusedWaiver
 from ccai_policy.paths import data_dir
-from ccai_policy.report import overview
+from ccai_policy.report import field_words, overview
 from ccai_policy.report.people import PersonAffected, people_affected, subject_labels
 from ccai_policy.report.templating import template_environment
 
@@ -77,7 +77,6 @@ class DeclarationView:
     unused_waivers: list[UnusedWaiver]
     baseline: str | None
     baseline_notes: list[BaselineNote]
-    reasons: dict[str, str]
     labels: dict[str, str] = field(default_factory=dict)
     _ids: dict[int, str] = field(default_factory=dict)
 
@@ -146,7 +145,6 @@ def views(result: Result, prefixed: bool) -> list[DeclarationView]:
                 ],
                 baseline=overview.baseline_statement(declaration, result),
                 baseline_notes=overview.baseline_notes(result, declaration),
-                reasons=overview.not_applicable_reasons(declaration, result),
                 labels=subject_labels(declaration.declaration),
                 _ids={
                     id(f): f"{anchor}finding-{i + 1}" for i, f in enumerate(declaration.findings)
@@ -162,10 +160,13 @@ def http_url(url: object) -> str | None:
     return text if urlsplit(text).scheme in ("http", "https") else None
 
 
-def inline_code(text: str) -> Markup:
-    """Escape text, then show `backticked` spans as code; the spans are escaped like the rest."""
-    escaped = str(escape(text))
-    return Markup(re.sub(r"`([^`]+)`", r"<code>\1</code>", escaped))
+def fix_text(text: str, pointer: str = "") -> Markup:
+    """Rule prose as HTML: `backticked` spans as code, each field or value they name with its
+    plain label before it; everything escaped."""
+    return Markup("").join(
+        Markup("<code>{}</code>").format(content) if kind == "code" else escape(content)
+        for kind, content in field_words.pieces(text, pointer)
+    )
 
 
 def _card_class(counts: overview.CriterionCounts) -> str:
@@ -177,7 +178,7 @@ def environment(directory: str) -> jinja2.Environment:
     """The Jinja2 environment of the report templates; autoescaping everything it renders."""
     env = template_environment(directory)
     env.filters["http_url"] = http_url
-    env.filters["inline_code"] = inline_code
+    env.filters["fix_text"] = fix_text
     env.globals.update(
         _MARKS,
         status_text=overview.STATUS_TEXT,
@@ -187,6 +188,7 @@ def environment(directory: str) -> jinja2.Environment:
         where=overview.where,
         card_class=_card_class,
         blocking=overview.blocking,
+        agreement_title=field_words.agreement_title,
     )
     return env
 
@@ -200,6 +202,7 @@ def _render(template: str, result: Result, **context: Any) -> str:
         css=Markup(css),
         style_hash=style_hash,
         run_baseline_notes=overview.baseline_notes(result, None),
+        rule_titles={r.id: r.title for r in result.rules},
         **context,
     )
 

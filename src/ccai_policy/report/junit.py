@@ -12,7 +12,6 @@ from ccai_policy.report.overview import (
     baseline_notes,
     baseline_statement,
     blocking,
-    not_applicable_reasons,
     verdict,
     where,
 )
@@ -55,7 +54,6 @@ def _testcase(
     findings: list[Finding],
     result: Result,
     counts: dict[str, int],
-    reasons: dict[str, str],
 ) -> None:
     """One testcase per rule: at most one <failure> or <error>, carrying every blocking finding.
 
@@ -87,8 +85,7 @@ def _testcase(
         _element(case, tag, text, message=message, type=_severest(blocks).severity)
         counts["errors" if tag == "error" else "failures"] += 1
     elif all(f.status == "not_applicable" for f in findings):
-        reason = reasons.get(first.rule_id, first.message)
-        _element(case, "skipped", message=f"not applicable: {reason}")
+        _element(case, "skipped", message=f"not applicable: {first.message}")
         counts["skipped"] += 1
     notes = []
     for finding in failing:
@@ -142,9 +139,8 @@ def _suite(parent: ET.Element, declaration: DeclarationResult, result: Result) -
     by_rule: dict[str, list[Finding]] = {}
     for finding in declaration.findings:
         by_rule.setdefault(finding.rule_id, []).append(finding)
-    reasons = not_applicable_reasons(declaration, result)
     for rule_id in sorted(by_rule):
-        _testcase(suite, by_rule[rule_id], result, counts, reasons)
+        _testcase(suite, by_rule[rule_id], result, counts)
     for key, count in counts.items():
         suite.set(key, str(count))
     return counts
@@ -157,7 +153,7 @@ def _problems(parent: ET.Element, result: Result) -> dict[str, int]:
         case = _element(
             suite,
             "testcase",
-            name=f"{loc.file}:{loc.line}:{loc.column}" if loc.line else loc.file,
+            name=str(loc),
             classname="ccai-policy.problems",
             file=loc.file,
             line=str(loc.line),

@@ -12,12 +12,14 @@ from ccai_policy.model.result import BaselineNote, DeclarationResult, Finding, R
 from ccai_policy.paths import data_dir
 from ccai_policy.report import overview
 from ccai_policy.report.escaping import (
+    Markdown,
     markdown,
     markdown_code,
     markdown_fence,
     markdown_link,
     markdown_prose,
 )
+from ccai_policy.report.field_words import pieces
 
 _VERDICT_MARK = {
     "not-compliant": "❌",
@@ -42,6 +44,7 @@ def environment(directory: str) -> jinja2.Environment:
     )
     env.filters["code"] = markdown_code
     env.filters["inline_code"] = markdown_prose
+    env.filters["fix_text"] = fix_text
     env.filters["fence"] = markdown_fence
     env.globals["link"] = markdown_link
     env.globals.update(
@@ -53,6 +56,17 @@ def environment(directory: str) -> jinja2.Environment:
         blocking=overview.blocking,
     )
     return env
+
+
+def fix_text(text: str, pointer: str = "") -> Markdown:
+    """Rule prose as Markdown: `backticked` spans stay code spans, each field or value they
+    name with its plain label before it; everything else escaped."""
+    return Markdown(
+        "".join(
+            markdown_code(content) if kind == "code" else markdown(content)
+            for kind, content in pieces(" ".join(text.split()), pointer)
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -70,7 +84,6 @@ class Summary:
     not_applicable: list[Finding]
     baseline: str | None
     baseline_notes: list[BaselineNote]
-    reasons: dict[str, str]
 
 
 #: GitHub refuses a job summary over 1 MiB; the summary stays under this many bytes.
@@ -106,7 +119,6 @@ def _summary(d: DeclarationResult, result: Result, level: int) -> Summary:
         not_applicable=overview.with_status(d, "not_applicable") if level < 1 else [],
         baseline=overview.baseline_statement(d, result),
         baseline_notes=overview.baseline_notes(result, d),
-        reasons=overview.not_applicable_reasons(d, result) if level < 1 else {},
     )
 
 
@@ -130,6 +142,7 @@ def _render(result: Result, level: int, sections: int | None) -> str:
         omitted=omitted,
         limit=SIZE_LIMIT,
         run_baseline_notes=overview.baseline_notes(result, None),
+        rule_titles={r.id: r.title for r in result.rules},
     )
 
 

@@ -123,18 +123,6 @@ def baseline_statement(declaration: DeclarationResult, result: Result) -> str | 
     )
 
 
-def not_applicable_reasons(declaration: DeclarationResult, result: Result) -> dict[str, str]:
-    """Rule id -> why it does not apply to this declaration, in words computed from the facts."""
-    from ccai_policy.report.reasons import not_applicable_reason
-
-    applicability = {r.id: r.applicability for r in result.rules}
-    return {
-        f.rule_id: not_applicable_reason(f, declaration, applicability.get(f.rule_id))
-        for f in declaration.findings
-        if f.status == "not_applicable"
-    }
-
-
 def not_compliant(verdict: Verdict) -> bool:
     """Whether a verdict says "not compliant", with new findings or only known ones."""
     return verdict.key.startswith("not-compliant")
@@ -234,6 +222,6 @@ def with_status(declaration: DeclarationResult, status: str) -> list[Finding]:
 
 
 def where(finding: Finding) -> str:
-    """file:line:column, or the file alone when the line is unknown."""
-    loc = finding.location
-    return f"{loc.file}:{loc.line}:{loc.column}" if loc.line else loc.file
+    """file:line:column, or the file alone when the line is unknown: the one way every report
+    names a finding's place."""
+    return str(finding.location)

@@ -8,6 +8,7 @@ from typing import Any
 
 from ccai_policy.evaluate.facts import consent_reasons
 from ccai_policy.model.result import DeclarationResult, Finding
+from ccai_policy.report.field_words import value_words
 from ccai_policy.report.overview import finding_order
 
 _PAY_BASIS = {
@@ -29,11 +30,16 @@ _SIGNER = {
 
 @dataclass(frozen=True)
 class ConsentStatus:
-    """Whether a consent covers a use of a person today, in words; `state` is a stable key."""
+    """Whether a consent covers a use of a person today, in words; `state` is a stable key.
+
+    `details` are plain sentences under the headline `text` (why a consent does not count, the
+    record on file); `failed` the consent findings it fails, one per rule, each shown in full
+    once in the findings and linked from here."""
 
     state: str
     text: str
-    problems: tuple[str, ...] = ()
+    details: tuple[str, ...] = ()
+    failed: tuple[Finding, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -45,7 +51,13 @@ class UseOfPerson:
     how: str
     consents: list[ConsentStatus]
     compensation: list[str]
+    #: Findings about the use that its consent cell does not already name.
     findings: list[Finding]
+
+    @property
+    def consent_findings(self) -> bool:
+        """Whether the consent cell names a finding."""
+        return any(c.failed for c in self.consents)
 
 
 @dataclass(frozen=True)
@@ -54,7 +66,13 @@ class PersonAffected:
     name: str
     details: str
     uses: list[UseOfPerson]
-    findings: list[Finding]
+    #: Findings about the person, their consents or pay that no row of their table names.
+    other_findings: list[Finding]
+
+    @property
+    def any_findings(self) -> bool:
+        """Whether any finding is about the person, in their table or below it."""
+        return bool(self.other_findings) or any(u.findings or u.consent_findings for u in self.uses)
 
 
 def category_text(category: str) -> str:
@@ -75,8 +93,8 @@ def consent_status(
 ) -> ConsentStatus:
     signed = consent["signed_on"]
     if reasons:
-        why = "; ".join(reasons)
-        return ConsentStatus("invalid", f"Does not count ({consent['id']}): {why}")
+        why = tuple(r[:1].upper() + r[1:] for r in reasons)
+        return ConsentStatus("invalid", f"Does not count ({consent['id']})", why)
     by = "" if consent["signer_role"] == "self" else f" by {_SIGNER[consent['signer_role']]}"
     revoked = _date(consent.get("revoked_on"))
     ends = _date(consent.get("term_ends"))
@@ -88,7 +106,7 @@ def consent_status(
     if ends is not None:
         parts.append(f"until {ends}")
     if consent.get("training_permission"):
-        parts.append(f"training use: {consent['training_permission']}")
+        parts.append(f"training use: {value_words(consent['training_permission'])}")
     return ConsentStatus("given", "; ".join(parts))
 
 
@@ -122,34 +140,35 @@ def _details(person: dict[str, Any]) -> str:
     return "; ".join(parts)
 
 
+def _one_per_rule(findings: list[Finding]) -> tuple[Finding, ...]:
+    """The first finding of each rule, in order: a rule failed twice for one use is one line."""
+    first: dict[str, Finding] = {}
+    for f in findings:
+        first.setdefault(f.rule_id, f)
+    return tuple(first.values())
+
+
 def _consent_cell(statuses: list[ConsentStatus], findings: list[Finding]) -> list[ConsentStatus]:
     """The consent cell of a use: its consent records, each checked against every consent
     finding about the use or its consents, so that no tick stands beside a failing rule."""
-    failing = [f for f in findings if f.status in ("fail", "error")]
+    failing = _one_per_rule([f for f in findings if f.status in ("fail", "error")])
     waived = [f for f in findings if f.status == "waived"]
     out = []
     for status in statuses:
         if status.state == "given" and failing:
-            rules = len({f.rule_id for f in failing})
+            rules = len(failing)
             out.append(
                 ConsentStatus(
                     "disputed",
                     f"Consent on file, but {rules} consent rule{'s' if rules != 1 else ''} "
                     f"fail{'s' if rules == 1 else ''}",
-                    (
-                        *dict.fromkeys(f"{f.title.rstrip('.')} ({f.rule_id})" for f in failing),
-                        status.text.replace("Consented: ", "On file: ", 1),
-                    ),
+                    (status.text.replace("Consented: ", "On file: ", 1),),
+                    failing,
                 )
             )
-        elif status.state == "invalid" and failing:  # the reason, and every rule it fails
-            failed = tuple(dict.fromkeys(f"{f.title.rstrip('.')} ({f.rule_id})" for f in failing))
-            out.append(ConsentStatus("invalid", status.text, failed))
-        else:
-            out.append(status)
-    out.extend(
-        ConsentStatus("waived", f"Waived: {f.title.rstrip('.')} ({f.rule_id})") for f in waived
-    )
+        else:  # missing, revoked, expired or not counting: the reasons and every rule failed
+            out.append(ConsentStatus(status.state, status.text, status.details, failing))
+    out.extend(ConsentStatus("waived", "Waived", failed=(f,)) for f in waived)
     return out
 
 
@@ -224,22 +243,38 @@ def people_affected(result: DeclarationResult, as_of: dt.date) -> list[PersonAff
                     ),
                     compensation=[pay_text(p) for p in pay if p["use"] == use["id"]],
                     findings=sorted(
-                        (f for f in shown if f.subject.id == use["id"]), key=finding_order
+                        (
+                            f
+                            for f in shown
+                            if f.subject.id == use["id"] and f not in consent_findings
+                        ),
+                        key=finding_order,
                     ),
                 )
             )
         if not uses:
             continue
-        about = (
-            {pid} | {u.use_id for u in uses} | {c["id"] for c in consents} | {p["id"] for p in pay}
-        )
+        about = {pid} | {c["id"] for c in consents} | {p["id"] for p in pay}
+        in_rows = {
+            id(f) for u in uses for f in [*u.findings, *(f for c in u.consents for f in c.failed)]
+        }
+        in_cells = {(f.rule_id, f.subject.id) for u in uses for c in u.consents for f in c.failed}
         people.append(
             PersonAffected(
                 id=pid,
                 name=person["name"],
                 details=_details(person),
                 uses=uses,
-                findings=sorted((f for f in shown if f.subject.id in about), key=finding_order),
+                other_findings=sorted(
+                    (
+                        f
+                        for f in shown
+                        if f.subject.id in about
+                        and id(f) not in in_rows
+                        and (f.rule_id, f.subject.id) not in in_cells
+                    ),
+                    key=finding_order,
+                ),
             )
         )
     return people

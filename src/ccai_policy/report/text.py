@@ -9,7 +9,7 @@ from ccai_policy.model.grading import CRITERIA, CRITERION_TITLES
 from ccai_policy.model.result import DeclarationResult, Finding, Problem, Result
 from ccai_policy.model.verdict import rule_outcomes
 from ccai_policy.report.escaping import log_line
-from ccai_policy.report.overview import blocking, not_compliant, severity_order, verdict
+from ccai_policy.report.overview import blocking, not_compliant, severity_order, verdict, where
 
 _LABEL = {"fail": "FAIL", "error": "ERROR", "waived": "WAIVED", "pass": "pass"}
 _SHOWN = ("error", "fail", "waived")
@@ -17,11 +17,6 @@ _SHOWN = ("error", "fail", "waived")
 BLOCKING_MARK, ADVISORY_MARK, WAIVED_MARK = "✗", "·", "≈"
 #: ANSI styles of a line (SGR parameters); applied after escaping, so data never carries one.
 _STYLE = {"blocking": "1;31", "advisory": "33", "waived": "36", "compliant": "1;32", "bold": "1"}
-
-
-def _where(finding: Finding) -> str:
-    loc = finding.location
-    return f"{loc.file}:{loc.line}:{loc.column}" if loc.line else loc.file
 
 
 class _Lines:
@@ -64,7 +59,7 @@ def _finding_lines(out: _Lines, f: Finding, result: Result) -> None:
     mark = BLOCKING_MARK if blocks else WAIVED_MARK if f.status == "waived" else ADVISORY_MARK
     style = "blocking" if blocks else "waived" if f.status == "waived" else "advisory"
     out.add(
-        f"    {mark} {_where(f)}: {label} {f.rule_id} [{f.severity}] {f.message}",
+        f"    {mark} {where(f)}: {label} {f.rule_id} [{f.severity}] {f.message}",
         style,
     )
     if f.waiver is not None and f.waiver.expired:
@@ -99,7 +94,7 @@ def _declaration(out: _Lines, declaration: DeclarationResult, result: Result) ->
 
 def _problem(out: _Lines, problem: Problem) -> None:
     loc = problem.location
-    where = f"{loc.file}:{loc.line}:{loc.column}" if loc.line else loc.file
+    where = str(loc)
     out.add(f"  {where}: error: {problem.message}")
     if problem.hint:
         out.add(f"    hint: {problem.hint}")
@@ -113,7 +108,7 @@ def render(result: Result, *, color: bool = False, quiet: bool = False) -> str:
             _declaration(out, declaration, result)
             out.add("")
         for unused in result.unused_waivers:
-            where = f"{unused.source.file}:{unused.source.line}:{unused.source.column}"
+            where = str(unused.source)
             out.add(
                 f"{where}: unused waiver: {unused.rule} for {unused.subject} "
                 "matched no failing finding"
@@ -122,7 +117,7 @@ def render(result: Result, *, color: bool = False, quiet: bool = False) -> str:
             out.add("")
         for note in result.baseline_notes:
             loc = note.source
-            where = f"{loc.file}:{loc.line}:{loc.column}" if loc.line else loc.file
+            where = str(loc)
             out.add(f"{where}: baseline: {note.message}")
             out.add(f"    hint: {note.hint}")
         if result.baseline_notes:

@@ -213,8 +213,8 @@ def killed_problem(file: str, outcome: Killed) -> Problem:
 
 
 def _mebibytes(path: Path) -> float:
-    """A file's size in MiB: the time limit is per MiB of the declaration (at least once), so
-    that a large legitimate declaration is checked under the default limit."""
+    """A file's size in MiB: the CPU-time limit is per MiB of the declaration (at least once),
+    so that a large legitimate declaration is checked under the default limit."""
     try:
         return path.stat().st_size / (1024 * 1024)
     except OSError:

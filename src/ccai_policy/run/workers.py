@@ -1,4 +1,4 @@
-"""Run one job per file in forked worker processes, each with a hard time and memory limit."""
+"""Run one job per file in forked worker processes, each with a hard CPU-time and memory limit."""
 
 from __future__ import annotations
 
@@ -22,12 +22,17 @@ R = TypeVar("R")
 
 @dataclass(frozen=True)
 class Limits:
+    #: CPU time (user + system) one job may use in its worker: a loaded machine slows a job
+    #: down without making it use more, so it cannot turn a legitimate file into an error.
     seconds: float = 10.0
     memory_bytes: int | None = None
 
 
-#: What every command gives one worker by default: 10 s and 4 GiB of address space.
+#: What every command gives one worker by default: 10 CPU seconds and 4 GiB of address space.
 DEFAULT_SECONDS = 10.0
+#: A job that has not used its CPU time is stopped only after this many times its limit on the
+#: wall clock: it is waiting (on a file or a device), not computing, and the run must end.
+WALL_FACTOR = 10.0
 DEFAULT_MEMORY_BYTES = 4096 * 1024 * 1024
 
 
@@ -77,6 +82,7 @@ def _serve(conn: Connection, job: Callable[[T], R], limits: Limits, log: int, pa
     if limits.memory_bytes:
         resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGPROF, signal.SIG_DFL)  # the CPU timer's signal ends the worker
     os.dup2(log, 2)  # what a library prints as it panics or aborts goes to the log, not the user
     if faulthandler.is_enabled():  # PYTHONFAULTHANDLER or pytest: its dumps go there too
         faulthandler.enable(file=2)
@@ -89,8 +95,12 @@ def _serve(conn: Connection, job: Callable[[T], R], limits: Limits, log: int, pa
             break
         os.ftruncate(2, 0)  # the log holds what the current job printed
         os.lseek(2, 0, os.SEEK_SET)
+        work, seconds = item
+        # The kernel counts the CPU time this process uses from here and sends SIGPROF at the
+        # limit; its default action ends the worker even inside the CEL library's own code.
+        signal.setitimer(signal.ITIMER_PROF, seconds)
         try:
-            outcome: object = job(item)
+            outcome: object = job(work)
         except MemoryError:
             limit = f" (limit {limits.memory_bytes:,} bytes)" if limits.memory_bytes else ""
             outcome = Killed(f"ran out of memory{limit}")
@@ -98,6 +108,8 @@ def _serve(conn: Connection, job: Callable[[T], R], limits: Limits, log: int, pa
             if isinstance(exc, KeyboardInterrupt | SystemExit):
                 raise
             outcome = Killed(f"internal error: {type(exc).__name__}: {exc}"[:2000])
+        finally:
+            signal.setitimer(signal.ITIMER_PROF, 0)
         try:
             conn.send(outcome)
         except OSError:  # the parent is gone
@@ -118,11 +130,16 @@ class _Worker(Generic[T, R]):
         child.close()
         self.index: int | None = None
         self.started = 0.0
-        self.seconds = 0.0  # the current job's time limit
+        self.seconds = 0.0  # the current job's CPU time limit
 
     def give(self, index: int, item: T, seconds: float) -> None:
         self.index, self.started, self.seconds = index, time.monotonic(), seconds
-        self.conn.send(item)
+        self.conn.send((item, seconds))
+
+    @property
+    def wall_deadline(self) -> float:
+        """When a job still running has waited long enough, whatever CPU time it used."""
+        return self.started + self.seconds * WALL_FACTOR
 
     def stop(self, kill: bool = False) -> None:
         if kill:
@@ -155,7 +172,9 @@ def run_all(
 ) -> list[R | Killed]:
     """Results in the order of `items`; a job over its limits becomes Killed, the rest go on.
 
-    weights: how many times `limits.seconds` each job may take (default: once each).
+    weights: how many times `limits.seconds` each job may use (default: once each).
+    A job is stopped when its worker has used that much CPU time on it, or has taken
+    WALL_FACTOR times as long on the wall clock without finishing (waiting, not computing).
     """
     results: dict[int, R | Killed] = {}
     allowed = [limits.seconds * max(1.0, w) for w in weights] if weights else None
@@ -172,7 +191,7 @@ def run_all(
                 index, item = pending.pop()
                 idle.give(index, item, allowed[index] if allowed else limits.seconds)
             busy = [w for w in workers if w.index is not None]
-            deadline = min(w.started + w.seconds for w in busy)
+            deadline = min(w.wall_deadline for w in busy)
             ready = wait([w.conn for w in busy], timeout=max(0.0, deadline - time.monotonic()))
             now = time.monotonic()
             for worker in busy:
@@ -185,9 +204,11 @@ def run_all(
                         worker.stop(kill=True)
                         workers.remove(worker)
                     worker.index = None
-                elif now - worker.started >= worker.seconds:
+                elif now >= worker.wall_deadline:
                     results[worker.index] = Killed(
-                        f"evaluation took longer than the limit of {round(worker.seconds, 1):g} s"
+                        f"evaluation did not finish in {_shown(worker.seconds * WALL_FACTOR)} s, "
+                        f"{WALL_FACTOR:g} times the limit of {_shown(worker.seconds)} s of CPU "
+                        "time: it was waiting, not computing"
                     )
                     worker.stop(kill=True)
                     workers.remove(worker)
@@ -229,9 +250,15 @@ def run_each(
     return [_contained(job, item) for item in items]
 
 
+def _shown(seconds: float) -> str:
+    return f"{round(seconds, 1):g}"
+
+
 def _death(worker: _Worker[T, R]) -> str:
     worker.process.join(timeout=1)
     code = worker.process.exitcode
+    if code == -signal.SIGPROF:  # the CPU timer of the job ran out
+        return f"evaluation took longer than the limit of {_shown(worker.seconds)} s"
     words = worker.last_words()
     said = f": {words}" if words else ""
     if code is not None and code < 0:

@@ -1,0 +1,98 @@
+"""Write what a failing item's finding says: the information it lacks, or the rule's message."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ccai_policy.evaluate.compiler import TEMPLATE, CompiledNeed, CompiledRule
+from ccai_policy.evaluate.expressions import Compiled, ExpressionError, Scope, render_value
+from ccai_policy.model.declaration import Declaration
+
+#: What an error finding says when a rule's message cannot be written; `rules lint` looks for it.
+MESSAGE_ERROR = "cannot write the message for"
+
+
+class MessageError(Exception):
+    """A rule's message template could not be written for an item."""
+
+    def __init__(self, source: str, reason: str) -> None:
+        super().__init__(source, reason)
+        self.source = source
+        self.reason = reason
+
+
+def render_template(
+    scope: Scope, parts: list[str | Compiled], bindings: dict[str, Any], text: str
+) -> str:
+    """A template's text with each `{{ cel }}` replaced by its value (`text` as written)."""
+    out = []
+    written = iter(m.group(1).strip() for m in TEMPLATE.finditer(text))
+    for part in parts:
+        if isinstance(part, str):
+            out.append(part)
+            continue
+        source = next(written, part.source)  # as the rule's author wrote it
+        try:
+            out.append(render_value(scope.run_with(part, **bindings)))
+        except ExpressionError as exc:
+            raise MessageError(source, str(exc)) from None
+    return "".join(out).strip()
+
+
+def failure_message(
+    scope: Scope,
+    declaration: Declaration,
+    compiled: CompiledRule,
+    bindings: dict[str, Any],
+    pointer: str,
+) -> tuple[str, str | None]:
+    """What a failing item's finding says, and the pointer of the unknown fact it asks for
+    (None: the rule's own message, located on the item at `pointer`).
+
+    Raises MessageError when a template cannot be written.
+    """
+    for need in compiled.needs:
+        try:
+            unknown = scope.run_with(need.when, **bindings)
+        except ExpressionError:
+            continue
+        if unknown is not True:
+            continue
+        at = _needed_at(scope, declaration, need, bindings, pointer) + "/" + need.need.field
+        ask = render_template(scope, need.ask_parts, bindings, need.need.ask)
+        return f"needs information: {ask}", at
+    rule = compiled.loaded.rule
+    return render_template(scope, compiled.message_parts, bindings, rule.message), None
+
+
+def _needed_at(
+    scope: Scope,
+    declaration: Declaration,
+    need: CompiledNeed,
+    bindings: dict[str, Any],
+    pointer: str,
+) -> str:
+    """Where an unknown fact lives: on the item, or on the item of another section."""
+    section = need.need.in_section
+    if section is None:
+        return pointer
+    if need.in_id is None:
+        return f"/{section}"
+    try:
+        wanted = scope.run_with(need.in_id, **bindings)
+    except ExpressionError:
+        return pointer
+    for position, item in enumerate(getattr(declaration, section, ())):
+        if getattr(item, "id", None) == wanted:
+            return f"/{section}/{position}"
+    return pointer
+
+
+def unwritable_message(subject: str, title: str, error: MessageError) -> str:
+    """The error finding's message, in the rule's own words, never the raw template."""
+    source = " ".join(error.source.split())
+    reason = " ".join(error.reason.split())
+    return (
+        f"{MESSAGE_ERROR} {subject}, which fails the rule “{title}”: "
+        f"{{{{ {source} }}}} gave {reason}"
+    )

@@ -1,0 +1,107 @@
+"""The CEL programs a rule runs as, composed from its fields, and the names they may use."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ccai_policy.model.declaration import LIST_SECTIONS, OBJECT_SECTIONS
+from ccai_policy.model.rule import Rule, Window
+from ccai_policy.policy.rulefiles import LoadedRule
+
+#: Indexes bound beside the sections: name -> (section, key field, key is a list).
+INDEXES: dict[str, tuple[str, str, bool]] = {
+    "consents_by_use": ("consents", "uses", True),
+    "consents_by_person": ("consents", "person", False),
+    "compensation_by_use": ("compensation", "use", False),
+    "compensation_by_person": ("compensation", "person", False),
+    "notices_by_use": ("notices", "uses", True),
+    "assets_by_use": ("assets", "uses", True),
+    "uses_by_subject": ("uses", "subjects", True),
+    "uses_by_tool": ("uses", "tool_ids", True),
+}
+BY_ID = tuple(f"{s}_by_id" for s in LIST_SECTIONS)
+#: Every name an expression may use besides its own item name.
+GLOBAL_NAMES = frozenset({*LIST_SECTIONS, *OBJECT_SECTIONS, *BY_ID, *INDEXES, "params", "today"})
+#: What the verdict program gives for one item.
+ITEM_PASS, ITEM_FAIL, ITEM_NOT_APPLICABLE = 1, 0, 2
+#: Names the engine binds per call; rule names cannot start with '_', so they never collide.
+INDEX_NAME = "_i"
+CHUNK_NAME = "_chunk"
+#: Items per pinpointing call: CEL's filter copies its output, so keep each output small.
+CHUNK = 256
+
+
+def _timestamp(day: dt.date) -> str:
+    return f"timestamp('{day.isoformat()}T00:00:00Z')"
+
+
+def is_dated(window: Window) -> bool:
+    """Whether a window compares a date of the item (else it is shown, not enforced)."""
+    return (window.date is not None or window.dates is not None) and bool(
+        window.from_ or window.until
+    )
+
+
+def _window(window: Window) -> str:
+    """CEL: the window counts, and the item's date is unknown or inside it."""
+    when = f"({window.when})" if window.when else "true"
+    if not is_dated(window):
+        return when
+    bounds = []
+    if window.from_ is not None:
+        bounds.append(f"__d >= {_timestamp(window.from_)}")
+    if window.until is not None:
+        bounds.append(f"__d < {_timestamp(window.until + dt.timedelta(days=1))}")
+    days = f"({window.dates})" if window.dates else f"[{window.date}]"
+    return f"{when} && {days}.exists(__d, __d == null || ({' && '.join(bounds)}))"
+
+
+def dated(rule: Rule) -> bool:
+    """Whether any window of the rule compares a date of the item, or counts only sometimes."""
+    return any(is_dated(w) or w.when for w in rule.effective)
+
+
+def _in_force(rule: Rule) -> str:
+    if not dated(rule):
+        return "true"
+    return "(" + " || ".join(f"({_window(w)})" for w in rule.effective) + ")"
+
+
+def compose(loaded: LoadedRule) -> dict[str, str]:
+    """The programs a rule runs as: fast over the whole section, then to find failing items.
+
+    An item is checked when `where` selects it and it falls inside an effective window; it
+    passes when no needed fact is unknown and `assert` holds.
+    """
+    rule = loaded.rule
+    undated = f"({rule.where})" if rule.where else "true"
+    where = f"({undated} && {_in_force(rule)})"
+    known = " && ".join(f"!({n.when})" for n in rule.needs_information)
+    holds = f"({known} && ({rule.assert_}))" if known else f"({rule.assert_})"
+    verdict = f"({where}) ? ({holds} ? {ITEM_PASS} : {ITEM_FAIL}) : {ITEM_NOT_APPLICABLE}"
+    if rule.for_each == "declaration":
+        programs = {"per_item": verdict}
+        if dated(rule):
+            programs["undated"] = f"[{rule.as_}].exists({rule.as_}, {undated})"
+        return programs
+    x, s = rule.as_, rule.for_each
+    programs = {
+        # Any item applicable, and every applicable item passing, in one linear call.
+        "fast": f"[{s}.exists({x}, {where}), {s}.all({x}, ({where}) ? {holds} : true)]",
+        # The positions of failing items within one chunk of positions.
+        "pinpoint": f"{CHUNK_NAME}.filter({INDEX_NAME}, [{s}[{INDEX_NAME}]].exists({x}, "
+        f"({where}) ? !{holds} : false))",
+        # One item by position, where a chunk raised.
+        "per_item": f"[{s}[{INDEX_NAME}]].map({x}, {verdict})[0]",
+    }
+    if dated(rule):
+        programs["undated"] = f"{s}.exists({x}, {undated})"
+    return programs
+
+
+def bind_item(loaded: LoadedRule, source: str) -> str:
+    """A message expression evaluated for the item at the bound position."""
+    rule = loaded.rule
+    if rule.for_each == "declaration":
+        return source
+    return f"[{rule.for_each}[{INDEX_NAME}]].map({rule.as_}, {source})[0]"
