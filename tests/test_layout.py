@@ -72,3 +72,17 @@ def test_no_two_modules_import_each_other_in_a_circle() -> None:
             if graph.chain_exists(imported, module):
                 circles.add(" <-> ".join(sorted((module, imported))))
     assert sorted(circles) == []
+
+
+def modules() -> list[Path]:
+    return sorted(PACKAGE.rglob("*.py"))
+
+
+@pytest.mark.parametrize("path", modules(), ids=lambda p: p.relative_to(PACKAGE).as_posix())
+def test_each_module_says_its_job_and_stays_readable(path: Path) -> None:
+    import ast
+
+    text = path.read_text(encoding="utf-8")
+    assert len(text.splitlines()) <= 300, "split it by job: a module is at most 300 lines"
+    docstring = ast.get_docstring(ast.parse(text))
+    assert docstring, "open the module with a one-sentence docstring saying its job"
