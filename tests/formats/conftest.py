@@ -131,3 +131,18 @@ class Page(HTMLParser):
 
     def heading_texts(self, level: int) -> list[str]:
         return [text for lvl, text in self.headings if lvl == level]
+
+
+def unused_waiver_file(directory: Path) -> Path:
+    """A waiver file whose one waiver matches no failing finding of the series example."""
+    waivers = directory / "waivers.yaml"
+    waivers.write_text(
+        "waivers:\n"
+        "  - rule: CONSENT-SCAN-NOTICE-001\n"
+        "    subject: u-crowd\n"
+        "    justification: The crowd was told a week ahead.\n"
+        "    approver: R. Mendes\n"
+        "    expires: 2027-01-31\n",
+        encoding="utf-8",
+    )
+    return waivers

@@ -12,7 +12,7 @@ import pytest
 from ccai_policy.model.result import Result
 from ccai_policy.report import html, people
 
-from .conftest import Page, run_check
+from .conftest import Page, run_check, unused_waiver_file
 
 #: What a union representative needs first: the verdict, then who is affected; the
 #: fingerprint of what was evaluated last.
@@ -314,16 +314,7 @@ def test_a_waived_consent_finding_is_named_in_the_consent_cell(tmp_path: Path) -
 
 
 def test_an_unused_waiver_names_its_rule_in_words(tmp_path: Path) -> None:
-    waivers = tmp_path / "waivers.yaml"
-    waivers.write_text(
-        "waivers:\n"
-        "  - rule: CONSENT-SCAN-NOTICE-001\n"
-        "    subject: u-crowd\n"
-        "    justification: The crowd was told a week ahead.\n"
-        "    approver: R. Mendes\n"
-        "    expires: 2027-01-31\n",
-        encoding="utf-8",
-    )
+    waivers = unused_waiver_file(tmp_path)
     series = Path("examples/series-noncompliant.yaml")
     result = run_check([series], waivers=[waivers], fixture_policy=False)
     assert result.unused_waivers

@@ -11,7 +11,7 @@ from ccai_policy.report import escaping, markdown
 from ccai_policy.report.escaping import WORD_JOINER
 
 from ..markdown_reader import mentions, tags, to_html
-from .conftest import run_check
+from .conftest import run_check, unused_waiver_file
 
 
 def test_summary_leads_with_the_verdict_and_a_criteria_table(two_productions: Result) -> None:
@@ -160,16 +160,7 @@ def test_advisory_detail_goes_first_and_the_summary_says_so(
 
 
 def test_an_unused_waiver_names_its_rule_in_words(tmp_path: Path) -> None:
-    waivers = tmp_path / "waivers.yaml"
-    waivers.write_text(
-        "waivers:\n"
-        "  - rule: CONSENT-SCAN-NOTICE-001\n"
-        "    subject: u-crowd\n"
-        "    justification: The crowd was told a week ahead.\n"
-        "    approver: R. Mendes\n"
-        "    expires: 2027-01-31\n",
-        encoding="utf-8",
-    )
+    waivers = unused_waiver_file(tmp_path)
     series = Path("examples/series-noncompliant.yaml")
     text = markdown.render(run_check([series], waivers=[waivers], fixture_policy=False))
     assert (
