@@ -13,10 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from ccai_policy.errors import Location
 from ccai_policy.evaluate.compiler import compile_policy
 from ccai_policy.evaluate.engine import evaluate
-from ccai_policy.evaluate.expressions import compile_expression
 from ccai_policy.evaluate.programs import CHUNK
 from ccai_policy.load.loader import load_file
 from ccai_policy.load.validation import validate_declaration
@@ -73,8 +71,8 @@ def run(
     ruleset = compile_policy(load_policy(str(policy), rules))
     if kw.get("pinpoint_nothing"):  # a pinpointing program that finds no failing item
         [compiled] = ruleset.rules
-        nothing = compile_expression("[]", what="test", origin=Location("t"), checked=False)
-        ruleset.rules[0] = dataclasses.replace(compiled, pinpoint=nothing)
+        composed = {**compiled.composed, "pinpoint": "[]"}
+        ruleset.rules[0] = dataclasses.replace(compiled, composed=composed)
     document = load_file(path, display="decl.yaml")
     return evaluate(validate_declaration(document), document, ruleset, AS_OF)
 

@@ -2,72 +2,29 @@
 
 from __future__ import annotations
 
-import functools
 import os
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from ccai_policy.errors import CcaiError, RuleError, ValidationErrors
 from ccai_policy.evaluate import typecheck
-from ccai_policy.evaluate.expressions import Compiled, compile_expression, map_position
-from ccai_policy.evaluate.programs import GLOBAL_NAMES, bind_item, compose
+from ccai_policy.evaluate.compiled import (
+    TEMPLATE,
+    CompiledNeed,
+    CompiledRule,
+    RuleSet,
+    template_sources,
+)
+from ccai_policy.evaluate.expressions import compile_expression, map_position
+from ccai_policy.evaluate.programs import GLOBAL_NAMES, compose
 from ccai_policy.model.grading import Severity
-from ccai_policy.model.rule import NeedsInformation
 from ccai_policy.paths import data_dir
 from ccai_policy.policy.resolve import ResolvedPolicy
 from ccai_policy.policy.rulefiles import LoadedRule, rule_location
 
-#: A `{{ expression }}` in a rule message.
-TEMPLATE = re.compile(r"\{\{(.+?)\}\}", re.DOTALL)
+__all__ = ["TEMPLATE", "CompiledNeed", "CompiledRule", "RuleSet", "compile_policy", "compile_rule"]
+
 _PARAM = re.compile(r"\bparams\.([A-Za-z_][A-Za-z0-9_]*)")
-
-
-@dataclass(frozen=True)
-class CompiledNeed:
-    """One 'needs information' entry: when it holds for an item, what to ask, where to point."""
-
-    need: NeedsInformation
-    when: Compiled
-    in_id: Compiled | None
-    ask_parts: list[str | Compiled]
-
-
-@dataclass(frozen=True)
-class CompiledRule:
-    """A rule ready to evaluate: its programs, its effective severity and where it came from."""
-
-    loaded: LoadedRule
-    severity: Severity
-    applies_when: Compiled | None
-    fast: Compiled | None
-    pinpoint: Compiled | None
-    per_item: Compiled
-    message_parts: list[str | Compiled]
-    needs: list[CompiledNeed] = field(default_factory=list)
-    #: Whether any item is selected when the effective dates are ignored (None: no dated window).
-    undated: Compiled | None = None
-
-
-@dataclass(frozen=True)
-class RuleSet:
-    policy: ResolvedPolicy
-    rules: list[CompiledRule]
-
-    @functools.cached_property
-    def names(self) -> frozenset[str]:
-        """The declaration-wide names the rules use: only these are converted for CEL."""
-        used: set[str] = {"production"}  # findings about the whole declaration name it
-        for rule in self.rules:
-            programs = [rule.applies_when, rule.fast, rule.pinpoint, rule.per_item, rule.undated]
-            for need in rule.needs:
-                programs += [need.when, need.in_id]
-                programs += [p for p in need.ask_parts if not isinstance(p, str)]
-            programs += [p for p in rule.message_parts if not isinstance(p, str)]
-            for program in programs:
-                if program is not None:
-                    used.update(program.program.variables())
-        return frozenset(used & GLOBAL_NAMES)
 
 
 def _type_problems(loaded: LoadedRule, key: str, source: str, offset: int = 0) -> list[CcaiError]:
@@ -108,46 +65,60 @@ def _at_problem(loaded: LoadedRule) -> list[CcaiError]:
     return [RuleError(f"{rule.id}: 'at' {problem.message}", where, problem.hint)]
 
 
-def checks_types(loaded: LoadedRule) -> bool:
-    """Whether loading a rule type-checks it: every rule but the bundled ones, which the
-    project's own tests and `rules lint` check (so that `check` starts fast)."""
+def is_bundled(loaded: LoadedRule) -> bool:
+    """Whether a rule is one of the bundled catalog's, which the project's own tests and
+    `rules lint` validate and type-check (so that `check` starts fast)."""
     return (
         Path(os.path.abspath(data_dir("rules")))
-        not in Path(os.path.abspath(loaded.document.path)).parents
+        in Path(os.path.abspath(loaded.document.path)).parents
     )
 
 
 def compile_rule(
     loaded: LoadedRule, severity: Severity, *, check_types: bool | None = None
 ) -> CompiledRule:
-    """Compile a rule's expressions; problems raise RuleError at the rule file's line.
+    """A rule ready to evaluate; problems raise RuleError at the rule file's line.
 
-    Fields and types are checked against the declaration model when `check_types` (by
-    default: for every rule not bundled) and the checker can run here.
+    With `check_types` left out, a bundled rule is taken as validated: its programs are
+    composed here and compiled when first run. Any other rule, and every rule when
+    `check_types` is given, is validated and compiled here: its fields are checked against
+    the declaration model when `check_types` (by default: for every rule not bundled) and the
+    checker can run here.
     """
-    rule = loaded.rule
-    typed = checks_types(loaded) if check_types is None else check_types
-    typed = typed and not typecheck.available()
-    known = GLOBAL_NAMES | {rule.as_}
-
-    def compile_field(key: str, source: str, offset: int = 0) -> Compiled:
-        origin, style, text = rule_location(loaded, key)
-        compiled = compile_expression(
-            source,
-            what=f"{rule.id}: '{key}'",
-            origin=origin,
-            style=style,
-            text=text,
-            known=() if typed else known,  # the type checker locates unknown names exactly
-        )
-        if typed:
-            found = _type_problems(loaded, key, source, offset)
-            if found:
-                raise ValidationErrors(found)
+    compiled = CompiledRule(loaded, severity, compose(loaded))
+    if check_types is None and is_bundled(loaded):
         return compiled
+    typed = (check_types is None or check_types) and not typecheck.available()
+    problems = field_problems(loaded, typed)
+    if problems:
+        raise ValidationErrors(problems)
+    return compiled.prepare()
 
+
+def field_problems(loaded: LoadedRule, typed: bool) -> list[CcaiError]:
+    """Every problem of a rule's expressions as written, each located in its file: syntax,
+    limits, functions and names, parameters, and types and fields when `typed`."""
+    rule = loaded.rule
+    known = GLOBAL_NAMES | {rule.as_}
     problems: list[CcaiError] = []
-    compiled: dict[str, Compiled] = {}
+
+    def check_field(key: str, source: str, offset: int = 0) -> None:
+        origin, style, text = rule_location(loaded, key)
+        try:
+            compile_expression(
+                source,
+                what=f"{rule.id}: '{key}'",
+                origin=origin,
+                style=style,
+                text=text,
+                known=() if typed else known,  # the type checker locates unknown names exactly
+            )
+        except RuleError as exc:
+            problems.append(exc)
+            return
+        if typed:
+            problems.extend(_type_problems(loaded, key, source, offset))
+
     fields: list[tuple[str, str | None]] = [
         ("applies_when", rule.applies_when),
         ("where", rule.where),
@@ -160,34 +131,15 @@ def compile_rule(
         fields += [(f"needs_information/{i}/in_id", need.in_id)]
     for key, source in fields:
         if source:
-            try:
-                compiled[key] = compile_field(key, source)
-            except ValidationErrors as exc:
-                problems.extend(exc.problems)
-            except RuleError as exc:
-                problems.append(exc)
-
-    def template(key: str, text: str) -> list[str | Compiled]:
-        parts: list[str | Compiled] = []
-        position = 0
-        for match in TEMPLATE.finditer(text):
-            parts.append(text[position : match.start()])
-            inner = match.group(1)
-            offset = match.start(1) + len(inner) - len(inner.lstrip())
-            try:
-                parts.append(compile_field(key, inner.strip(), offset))
-            except ValidationErrors as exc:
-                problems.extend(exc.problems)
-            except RuleError as exc:
-                problems.append(exc)
-            position = match.end()
-        parts.append(text[position:])
-        return parts
-
-    parts = template("message", rule.message)
-    asks = [
-        template(f"needs_information/{i}/ask", n.ask) for i, n in enumerate(rule.needs_information)
+            check_field(key, source)
+    templates = [("message", rule.message)]
+    templates += [
+        (f"needs_information/{i}/ask", n.ask) for i, n in enumerate(rule.needs_information)
     ]
+    for key, text in templates:
+        for part in template_sources(text):
+            if not isinstance(part, str):
+                check_field(key, *part)
     sources = [rule.applies_when or "", rule.where or "", rule.assert_, rule.message]
     sources += [n.when for n in rule.needs_information]
     sources += [w.date or "" for w in rule.effective] + [w.dates or "" for w in rule.effective]
@@ -204,41 +156,7 @@ def compile_rule(
             )
     if typed:
         problems.extend(_at_problem(loaded))
-    if problems:
-        raise ValidationErrors(problems)
-    origin, _, _ = rule_location(loaded, "assert")
-
-    def composed(source: str) -> Compiled:
-        return compile_expression(source, what=rule.id, origin=origin, checked=False)
-
-    programs = {name: composed(source) for name, source in compose(loaded).items()}
-
-    def bound(template_parts: list[str | Compiled]) -> list[str | Compiled]:
-        return [
-            p if isinstance(p, str) else composed(bind_item(loaded, p.source))
-            for p in template_parts
-        ]
-
-    needs = [
-        CompiledNeed(
-            need=need,
-            when=composed(bind_item(loaded, need.when)),
-            in_id=composed(bind_item(loaded, need.in_id)) if need.in_id else None,
-            ask_parts=bound(asks[i]),
-        )
-        for i, need in enumerate(rule.needs_information)
-    ]
-    return CompiledRule(
-        loaded=loaded,
-        severity=severity,
-        applies_when=compiled.get("applies_when"),
-        fast=programs.get("fast"),
-        pinpoint=programs.get("pinpoint"),
-        per_item=programs["per_item"],
-        message_parts=bound(parts),
-        needs=needs,
-        undated=programs.get("undated"),
-    )
+    return problems
 
 
 def compile_policy(policy: ResolvedPolicy) -> RuleSet:
