@@ -9,6 +9,7 @@ from pathlib import Path
 from ccai_policy.errors import CcaiError, RuleError, ValidationErrors
 from ccai_policy.paths import data_dir
 from ccai_policy.policy.builtin_rules import BUILT_IN_IDS
+from ccai_policy.policy.catalogcache import load_bundled_folder
 from ccai_policy.policy.rulefiles import LoadedRule, load_rule_folder
 
 
@@ -89,8 +90,12 @@ def load_catalog(sources: RuleSources) -> list[LoadedRule]:
     groups: list[list[LoadedRule]] = []
     problems: list[CcaiError] = []
     seen: set[tuple[int, int] | str] = set()
+    bundled = os.path.abspath(data_dir("rules")) if sources.bundled else None
     for directory in sources.directories():
-        rules, broken = load_rule_folder(directory, seen)
+        if os.path.abspath(directory) == bundled:
+            rules, broken = load_bundled_folder(directory, seen)
+        else:
+            rules, broken = load_rule_folder(directory, seen)
         groups.append(rules)
         problems.extend(broken)
     by_id, clashes = merge_rules(groups)

@@ -59,25 +59,34 @@ def _file_identity(path: Path) -> tuple[int, int] | str:
     return info.st_dev, info.st_ino
 
 
-def load_rule_folder(
+def rule_paths(
     directory: Path, seen: set[tuple[int, int] | str] | None = None
-) -> tuple[list[LoadedRule], list[CcaiError]]:
-    """The rules of one folder and the problems of its broken files, in file order; a file in
-    `seen` (read through another folder or link already) is not read again."""
+) -> tuple[list[Path], list[CcaiError]]:
+    """The rule files of one folder, in file order, and the problems of listing it; a file in
+    `seen` (read through another folder or link already) is left out, and others added."""
     if not directory.is_dir():
         problem = UsageProblem(
             f"rules directory {display_path(directory)} does not exist",
             hint="give --rules a folder of rule files",
         )
         return [], [problem]
-    rules: list[LoadedRule] = []
     files, problems = yaml_files(directory)
     seen = set() if seen is None else seen
+    paths: list[Path] = []
     for path in files:
         identity = _file_identity(path)
         if not is_rule_file(path) or identity in seen:
             continue
         seen.add(identity)
+        paths.append(path)
+    return paths, problems
+
+
+def load_rule_files(paths: list[Path]) -> tuple[list[LoadedRule], list[CcaiError]]:
+    """The rules of these files and the problems of the broken ones, in order."""
+    rules: list[LoadedRule] = []
+    problems: list[CcaiError] = []
+    for path in paths:
         try:
             rules.append(load_rule_file(path))
         except ValidationErrors as exc:
@@ -85,6 +94,16 @@ def load_rule_folder(
         except CcaiError as exc:
             problems.append(exc)
     return rules, problems
+
+
+def load_rule_folder(
+    directory: Path, seen: set[tuple[int, int] | str] | None = None
+) -> tuple[list[LoadedRule], list[CcaiError]]:
+    """The rules of one folder and the problems of its broken files, in file order; a file in
+    `seen` (read through another folder or link already) is not read again."""
+    paths, problems = rule_paths(directory, seen)
+    rules, broken = load_rule_files(paths)
+    return rules, problems + broken
 
 
 def rule_location(loaded: LoadedRule, key: str) -> tuple[Location, str, str]:
