@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import re
-from pathlib import Path
 
 from ccai_policy.errors import CcaiError, RuleError, ValidationErrors
 from ccai_policy.evaluate import typecheck
@@ -68,10 +68,12 @@ def _at_problem(loaded: LoadedRule) -> list[CcaiError]:
 def is_bundled(loaded: LoadedRule) -> bool:
     """Whether a rule is one of the bundled catalog's, which the project's own tests and
     `rules lint` validate and type-check (so that `check` starts fast)."""
-    return (
-        Path(os.path.abspath(data_dir("rules")))
-        in Path(os.path.abspath(loaded.document.path)).parents
-    )
+    return os.path.abspath(loaded.document.path).startswith(_bundled_folder())
+
+
+@functools.cache
+def _bundled_folder() -> str:
+    return os.path.join(os.path.abspath(data_dir("rules")), "")  # ends with the separator
 
 
 def compile_rule(
