@@ -35,7 +35,8 @@ from .conftest import AS_OF, EXAMPLES, ROOT
 PROBE = """
 import atexit, gc, json, sys
 def report():
-    wanted = ("jinja2", "markupsafe", "tomllib", "cel.cli", "c2pa", "jsonschema")
+    wanted = ("jinja2", "markupsafe", "tomllib", "cel.cli", "c2pa", "jsonschema",
+              "ccai_policy.evaluate.typecheck", "ccai_policy.evaluate.waivers")
     loaded = sorted(name for name in wanted if name in sys.modules)
     sys.stderr.write(json.dumps({"loaded": loaded, "frozen": gc.get_freeze_count()}))
 atexit.register(report)
@@ -54,6 +55,8 @@ def probe(*args: str) -> dict[str, object]:
 
 
 def test_a_text_check_loads_no_report_template_engine_or_unused_reader() -> None:
+    # nor the type checker (only rules not bundled are type-checked when loaded), nor the
+    # waivers (none given)
     found = probe("check", str(EXAMPLES / "feature-film-compliant.yaml"), "--as-of", AS_OF, "-q")
     assert found["loaded"] == []
 

@@ -153,7 +153,6 @@ def check(
     import dataclasses
 
     from ccai_policy.evaluate.compiler import compile_policy
-    from ccai_policy.evaluate.waivers import load_waivers
     from ccai_policy.model.verdict import exit_code
     from ccai_policy.paths import display_path
     from ccai_policy.policy.resolve import load_policy
@@ -178,7 +177,11 @@ def check(
     policy = load_policy(policy_ref, sources)
     check_threshold(policy, fail_on)
     ruleset = compile_policy(policy)
-    waivers = load_waivers(waiver_files, policy)
+    waivers = []
+    if waiver_files:
+        from ccai_policy.evaluate.waivers import load_waivers
+
+        waivers = load_waivers(waiver_files, policy)
     baseline = None
     if baseline_file is not None:
         from ccai_policy.evaluate.baseline import load_baseline

@@ -7,7 +7,6 @@ import os
 import re
 
 from ccai_policy.errors import CcaiError, RuleError, ValidationErrors
-from ccai_policy.evaluate import typecheck
 from ccai_policy.evaluate.compiled import (
     TEMPLATE,
     CompiledNeed,
@@ -41,6 +40,8 @@ def _type_problems(loaded: LoadedRule, key: str, source: str, offset: int = 0) -
     problems: list[CcaiError] = []
     # Conditions give true or false; dates, ids and the parts of a message or a question do not.
     condition = key in ("applies_when", "where", "assert") or key.endswith("/when")
+    from ccai_policy.evaluate import typecheck
+
     for problem in typecheck.check(source, rule.as_, rule.for_each, condition=condition):
         where = map_position(
             line + problem.line - 1,
@@ -57,6 +58,8 @@ def _at_problem(loaded: LoadedRule) -> list[CcaiError]:
     rule = loaded.rule
     if not rule.at or rule.for_each == "declaration":
         return []
+    from ccai_policy.evaluate import typecheck
+
     problem = typecheck.check_field_path(rule.at, rule.for_each)
     if problem is None:
         return []
@@ -90,6 +93,9 @@ def compile_rule(
     compiled = CompiledRule(loaded, severity, compose(loaded))
     if check_types is None and is_bundled(loaded):
         return compiled
+    # The type checker (and the model of its types) is imported only for a rule it checks.
+    from ccai_policy.evaluate import typecheck
+
     typed = (check_types is None or check_types) and not typecheck.available()
     problems = field_problems(loaded, typed)
     if problems:

@@ -285,9 +285,10 @@ def run_pipeline(
 
 def finish(result: Result, checks: Checks) -> Result:
     """The waive and baseline stages, in that order: a baseline never stands in for a waiver."""
-    from ccai_policy.evaluate.waivers import apply_waivers
+    if checks.waivers:  # else nothing to waive, nor to list as unused
+        from ccai_policy.evaluate.waivers import apply_waivers
 
-    result = apply_waivers(result, list(checks.waivers))
+        result = apply_waivers(result, list(checks.waivers))
     if checks.baseline is not None:
         from ccai_policy.evaluate.baseline import apply_baseline
 
