@@ -235,9 +235,12 @@ def measure_cold(figures: Figures, sets: dict[str, list[Path]], budget: Budget) 
     as_of = ["--as-of", AS_OF.isoformat()]
     slate = [str(sets["slate"][0].parent)]
     six = ["--policy", str(ROOT / "benchmarks" / "rego" / "six-rules.policy.yaml")]
+    one = [exe, "check", str(example), *as_of]
     runs: dict[str, list[str]] = {
         "--version": [exe, "--version"],
-        "one example": [exe, "check", str(example), *as_of],
+        "one example": one,
+        # The first run of an install, or with the cache off: the bundled rules from their files.
+        "one example, no rule cache": ["/usr/bin/env", "CCAI_POLICY_NO_CACHE=1", *one],
         "slate --jobs 0": [exe, "check", *slate, *as_of, "--jobs", "0", "-q"],
         "slate --jobs 1": [exe, "check", *slate, *as_of, "--jobs", "1", "-q"],
         "slate --jobs 2": [exe, "check", *slate, *as_of, "--jobs", "2", "-q"],
