@@ -11,7 +11,7 @@ from pathlib import Path
 from ccai_policy.errors import CcaiError, RuleError, ValidationErrors
 from ccai_policy.evaluate import typecheck
 from ccai_policy.evaluate.expressions import Compiled, compile_expression, map_position
-from ccai_policy.evaluate.programs import GLOBAL_NAMES, bind_item, compose
+from ccai_policy.evaluate.programs import GLOBAL_NAMES, bind_item, compose, compose_fast
 from ccai_policy.model.grading import Severity
 from ccai_policy.model.rule import NeedsInformation
 from ccai_policy.paths import data_dir
@@ -47,12 +47,18 @@ class CompiledRule:
     needs: list[CompiledNeed] = field(default_factory=list)
     #: Whether any item is selected when the effective dates are ignored (None: no dated window).
     undated: Compiled | None = None
+    #: For the fast runtime, per chunk of items (programs.compose_fast; None: a declaration
+    #: rule): any item applicable and the failing positions; any item selected, dates ignored.
+    sweep: str | None = None
+    sweep_undated: str | None = None
 
 
 @dataclass(frozen=True)
 class RuleSet:
     policy: ResolvedPolicy
     rules: list[CompiledRule]
+    #: False: every program in the reference runtime only (to compare the two runtimes).
+    fast: bool = True
 
     @functools.cached_property
     def names(self) -> frozenset[str]:
@@ -208,22 +214,30 @@ def compile_rule(
         raise ValidationErrors(problems)
     origin, _, _ = rule_location(loaded, "assert")
 
-    def composed(source: str) -> Compiled:
-        return compile_expression(source, what=rule.id, origin=origin, checked=False)
+    def composed(source: str, fast_source: str | None = "") -> Compiled:
+        return compile_expression(
+            source, what=rule.id, origin=origin, checked=False, fast_source=fast_source
+        )
 
-    programs = {name: composed(source) for name, source in compose(loaded).items()}
+    fast = compose_fast(loaded)
+    declaration = rule.for_each == "declaration"
+    programs = {
+        # A section rule's own programs run only where its sweep failed: reference only.
+        name: composed(source, fast.get(name) if declaration else None)
+        for name, source in compose(loaded).items()
+    }
+
+    def item(source: str) -> Compiled:
+        return composed(bind_item(loaded, source), bind_item(loaded, source, fast=True))
 
     def bound(template_parts: list[str | Compiled]) -> list[str | Compiled]:
-        return [
-            p if isinstance(p, str) else composed(bind_item(loaded, p.source))
-            for p in template_parts
-        ]
+        return [p if isinstance(p, str) else item(p.source) for p in template_parts]
 
     needs = [
         CompiledNeed(
             need=need,
-            when=composed(bind_item(loaded, need.when)),
-            in_id=composed(bind_item(loaded, need.in_id)) if need.in_id else None,
+            when=item(need.when),
+            in_id=item(need.in_id) if need.in_id else None,
             ask_parts=bound(asks[i]),
         )
         for i, need in enumerate(rule.needs_information)
@@ -238,6 +252,8 @@ def compile_rule(
         message_parts=bound(parts),
         needs=needs,
         undated=programs.get("undated"),
+        sweep=fast.get("sweep"),
+        sweep_undated=None if declaration else fast.get("undated"),
     )
 
 

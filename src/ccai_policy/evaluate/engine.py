@@ -7,11 +7,18 @@ import functools
 from collections.abc import Iterable
 from typing import Any
 
+from ccai_policy.evaluate import runtime
 from ccai_policy.evaluate.binding import bind
 from ccai_policy.evaluate.compiler import CompiledRule, RuleSet
 from ccai_policy.evaluate.coverage import check_coverage
-from ccai_policy.evaluate.expressions import ExpressionError, Scope
-from ccai_policy.evaluate.messages import MessageError, failure_message, unwritable_message
+from ccai_policy.evaluate.expressions import ExpressionError
+from ccai_policy.evaluate.findings import make_finding, summarize_production
+from ccai_policy.evaluate.messages import (
+    ItemPositions,
+    MessageError,
+    failure_message,
+    unwritable_message,
+)
 from ccai_policy.evaluate.not_applicable import dates_reason, production_reason, selection_reason
 from ccai_policy.evaluate.programs import (
     CHUNK,
@@ -19,15 +26,15 @@ from ccai_policy.evaluate.programs import (
     INDEX_NAME,
     ITEM_FAIL,
     ITEM_NOT_APPLICABLE,
+    is_sweep_value,
 )
+from ccai_policy.evaluate.scope import Scope
 from ccai_policy.load.loader import Document
 from ccai_policy.model.declaration import Declaration
 from ccai_policy.model.result import (
     DeclarationResult,
     Finding,
-    ProductionSummary,
     Status,
-    Subject,
 )
 
 
@@ -38,9 +45,20 @@ class _Evaluation:
         self, declaration: Declaration, document: Document, ruleset: RuleSet, as_of: dt.date
     ):
         self.declaration = declaration
-        self.variables = bind(declaration, ruleset.policy.params, as_of, ruleset.names)
-        self.scope = Scope(self.variables)
+        params, names = ruleset.policy.params, ruleset.names
+        if ruleset.fast and runtime.available():
+            stamp = runtime.Stamp()
+            self.variables = bind(declaration, params, as_of, names, stamp)
+
+            def reference() -> dict[str, Any]:
+                return bind(declaration, params, as_of, names)
+
+            self.scope = Scope(self.variables, reference, stamp.utc)
+        else:
+            self.variables = bind(declaration, params, as_of, names)
+            self.scope = Scope(self.variables)
         self.document = document
+        self.positions = ItemPositions(declaration)
         self.findings: list[Finding] = []
 
     @functools.cached_property
@@ -61,7 +79,7 @@ class _Evaluation:
         if rule.at and status in ("fail", "error") and pointer.count("/") == 2:
             located = f"{pointer}/{rule.at.replace('.', '/')}"
         where = self.document.locate(located)
-        self.findings.append(self._made(compiled, status, message, pointer, subject_id, where))
+        self.findings.append(make_finding(compiled, status, message, pointer, subject_id, where))
 
     def _bindings(self, compiled: CompiledRule, index: int) -> dict[str, Any]:
         """How one item is bound: by position in its section, or the production itself."""
@@ -100,6 +118,8 @@ class _Evaluation:
             self._per_item(compiled, [0])
             return
         count = len(self.variables[rule.for_each])
+        if compiled.sweep is not None and self._swept(compiled, compiled.sweep, count):
+            return
         try:
             any_applicable, all_pass = self.scope.run(compiled.fast)
         except ExpressionError:
@@ -111,6 +131,25 @@ class _Evaluation:
             self._passed(compiled)
         else:
             self._pinpoint(compiled, count)
+
+    def _swept(self, compiled: CompiledRule, sweep: str, count: int) -> bool:
+        """Judge a section rule in the fast runtime, a chunk a call; False where any chunk
+        failed there (nothing is judged then: the reference runtime judges the whole rule)."""
+        applicable, failing = False, []
+        for start in range(0, count, CHUNK):
+            end = min(count, start + CHUNK)
+            value = self.scope.sweep(sweep, list(range(start, end)))
+            if value is runtime.FAILED or not is_sweep_value(value, start, end):
+                return False
+            applicable = applicable or value[0]
+            failing += value[1]
+        if not applicable:
+            self._not_applicable(compiled)
+        elif not failing:
+            self._passed(compiled)
+        for index in failing:
+            self._fail(compiled, index)
+        return True
 
     def _pinpoint(self, compiled: CompiledRule, count: int) -> None:
         """Find the failing items a chunk at a time (CEL's filter is quadratic in its output)."""
@@ -144,7 +183,7 @@ class _Evaluation:
         pointer, subject_id = self._item(compiled, index)
         bindings = self._bindings(compiled, index)
         try:
-            message, at = failure_message(self.scope, self.declaration, compiled, bindings, pointer)
+            message, at = failure_message(self.scope, self.positions, compiled, bindings, pointer)
         except MessageError as exc:  # fail closed
             message = unwritable_message(subject_id or pointer, compiled.loaded.rule.title, exc)
             self.finding(compiled, "error", message, pointer, subject_id)
@@ -153,31 +192,7 @@ class _Evaluation:
             self.finding(compiled, "fail", message, pointer, subject_id)
             return
         where = self.document.locate(at)
-        self.findings.append(self._made(compiled, "fail", message, pointer, subject_id, where))
-
-    def _made(
-        self,
-        compiled: CompiledRule,
-        status: Status,
-        message: str,
-        pointer: str,
-        subject_id: str | None,
-        where: Any,
-    ) -> Finding:
-        rule = compiled.loaded.rule
-        return Finding(
-            rule_id=rule.id,
-            title=rule.title,
-            criterion=rule.criterion,
-            severity=compiled.severity,
-            status=status,
-            message=message,
-            subject=Subject(id=subject_id, pointer=pointer),
-            location=where,
-            remediation=rule.remediation,
-            references=rule.references,
-            tags=rule.tags,
-        )
+        self.findings.append(make_finding(compiled, "fail", message, pointer, subject_id, where))
 
     def _not_applicable(self, compiled: CompiledRule) -> None:
         rule = compiled.loaded.rule
@@ -192,6 +207,12 @@ class _Evaluation:
     def _selected_undated(self, compiled: CompiledRule) -> bool:
         assert compiled.undated is not None
         rule = compiled.loaded.rule
+        if compiled.sweep_undated is not None:
+            count = len(self.variables[rule.for_each])
+            chunks = [list(range(s, min(count, s + CHUNK))) for s in range(0, count, CHUNK)]
+            values = [self.scope.sweep(compiled.sweep_undated, chunk) for chunk in chunks]
+            if all(v is True or v is False for v in values):
+                return True in values
         bindings = (
             {rule.as_: self.variables["production"]} if rule.for_each == "declaration" else {}
         )
@@ -237,19 +258,6 @@ class _Evaluation:
             self._not_applicable(compiled)
         elif not failed:
             self._passed(compiled)
-
-
-def summarize_production(declaration: Declaration) -> ProductionSummary:
-    p = declaration.production
-    return ProductionSummary(
-        id=p.id,
-        title=p.title,
-        studio=p.studio,
-        type=p.type,
-        territories=list(p.territories),
-        agreements=list(p.agreements),
-        release_date=p.release_date,
-    )
 
 
 def evaluate(

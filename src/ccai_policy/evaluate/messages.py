@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from ccai_policy.evaluate.compiler import TEMPLATE, CompiledNeed, CompiledRule
-from ccai_policy.evaluate.expressions import Compiled, ExpressionError, Scope, render_value
+from ccai_policy.evaluate.expressions import MAX_RENDERED, Compiled, ExpressionError
+from ccai_policy.evaluate.scope import Scope
 from ccai_policy.model.declaration import Declaration
 
 #: What an error finding says when a rule's message cannot be written; `rules lint` looks for it.
@@ -39,9 +40,29 @@ def render_template(
     return "".join(out).strip()
 
 
+class ItemPositions:
+    """Where the item with an id is in its section, the first such item (one look per section,
+    so that a declaration's findings cost time in proportion to their number)."""
+
+    def __init__(self, declaration: Declaration) -> None:
+        self._declaration = declaration
+        self._sections: dict[str, dict[Any, int]] = {}
+
+    def find(self, section: str, wanted: Any) -> int | None:
+        positions = self._sections.get(section)
+        if positions is None:
+            positions = self._sections[section] = {}
+            for position, item in enumerate(getattr(self._declaration, section, ())):
+                positions.setdefault(getattr(item, "id", None), position)
+        try:
+            return positions.get(wanted)
+        except TypeError:  # unhashable: a list or a map is no item's id
+            return None
+
+
 def failure_message(
     scope: Scope,
-    declaration: Declaration,
+    positions: ItemPositions,
     compiled: CompiledRule,
     bindings: dict[str, Any],
     pointer: str,
@@ -58,7 +79,7 @@ def failure_message(
             continue
         if unknown is not True:
             continue
-        at = _needed_at(scope, declaration, need, bindings, pointer) + "/" + need.need.field
+        at = _needed_at(scope, positions, need, bindings, pointer) + "/" + need.need.field
         ask = render_template(scope, need.ask_parts, bindings, need.need.ask)
         return f"needs information: {ask}", at
     rule = compiled.loaded.rule
@@ -67,7 +88,7 @@ def failure_message(
 
 def _needed_at(
     scope: Scope,
-    declaration: Declaration,
+    positions: ItemPositions,
     need: CompiledNeed,
     bindings: dict[str, Any],
     pointer: str,
@@ -82,10 +103,8 @@ def _needed_at(
         wanted = scope.run_with(need.in_id, **bindings)
     except ExpressionError:
         return pointer
-    for position, item in enumerate(getattr(declaration, section, ())):
-        if getattr(item, "id", None) == wanted:
-            return f"/{section}/{position}"
-    return pointer
+    position = positions.find(section, wanted)
+    return pointer if position is None else f"/{section}/{position}"
 
 
 def unwritable_message(subject: str, title: str, error: MessageError) -> str:
@@ -96,3 +115,26 @@ def unwritable_message(subject: str, title: str, error: MessageError) -> str:
         f"{MESSAGE_ERROR} {subject}, which fails the rule “{title}”: "
         f"{{{{ {source} }}}} gave {reason}"
     )
+
+
+def render_value(value: Any) -> str:
+    """How a CEL value appears inside a finding message, cut to MAX_RENDERED characters."""
+    text = _render(value)
+    if len(text) > MAX_RENDERED:
+        return f"{text[:MAX_RENDERED]}… ({len(text):,} characters)"
+    return text
+
+
+def _render(value: Any) -> str:
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | tuple):
+        return ", ".join(_render(v) for v in value) if value else "(none)"
+    if hasattr(value, "isoformat"):
+        text: str = value.isoformat()
+        return text[:10] if text.endswith("T00:00:00+00:00") else text.replace("+00:00", "Z")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
