@@ -11,7 +11,7 @@ from pathlib import Path
 from ccai_policy.errors import CcaiError, RuleError, ValidationErrors
 from ccai_policy.evaluate import typecheck
 from ccai_policy.evaluate.expressions import Compiled, compile_expression, map_position
-from ccai_policy.evaluate.programs import GLOBAL_NAMES, bind_item, compose, compose_fast
+from ccai_policy.evaluate.programs import GLOBAL_NAMES, batch, bind_item, compose, compose_fast
 from ccai_policy.model.grading import Severity
 from ccai_policy.model.rule import NeedsInformation
 from ccai_policy.paths import data_dir
@@ -51,6 +51,10 @@ class CompiledRule:
     #: rule): any item applicable and the failing positions; any item selected, dates ignored.
     sweep: str | None = None
     sweep_undated: str | None = None
+    #: For the fast runtime: the values of `batch_parts` (needs' conditions, ids and questions,
+    #: the message's parts) for each failing item of a chunk, in one call.
+    batch: str | None = None
+    batch_parts: tuple[Compiled, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -227,8 +231,12 @@ def compile_rule(
         for name, source in compose(loaded).items()
     }
 
+    raw: dict[int, str] = {}  # each part's own expression, by the part composed from it
+
     def item(source: str) -> Compiled:
-        return composed(bind_item(loaded, source), bind_item(loaded, source, fast=True))
+        part = composed(bind_item(loaded, source), bind_item(loaded, source, fast=True))
+        raw[id(part)] = source
+        return part
 
     def bound(template_parts: list[str | Compiled]) -> list[str | Compiled]:
         return [p if isinstance(p, str) else item(p.source) for p in template_parts]
@@ -242,6 +250,19 @@ def compile_rule(
         )
         for i, need in enumerate(rule.needs_information)
     ]
+    message_parts = bound(parts)
+    # A part is written only where the message needs it, as failure_message reads them: the
+    # first need whose condition holds, or else the rule's message.
+    guarded: list[tuple[Compiled, str]] = [(n.when, raw[id(n.when)]) for n in needs]
+    for k, asking in enumerate(needs):
+        first = " && ".join([*(f"!(({raw[id(n.when)]}) == true)" for n in needs[:k]), "true"])
+        asked = f"{first} && ({raw[id(asking.when)]}) == true"
+        written = [p for p in (asking.in_id, *asking.ask_parts) if isinstance(p, Compiled)]
+        guarded += [(p, f"({asked}) ? ({raw[id(p)]}) : null") for p in written]
+    none = " && ".join([*(f"!(({raw[id(n.when)]}) == true)" for n in needs), "true"])
+    written = [p for p in message_parts if isinstance(p, Compiled)]
+    guarded += [(p, f"({none}) ? ({raw[id(p)]}) : null") for p in written]
+    batch_parts = [part for part, _ in guarded]
     return CompiledRule(
         loaded=loaded,
         severity=severity,
@@ -249,11 +270,13 @@ def compile_rule(
         fast=programs.get("fast"),
         pinpoint=programs.get("pinpoint"),
         per_item=programs["per_item"],
-        message_parts=bound(parts),
+        message_parts=message_parts,
         needs=needs,
         undated=programs.get("undated"),
         sweep=fast.get("sweep"),
         sweep_undated=None if declaration else fast.get("undated"),
+        batch=None if declaration else batch(loaded, [source for _, source in guarded]),
+        batch_parts=tuple(batch_parts),
     )
 
 

@@ -8,10 +8,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from ccai_policy.evaluate import runtime
-from ccai_policy.evaluate.binding import bind
 from ccai_policy.evaluate.compiler import CompiledRule, RuleSet
 from ccai_policy.evaluate.coverage import check_coverage
-from ccai_policy.evaluate.expressions import ExpressionError
+from ccai_policy.evaluate.expressions import Compiled, ExpressionError
 from ccai_policy.evaluate.findings import make_finding, summarize_production
 from ccai_policy.evaluate.messages import (
     ItemPositions,
@@ -28,7 +27,7 @@ from ccai_policy.evaluate.programs import (
     ITEM_NOT_APPLICABLE,
     is_sweep_value,
 )
-from ccai_policy.evaluate.scope import Scope
+from ccai_policy.evaluate.scope import declaration_scope
 from ccai_policy.load.loader import Document
 from ccai_policy.model.declaration import Declaration
 from ccai_policy.model.result import (
@@ -45,18 +44,9 @@ class _Evaluation:
         self, declaration: Declaration, document: Document, ruleset: RuleSet, as_of: dt.date
     ):
         self.declaration = declaration
-        params, names = ruleset.policy.params, ruleset.names
-        if ruleset.fast and runtime.available():
-            stamp = runtime.Stamp()
-            self.variables = bind(declaration, params, as_of, names, stamp)
-
-            def reference() -> dict[str, Any]:
-                return bind(declaration, params, as_of, names)
-
-            self.scope = Scope(self.variables, reference, stamp.utc)
-        else:
-            self.variables = bind(declaration, params, as_of, names)
-            self.scope = Scope(self.variables)
+        params = ruleset.policy.params
+        self.scope = declaration_scope(declaration, params, as_of, ruleset.names, ruleset.fast)
+        self.variables = self.scope.variables
         self.document = document
         self.positions = ItemPositions(declaration)
         self.findings: list[Finding] = []
@@ -147,8 +137,7 @@ class _Evaluation:
             self._not_applicable(compiled)
         elif not failing:
             self._passed(compiled)
-        for index in failing:
-            self._fail(compiled, index)
+        self._fail_all(compiled, failing)
         return True
 
     def _pinpoint(self, compiled: CompiledRule, count: int) -> None:
@@ -179,11 +168,43 @@ class _Evaluation:
             return "/production", self.variables["production"]["id"]
         return f"/{section}/{index}", self.variables[section][index].get("id")
 
-    def _fail(self, compiled: CompiledRule, index: int) -> None:
+    def _fail_all(self, compiled: CompiledRule, failing: list[int]) -> None:
+        """The findings of failing items, their messages written a chunk per call in the fast
+        runtime (compiler.py: `batch`); item by item where a chunk fails there."""
+        parts = [id(part) for part in compiled.batch_parts]
+        for start in range(0, len(failing), CHUNK):
+            chunk = failing[start : start + CHUNK]
+            batch = compiled.batch
+            rows = self.scope.sweep(batch, chunk) if batch and parts else [[]] * len(chunk)
+            if not (
+                type(rows) is list
+                and len(rows) == len(chunk)
+                and all(type(row) is list and len(row) == len(parts) for row in rows)
+            ):
+                rows = [None] * len(chunk)
+            for index, row in zip(chunk, rows, strict=True):
+                self._fail(
+                    compiled, index, None if row is None else dict(zip(parts, row, strict=True))
+                )
+
+    def _fail(
+        self, compiled: CompiledRule, index: int, written: dict[int, Any] | None = None
+    ) -> None:
+        """One failing item's finding; `written`: its message parts' values, by part."""
         pointer, subject_id = self._item(compiled, index)
-        bindings = self._bindings(compiled, index)
+        if written is None:
+            bindings = self._bindings(compiled, index)
+
+            def value(part: Compiled) -> Any:
+                return self.scope.run_with(part, **bindings)
+        else:
+            values = written
+
+            def value(part: Compiled) -> Any:
+                return values[id(part)]
+
         try:
-            message, at = failure_message(self.scope, self.positions, compiled, bindings, pointer)
+            message, at = failure_message(value, self.positions, compiled, pointer)
         except MessageError as exc:  # fail closed
             message = unwritable_message(subject_id or pointer, compiled.loaded.rule.title, exc)
             self.finding(compiled, "error", message, pointer, subject_id)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from ccai_policy.evaluate.compiler import TEMPLATE, CompiledNeed, CompiledRule
 from ccai_policy.evaluate.expressions import MAX_RENDERED, Compiled, ExpressionError
-from ccai_policy.evaluate.scope import Scope
 from ccai_policy.model.declaration import Declaration
 
+#: A part's value for the failing item (raises ExpressionError when it has none).
+Value = Callable[[Compiled], Any]
 #: What an error finding says when a rule's message cannot be written; `rules lint` looks for it.
 MESSAGE_ERROR = "cannot write the message for"
 
@@ -22,9 +24,7 @@ class MessageError(Exception):
         self.reason = reason
 
 
-def render_template(
-    scope: Scope, parts: list[str | Compiled], bindings: dict[str, Any], text: str
-) -> str:
+def render_template(value: Value, parts: list[str | Compiled], text: str) -> str:
     """A template's text with each `{{ cel }}` replaced by its value (`text` as written)."""
     out = []
     written = iter(m.group(1).strip() for m in TEMPLATE.finditer(text))
@@ -34,7 +34,7 @@ def render_template(
             continue
         source = next(written, part.source)  # as the rule's author wrote it
         try:
-            out.append(render_value(scope.run_with(part, **bindings)))
+            out.append(render_value(value(part)))
         except ExpressionError as exc:
             raise MessageError(source, str(exc)) from None
     return "".join(out).strip()
@@ -61,11 +61,7 @@ class ItemPositions:
 
 
 def failure_message(
-    scope: Scope,
-    positions: ItemPositions,
-    compiled: CompiledRule,
-    bindings: dict[str, Any],
-    pointer: str,
+    value: Value, positions: ItemPositions, compiled: CompiledRule, pointer: str
 ) -> tuple[str, str | None]:
     """What a failing item's finding says, and the pointer of the unknown fact it asks for
     (None: the rule's own message, located on the item at `pointer`).
@@ -74,25 +70,19 @@ def failure_message(
     """
     for need in compiled.needs:
         try:
-            unknown = scope.run_with(need.when, **bindings)
+            unknown = value(need.when)
         except ExpressionError:
             continue
         if unknown is not True:
             continue
-        at = _needed_at(scope, positions, need, bindings, pointer) + "/" + need.need.field
-        ask = render_template(scope, need.ask_parts, bindings, need.need.ask)
+        at = _needed_at(value, positions, need, pointer) + "/" + need.need.field
+        ask = render_template(value, need.ask_parts, need.need.ask)
         return f"needs information: {ask}", at
     rule = compiled.loaded.rule
-    return render_template(scope, compiled.message_parts, bindings, rule.message), None
+    return render_template(value, compiled.message_parts, rule.message), None
 
 
-def _needed_at(
-    scope: Scope,
-    positions: ItemPositions,
-    need: CompiledNeed,
-    bindings: dict[str, Any],
-    pointer: str,
-) -> str:
+def _needed_at(value: Value, positions: ItemPositions, need: CompiledNeed, pointer: str) -> str:
     """Where an unknown fact lives: on the item, or on the item of another section."""
     section = need.need.in_section
     if section is None:
@@ -100,7 +90,7 @@ def _needed_at(
     if need.in_id is None:
         return f"/{section}"
     try:
-        wanted = scope.run_with(need.in_id, **bindings)
+        wanted = value(need.in_id)
     except ExpressionError:
         return pointer
     position = positions.find(section, wanted)

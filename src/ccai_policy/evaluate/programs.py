@@ -132,6 +132,15 @@ def compose_fast(loaded: LoadedRule) -> dict[str, str]:
     return fast
 
 
+def batch(loaded: LoadedRule, sources: list[str]) -> str:
+    """For the fast runtime: each item of a chunk (`_chunk()`) mapped to the values of
+    `sources`, expressions of the item (a section rule's)."""
+    rule = loaded.rule
+    values = ", ".join(f"({source})" for source in sources)
+    i = INDEX_NAME
+    return f"{CHUNK_FAST}.map({i}, [{rule.for_each}[{i}]].map({rule.as_}, [{values}])[0])"
+
+
 def bind_item(loaded: LoadedRule, source: str, *, fast: bool = False) -> str:
     """A message expression evaluated for the item at the bound position (`fast`: as the
     fast runtime reads it, see compose_fast)."""

@@ -9,14 +9,20 @@ legitimate large declaration into an error. Values it gives back are accepted on
 are plain data the two runtimes render alike; anything else is `FAILED` too.
 
 Programs here read the engine's per-call names through functions: `_at()` (the item's
-position) and `_chunk()` (the positions of one chunk), set by `bound` before each call.
+position) and `_chunk()` (the positions of one chunk), set before each call.
+
+cel-expr-python 0.1.3 gives back a reference to None that it never took, for nulls it reads
+and writes. Where None is immortal (Python 3.12 and later) that is harmless; on Python 3.11 it
+would in time free None and abort the process, so `_library` makes None immortal here too.
 """
 
 from __future__ import annotations
 
+import ctypes
 import datetime as dt
 import functools
 import re
+import sys
 from typing import Any
 
 #: What a program that this runtime cannot settle gives.
@@ -37,6 +43,19 @@ def _chunk() -> list[int]:
     return list(_BOUND["chunk"])
 
 
+#: References to None added once: more than the library can give back in any process's life.
+NONE_REFERENCES = 1 << 60
+
+
+def _immortal_none() -> None:
+    """Make None immortal as Python 3.12 does, where it is not (see the module's docstring):
+    its reference count, the first field of the object, gains NONE_REFERENCES."""
+    if sys.version_info < (3, 12) and sys.implementation.name == "cpython":
+        count = ctypes.c_ssize_t.from_address(id(None))
+        if count.value < NONE_REFERENCES:
+            count.value += NONE_REFERENCES
+
+
 @functools.cache
 def _library() -> Any:
     """The library and one environment with the engine's functions; None where it cannot load."""
@@ -45,6 +64,7 @@ def _library() -> Any:
         from google.protobuf import timestamp_pb2
     except ImportError:  # pragma: no cover - a dependency; the reference runtime does it all
         return None
+    _immortal_none()
     positions = cel.Type.List(cel.Type.INT)
     functions = [
         cel.FunctionDecl("_at", [cel.Overload("_at_", cel.Type.INT, [], impl=_at)]),

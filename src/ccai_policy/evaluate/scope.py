@@ -6,12 +6,35 @@ reference runtime (expressions.py), whose copy of the variables is made only whe
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
 from ccai_policy.evaluate import runtime
+from ccai_policy.evaluate.binding import bind
 from ccai_policy.evaluate.expressions import Compiled, ExpressionError, cel_library, describe
 from ccai_policy.evaluate.programs import CHUNK_NAME, INDEX_NAME
+from ccai_policy.model.declaration import Declaration
+
+
+def declaration_scope(
+    declaration: Declaration,
+    params: dict[str, Any],
+    as_of: dt.date,
+    names: frozenset[str],
+    fast: bool = True,
+) -> Scope:
+    """The scope one declaration is judged in: with the fast runtime first when `fast` and it
+    can run here, the reference runtime's variables bound only if a program needs them."""
+    if not (fast and runtime.available()):
+        return Scope(bind(declaration, params, as_of, names))
+    stamp = runtime.Stamp()
+    variables = bind(declaration, params, as_of, names, stamp)
+
+    def reference() -> dict[str, Any]:
+        return bind(declaration, params, as_of, names)
+
+    return Scope(variables, reference, stamp.utc)
 
 
 class Scope:
@@ -57,6 +80,11 @@ class Scope:
             if bound is value:
                 return self._reference[name]
         raise AssertionError("a binding that is not one of the variables")  # pragma: no cover
+
+    @property
+    def variables(self) -> dict[str, Any]:
+        """The variables as bound for the runtime that runs first."""
+        return self._variables
 
     @property
     def fast(self) -> bool:
