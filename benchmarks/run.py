@@ -208,7 +208,7 @@ def measure_peers(figures: Figures, paths: list[Path], ours: str, budget: Budget
                 "(`make bench-peers`; opa-golib-python-bindings needs Python 3.14 or later)"
             )
             continue
-        argv = [str(python), script, engine, *map(str, paths)]
+        argv = [str(python), script, engine, AS_OF.isoformat(), *map(str, paths)]
         timing, run = budget.best_child(argv, ROOT, keep_stdout=True)
         figures.times[f"six rules, {engine}", "cold process"] = timing
         if run.exit_code != 0:
