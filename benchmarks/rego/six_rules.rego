@@ -168,7 +168,8 @@ short_of_group(consent, uid) if {
 
 # [consent index, use id] for each use a consent counts for: `use.id in consent.counts_for`.
 counts_for contains [i, uid] if {
-	some [i, uid] in counts_alone
+	some pair in counts_alone
+	[i, uid] := pair
 	not short_of_group(consents[i], uid)
 }
 
