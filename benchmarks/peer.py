@@ -2,7 +2,8 @@
 files, in a process of their own, each file parsed with PyYAML's C loader and handed over as JSON.
 
 Run with an interpreter where the peer is installed (`make bench-peers` makes .venv-peers):
-`python benchmarks/peer.py ENGINE FILE...` prints, as JSON, each file's outcome per rule. ENGINE
+`python benchmarks/peer.py ENGINE AS_OF FILE...` prints, as JSON, each file's outcome per rule,
+as of the date AS_OF (YYYY-MM-DD, as `check --as-of`; the policy reads it as data.as_of). ENGINE
 is `opa` (opa-golib-python-bindings: OPA's Go engine in-process; needs Python 3.14) or `regorus`
 (the Rust Rego interpreter, package gordon-to-regorus). Only PyYAML and the engine are imported.
 """
@@ -30,18 +31,21 @@ def _rfc3339(value: object) -> str:
     raise TypeError(f"cannot hand {type(value).__name__} to Rego")
 
 
-def _evaluator(engine: str) -> Any:
+def _evaluator(engine: str, as_of: str) -> Any:
     policy = POLICY.read_text(encoding="utf-8")
+    given = {"as_of": dt.date.fromisoformat(as_of).isoformat()}
     if engine == "opa":
         from opa_bindings import OpaEngine  # type: ignore[import-not-found]
 
         opa = OpaEngine()
         opa.add_policy(POLICY.name, policy)
+        opa.add_data(given)
         return lambda text: opa.eval_document("ccai.results", json.loads(text))
     import regorus  # type: ignore[import-not-found]
 
     rego = regorus.Engine()
     rego.add_policy(POLICY.name, policy)
+    rego.add_data_json(json.dumps(given))
 
     def run(text: str) -> Any:
         rego.set_input_json(text)
@@ -52,8 +56,8 @@ def _evaluator(engine: str) -> Any:
 
 
 def main(argv: list[str]) -> int:
-    engine, *files = argv
-    evaluate = _evaluator(engine)
+    engine, as_of, *files = argv
+    evaluate = _evaluator(engine, as_of)
     out = {}
     for name in files:
         data = yaml.load(Path(name).read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)

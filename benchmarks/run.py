@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # `python benchmarks/run.py` puts benchmarks/, not the root, first
     sys.path.insert(0, str(ROOT))
 
-from benchmarks import report  # noqa: E402
+from benchmarks import outcomes, report  # noqa: E402
 from benchmarks.generate import write_set  # noqa: E402
 from benchmarks.measure import Budget, PhaseTimers, Timing  # noqa: E402
 
@@ -166,39 +166,11 @@ FLOOR_SETTINGS = "gc thresholds (100000, 50, 100) on both sides, each document f
 PEER_VENV = ROOT / ".venv-peers"
 
 
-def _six_outcomes(stdout: str) -> dict[str, dict[str, Any]]:
-    """file -> rule -> 'not_applicable', 'pass' or the sorted ids of failing items, from JSON."""
-    out: dict[str, dict[str, Any]] = {}
-    for declaration in json.loads(stdout)["declarations"]:
-        rules: dict[str, Any] = {}
-        for finding in declaration["findings"]:
-            rule, status = finding["rule_id"], finding["status"]
-            if status in ("fail", "error"):
-                failing = rules.get(rule) if isinstance(rules.get(rule), list) else []
-                rules[rule] = sorted([*failing, finding["subject"]["id"]])
-            else:
-                rules.setdefault(rule, status)
-        out[str(Path(declaration["file"]).resolve())] = rules
-    return out
-
-
-def _peer_outcomes(stdout: str) -> dict[str, dict[str, Any]]:
-    out: dict[str, dict[str, Any]] = {}
-    for name, rules in json.loads(stdout).items():
-        out[str(Path(name).resolve())] = {
-            rule: "not_applicable"
-            if got.get("not_applicable") or not got["applicable"]
-            else (got["failing"] or "pass")
-            for rule, got in rules.items()
-        }
-    return out
-
-
 def measure_peers(figures: Figures, paths: list[Path], ours: str, budget: Budget) -> None:
     """The six rules in Rego, in each peer engine that is installed; outcomes compared."""
     python = PEER_VENV / "bin" / "python"
     script = str(Path(__file__).resolve().parent / "peer.py")
-    expected = _six_outcomes(ours)
+    expected = outcomes.six_outcomes(ours)
     for engine, package in (("opa", "opa-golib-python-bindings"), ("regorus", "gordon-to-regorus")):
         module = "opa_bindings" if engine == "opa" else "regorus"
         probe = [str(python), "-c", f"import {module}"] if python.exists() else None
@@ -208,23 +180,16 @@ def measure_peers(figures: Figures, paths: list[Path], ours: str, budget: Budget
                 "(`make bench-peers`; opa-golib-python-bindings needs Python 3.14 or later)"
             )
             continue
-        argv = [str(python), script, engine, *map(str, paths)]
+        argv = [str(python), script, engine, AS_OF.isoformat(), *map(str, paths)]
         timing, run = budget.best_child(argv, ROOT, keep_stdout=True)
         figures.times[f"six rules, {engine}", "cold process"] = timing
         if run.exit_code != 0:
             figures.notes.append(f"peer {engine} failed: {run.stderr[-300:]}")
             continue
-        theirs = _peer_outcomes(run.stdout)
-        differ = [
-            f"{Path(f).name} {rule}: ccai-policy {expected.get(f, {}).get(rule)!r}, "
-            f"{engine} {got!r}"
-            for f, rules in theirs.items()
-            for rule, got in rules.items()
-            if expected.get(f, {}).get(rule) != got
-        ]
-        compared = sum(len(rules) for rules in theirs.values())
-        figures.peers[engine] = (compared, len(differ))
-        figures.notes.extend(f"six rules differ: {line}" for line in differ[:10])
+        theirs = outcomes.peer_outcomes(run.stdout)
+        compared, differ, notes = outcomes.differences(expected, theirs, engine)
+        figures.peers[engine] = (compared, differ)
+        figures.notes.extend(notes)
 
 
 def measure_cold(figures: Figures, sets: dict[str, list[Path]], budget: Budget) -> None:

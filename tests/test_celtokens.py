@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from ccai_policy.evaluate.celtokens import TokenError, bound_names, comprehension_nesting, tokens
-from ccai_policy.evaluate.expressions import _cel
+from ccai_policy.evaluate.expressions import cel_library as _cel
 
 FOUR = "[1].all(a, [1].all(b, [1].all(c, [1].all(d, true))))"
 

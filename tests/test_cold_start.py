@@ -94,23 +94,23 @@ def test_the_bundled_rules_compile_only_the_programs_a_check_runs(
     example = EXAMPLES / "feature-film-compliant.yaml"
     result = run_pipeline([example], checks, Execution(jobs=0))
     assert {f.status for f in result.declarations[0].findings} == {"pass", "not_applicable"}
-    # Each rule's verdict over its section, its applies_when, and for a rule that selects
-    # nothing, whether its dates are why: no message, question or pinpointing program.
-    verdict = {
-        r.loaded.rule.id: r.composed.get("fast", r.composed["per_item"]) for r in ruleset.rules
-    }
-    may_run = set(verdict.items())
+    # At most each rule's verdict over its section (where the fast runtime does not settle
+    # it), its applies_when, and for a rule that selects nothing, whether its dates are why:
+    # no message, question or pinpointing program.
+    may_run = set()
     for r in ruleset.rules:
-        may_run.add((r.loaded.rule.id, r.loaded.rule.applies_when or ""))
-        may_run.add((r.loaded.rule.id, r.composed.get("undated", "")))
-    findings = result.declarations[0].findings
-    passed = {f.rule_id for f in findings if f.status == "pass" and f.rule_id in verdict}
-    assert {(rule_id, verdict[rule_id]) for rule_id in passed} <= set(compiled) <= may_run
+        rule_id = r.loaded.rule.id
+        may_run |= {(rule_id, r.composed.get("fast", r.composed["per_item"]))}
+        may_run |= {
+            (rule_id, r.loaded.rule.applies_when or ""),
+            (rule_id, r.composed.get("undated", "")),
+        }
+    assert set(compiled) <= may_run
     assert len(compiled) == len(set(compiled))  # each once
     ran = len(compiled)
     for rule in ruleset.rules:
         rule.prepare()
-    assert ran < len(compiled) / 5  # 71 of the catalog's 505 programs when this was written
+    assert ran < len(compiled) / 5  # 26 of the catalog's 505 programs when this was written
 
 
 def test_a_broken_bundled_program_found_when_first_run_is_a_located_problem() -> None:
@@ -120,7 +120,11 @@ def test_a_broken_bundled_program_found_when_first_run_is_a_located_problem() ->
         for r in ruleset.rules
         if "fast" in r.composed and not r.loaded.rule.applies_when and not r.loaded.rule.agreements
     )
-    broken = dataclasses.replace(rule, composed={**rule.composed, "fast": "uses.all(u,"})
+    broken = dataclasses.replace(
+        rule,
+        composed={**rule.composed, "fast": "uses.all(u,"},
+        composed_fast={**rule.composed_fast, "sweep": "uses.all(u,"},  # the fast runtime's
+    )
     policy = ruleset.policy
     checks = Checks(ruleset=RuleSet(policy, [broken]), as_of=dt.date.fromisoformat(AS_OF))
     result = run_pipeline([EXAMPLES / "feature-film-compliant.yaml"], checks, Execution(jobs=0))

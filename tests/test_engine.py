@@ -2,7 +2,8 @@
 pinpointing, and the branch that fails closed when a rule fails but no item can be found.
 
 Each case writes one small rule and a declaration of N uses, some of which the rule fails, and
-calls `engine.evaluate` on them: no CLI, no worker, no format in between.
+calls `engine.evaluate` on them: no CLI, no worker, no format in between. Every case runs twice:
+with the fast runtime first (as `check` runs) and with the reference runtime only.
 """
 
 from __future__ import annotations
@@ -22,6 +23,16 @@ from ccai_policy.model.result import DeclarationResult
 from ccai_policy.policy.resolve import load_policy
 
 AS_OF = dt.date(2026, 6, 1)
+FAST = True
+
+
+@pytest.fixture(autouse=True, params=["fast runtime", "reference runtime"])
+def runtime(request: pytest.FixtureRequest) -> str:
+    """Which runtime judges first: `run` reads the module's FAST while a case runs."""
+    global FAST
+    FAST = request.param == "fast runtime"
+    return str(request.param)
+
 
 RULE = """\
 id: ENGINE-TEST-001
@@ -68,11 +79,15 @@ def run(
         f"uses:\n{uses(count, failing, kw.get('raising', set()))}\n",
         encoding="utf-8",
     )
-    ruleset = compile_policy(load_policy(str(policy), rules))
+    ruleset = dataclasses.replace(compile_policy(load_policy(str(policy), rules)), fast=FAST)
     if kw.get("pinpoint_nothing"):  # a pinpointing program that finds no failing item
         [compiled] = ruleset.rules
-        composed = {**compiled.composed, "pinpoint": "[]"}
-        ruleset.rules[0] = dataclasses.replace(compiled, composed=composed)
+        outside = "[true, [99]]"  # a sweep that fails an item the chunk does not hold
+        ruleset.rules[0] = dataclasses.replace(
+            compiled,
+            composed={**compiled.composed, "pinpoint": "[]"},
+            composed_fast={**compiled.composed_fast, "sweep": outside},
+        )
     document = load_file(path, display="decl.yaml")
     return evaluate(validate_declaration(document), document, ruleset, AS_OF)
 
@@ -148,6 +163,8 @@ def test_an_item_that_raises_is_an_error_and_the_others_are_still_judged(tmp_pat
 
 
 def test_a_failed_rule_with_no_failing_item_found_fails_closed(tmp_path: Path) -> None:
+    """With the fast runtime, its sweep here names a position outside the declaration: not
+    trusted, so the reference runtime judges, whose pinpointing here finds nothing."""
     result = run(tmp_path, ASSERT, 3, {2}, pinpoint_nothing={1})
     assert outcomes(result) == [
         (

@@ -25,9 +25,9 @@ from ccai_policy.evaluate import checker_types
 from ccai_policy.evaluate.expressions import (
     MAX_RENDERED,
     ExpressionError,
-    Scope,
     compile_expression,
 )
+from ccai_policy.evaluate.scope import Scope
 
 from .authoring import DECL, RULES
 from .conftest import AS_OF, ROOT

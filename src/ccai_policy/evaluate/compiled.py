@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ccai_policy.evaluate.expressions import Compiled, compile_expression
-from ccai_policy.evaluate.programs import GLOBAL_NAMES, bind_item
+from ccai_policy.evaluate.programs import GLOBAL_NAMES, batch, bind_item
 from ccai_policy.model.grading import Severity
 from ccai_policy.model.rule import NeedsInformation
 from ccai_policy.policy.resolve import ResolvedPolicy
@@ -56,28 +56,41 @@ class CompiledNeed:
 class CompiledRule:
     """A rule ready to evaluate: its programs, its effective severity and where it came from.
 
-    `composed` holds the source of the programs the rule runs as (see programs.compose); each
+    `composed` holds the source of the programs the rule runs as in the reference runtime,
+    `composed_fast` as the fast runtime reads them (programs.compose and compose_fast); each
     program below is compiled the first time it is asked for.
     """
 
     loaded: LoadedRule
     severity: Severity
     composed: Mapping[str, str]
+    composed_fast: Mapping[str, str]
 
-    def _compile(self, source: str) -> Compiled:
+    @property
+    def _declaration(self) -> bool:
+        return self.loaded.rule.for_each == "declaration"
+
+    def _compile(self, source: str, fast_source: str | None = "") -> Compiled:
         """A program composed from the rule's fields, located at its assertion."""
         origin, _, _ = rule_location(self.loaded, "assert")
-        return compile_expression(source, what=self.loaded.rule.id, origin=origin, checked=False)
+        return compile_expression(
+            source, what=self.loaded.rule.id, origin=origin, checked=False, fast_source=fast_source
+        )
 
     def _program(self, name: str) -> Compiled | None:
         source = self.composed.get(name)
-        return None if source is None else self._compile(source)
+        if source is None:
+            return None
+        # A section rule's own programs run only where its sweep failed: reference only.
+        return self._compile(source, self.composed_fast.get(name) if self._declaration else None)
+
+    def _item(self, source: str) -> Compiled:
+        """An expression of the item at the bound position (a message part, a question)."""
+        loaded = self.loaded
+        return self._compile(bind_item(loaded, source), bind_item(loaded, source, fast=True))
 
     def _template(self, text: str) -> list[str | Compiled]:
-        return [
-            p if isinstance(p, str) else self._compile(bind_item(self.loaded, p[0]))
-            for p in template_sources(text)
-        ]
+        return [p if isinstance(p, str) else self._item(p[0]) for p in template_sources(text)]
 
     @functools.cached_property
     def applies_when(self) -> Compiled | None:
@@ -117,28 +130,70 @@ class CompiledRule:
 
     @functools.cached_property
     def needs(self) -> list[CompiledNeed]:
-        loaded = self.loaded
         return [
             CompiledNeed(
                 need=need,
-                when=self._compile(bind_item(loaded, need.when)),
-                in_id=self._compile(bind_item(loaded, need.in_id)) if need.in_id else None,
+                when=self._item(need.when),
+                in_id=self._item(need.in_id) if need.in_id else None,
                 ask_parts=self._template(need.ask),
             )
-            for need in loaded.rule.needs_information
+            for need in self.loaded.rule.needs_information
         ]
+
+    @property
+    def sweep(self) -> str | None:
+        """For the fast runtime, per chunk of items (programs.compose_fast; None: a declaration
+        rule): any item applicable, and the failing positions."""
+        return self.composed_fast.get("sweep")
+
+    @property
+    def sweep_undated(self) -> str | None:
+        """For the fast runtime, per chunk: any item selected, the dates ignored."""
+        return None if self._declaration else self.composed_fast.get("undated")
+
+    def _guarded(self) -> list[str]:
+        """Each part `batch_parts` holds, as written, where the message needs it (as
+        failure_message reads them: the first need whose condition holds, or else the
+        rule's message) and null elsewhere."""
+        rule = self.loaded.rule
+        whens = [need.when for need in rule.needs_information]
+        guarded = list(whens)
+        for k, need in enumerate(rule.needs_information):
+            first = " && ".join([*(f"!(({w}) == true)" for w in whens[:k]), "true"])
+            asked = f"{first} && ({whens[k]}) == true"
+            written = [need.in_id] if need.in_id else []
+            written += [p[0] for p in template_sources(need.ask) if not isinstance(p, str)]
+            guarded += [f"({asked}) ? ({p}) : null" for p in written]
+        none = " && ".join([*(f"!(({w}) == true)" for w in whens), "true"])
+        written = [p[0] for p in template_sources(rule.message) if not isinstance(p, str)]
+        return guarded + [f"({none}) ? ({p}) : null" for p in written]
+
+    @functools.cached_property
+    def batch(self) -> str | None:
+        """For the fast runtime: the values of `batch_parts` for each failing item of a chunk,
+        in one call (None: a declaration rule)."""
+        return None if self._declaration else batch(self.loaded, self._guarded())
+
+    @functools.cached_property
+    def batch_parts(self) -> tuple[Compiled, ...]:
+        """The needs' conditions, ids and questions and the message's parts, in `batch`'s
+        order: the very objects `needs` and `message_parts` hold."""
+        parts: list[Compiled] = [need.when for need in self.needs]
+        for need in self.needs:
+            parts += [p for p in (need.in_id, *need.ask_parts) if isinstance(p, Compiled)]
+        return (*parts, *(p for p in self.message_parts if isinstance(p, Compiled)))
 
     def prepare(self) -> CompiledRule:
         """Compile every program now; a program that does not compile raises RuleError."""
         _ = self.applies_when, self.fast, self.pinpoint, self.per_item, self.undated
-        _ = self.needs, self.message_parts
+        _ = self.needs, self.message_parts, self.batch_parts
         return self
 
     @property
     def sources(self) -> list[str]:
-        """The text of every program the rule may run."""
+        """The text of every program the rule may run, in either runtime."""
         rule = self.loaded.rule
-        texts = [*self.composed.values(), rule.applies_when or ""]
+        texts = [*self.composed.values(), *self.composed_fast.values(), rule.applies_when or ""]
         for need in rule.needs_information:
             texts += [need.when, need.in_id or ""]
         for template in [rule.message, *(need.ask for need in rule.needs_information)]:
@@ -150,6 +205,8 @@ class CompiledRule:
 class RuleSet:
     policy: ResolvedPolicy
     rules: list[CompiledRule]
+    #: False: every program in the reference runtime only (to compare the two runtimes).
+    fast: bool = True
 
     @functools.cached_property
     def names(self) -> frozenset[str]:

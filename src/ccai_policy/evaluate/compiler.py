@@ -15,7 +15,7 @@ from ccai_policy.evaluate.compiled import (
     template_sources,
 )
 from ccai_policy.evaluate.expressions import compile_expression, map_position
-from ccai_policy.evaluate.programs import GLOBAL_NAMES, compose
+from ccai_policy.evaluate.programs import GLOBAL_NAMES, compose, compose_fast
 from ccai_policy.model.grading import Severity
 from ccai_policy.paths import data_dir
 from ccai_policy.policy.resolve import ResolvedPolicy
@@ -90,7 +90,7 @@ def compile_rule(
     the declaration model when `check_types` (by default: for every rule not bundled) and the
     checker can run here.
     """
-    compiled = CompiledRule(loaded, severity, compose(loaded))
+    compiled = CompiledRule(loaded, severity, compose(loaded), compose_fast(loaded))
     if check_types is None and is_bundled(loaded):
         return compiled
     # The type checker (and the model of its types) is imported only for a rule it checks.

@@ -7,11 +7,17 @@ import functools
 from collections.abc import Iterable
 from typing import Any
 
-from ccai_policy.evaluate.binding import bind
+from ccai_policy.evaluate import runtime
 from ccai_policy.evaluate.compiler import CompiledRule, RuleSet
 from ccai_policy.evaluate.coverage import check_coverage
-from ccai_policy.evaluate.expressions import ExpressionError, Scope
-from ccai_policy.evaluate.messages import MessageError, failure_message, unwritable_message
+from ccai_policy.evaluate.expressions import Compiled, ExpressionError
+from ccai_policy.evaluate.findings import make_finding, summarize_production
+from ccai_policy.evaluate.messages import (
+    ItemPositions,
+    MessageError,
+    failure_message,
+    unwritable_message,
+)
 from ccai_policy.evaluate.not_applicable import dates_reason, production_reason, selection_reason
 from ccai_policy.evaluate.programs import (
     CHUNK,
@@ -19,15 +25,15 @@ from ccai_policy.evaluate.programs import (
     INDEX_NAME,
     ITEM_FAIL,
     ITEM_NOT_APPLICABLE,
+    is_sweep_value,
 )
+from ccai_policy.evaluate.scope import declaration_scope
 from ccai_policy.load.loader import Document
 from ccai_policy.model.declaration import Declaration
 from ccai_policy.model.result import (
     DeclarationResult,
     Finding,
-    ProductionSummary,
     Status,
-    Subject,
 )
 
 
@@ -38,9 +44,11 @@ class _Evaluation:
         self, declaration: Declaration, document: Document, ruleset: RuleSet, as_of: dt.date
     ):
         self.declaration = declaration
-        self.variables = bind(declaration, ruleset.policy.params, as_of, ruleset.names)
-        self.scope = Scope(self.variables)
+        params = ruleset.policy.params
+        self.scope = declaration_scope(declaration, params, as_of, ruleset.names, ruleset.fast)
+        self.variables = self.scope.variables
         self.document = document
+        self.positions = ItemPositions(declaration)
         self.findings: list[Finding] = []
 
     @functools.cached_property
@@ -61,7 +69,7 @@ class _Evaluation:
         if rule.at and status in ("fail", "error") and pointer.count("/") == 2:
             located = f"{pointer}/{rule.at.replace('.', '/')}"
         where = self.document.locate(located)
-        self.findings.append(self._made(compiled, status, message, pointer, subject_id, where))
+        self.findings.append(make_finding(compiled, status, message, pointer, subject_id, where))
 
     def _bindings(self, compiled: CompiledRule, index: int) -> dict[str, Any]:
         """How one item is bound: by position in its section, or the production itself."""
@@ -96,10 +104,12 @@ class _Evaluation:
                 reason = production_reason(condition, self.production)
                 self.finding(compiled, "not_applicable", reason, "/production", production["id"])
                 return
-        if compiled.fast is None:  # for_each: declaration
+        if rule.for_each == "declaration":  # no section to sweep
             self._per_item(compiled, [0])
             return
         count = len(self.variables[rule.for_each])
+        if compiled.sweep is not None and self._swept(compiled, compiled.sweep, count):
+            return
         try:
             any_applicable, all_pass = self.scope.run(compiled.fast)
         except ExpressionError:
@@ -111,6 +121,25 @@ class _Evaluation:
             self._passed(compiled)
         else:
             self._pinpoint(compiled, count)
+
+    def _swept(self, compiled: CompiledRule, sweep: str, count: int) -> bool:
+        """Judge a section rule in the fast runtime, a chunk a call; False where any chunk
+        failed there (nothing is judged then: the reference runtime judges the whole rule)."""
+        applicable, failing = False, []
+        for start in range(0, count, CHUNK):
+            end = min(count, start + CHUNK)
+            value = self.scope.sweep(sweep, list(range(start, end)))
+            if value is runtime.FAILED or not is_sweep_value(value, start, end):
+                return False
+            applicable = applicable or value[0]
+            failing += value[1]
+        if not applicable:
+            self._not_applicable(compiled)
+        elif not failing:
+            self._passed(compiled)
+        if failing:  # else no message to write, nor its programs to compile
+            self._fail_all(compiled, failing)
+        return True
 
     def _pinpoint(self, compiled: CompiledRule, count: int) -> None:
         """Find the failing items a chunk at a time (CEL's filter is quadratic in its output)."""
@@ -140,11 +169,43 @@ class _Evaluation:
             return "/production", self.variables["production"]["id"]
         return f"/{section}/{index}", self.variables[section][index].get("id")
 
-    def _fail(self, compiled: CompiledRule, index: int) -> None:
+    def _fail_all(self, compiled: CompiledRule, failing: list[int]) -> None:
+        """The findings of failing items, their messages written a chunk per call in the fast
+        runtime (compiler.py: `batch`); item by item where a chunk fails there."""
+        parts = [id(part) for part in compiled.batch_parts]
+        for start in range(0, len(failing), CHUNK):
+            chunk = failing[start : start + CHUNK]
+            batch = compiled.batch
+            rows = self.scope.sweep(batch, chunk) if batch and parts else [[]] * len(chunk)
+            if not (
+                type(rows) is list
+                and len(rows) == len(chunk)
+                and all(type(row) is list and len(row) == len(parts) for row in rows)
+            ):
+                rows = [None] * len(chunk)
+            for index, row in zip(chunk, rows, strict=True):
+                self._fail(
+                    compiled, index, None if row is None else dict(zip(parts, row, strict=True))
+                )
+
+    def _fail(
+        self, compiled: CompiledRule, index: int, written: dict[int, Any] | None = None
+    ) -> None:
+        """One failing item's finding; `written`: its message parts' values, by part."""
         pointer, subject_id = self._item(compiled, index)
-        bindings = self._bindings(compiled, index)
+        if written is None:
+            bindings = self._bindings(compiled, index)
+
+            def value(part: Compiled) -> Any:
+                return self.scope.run_with(part, **bindings)
+        else:
+            values = written
+
+            def value(part: Compiled) -> Any:
+                return values[id(part)]
+
         try:
-            message, at = failure_message(self.scope, self.declaration, compiled, bindings, pointer)
+            message, at = failure_message(value, self.positions, compiled, pointer)
         except MessageError as exc:  # fail closed
             message = unwritable_message(subject_id or pointer, compiled.loaded.rule.title, exc)
             self.finding(compiled, "error", message, pointer, subject_id)
@@ -153,31 +214,7 @@ class _Evaluation:
             self.finding(compiled, "fail", message, pointer, subject_id)
             return
         where = self.document.locate(at)
-        self.findings.append(self._made(compiled, "fail", message, pointer, subject_id, where))
-
-    def _made(
-        self,
-        compiled: CompiledRule,
-        status: Status,
-        message: str,
-        pointer: str,
-        subject_id: str | None,
-        where: Any,
-    ) -> Finding:
-        rule = compiled.loaded.rule
-        return Finding(
-            rule_id=rule.id,
-            title=rule.title,
-            criterion=rule.criterion,
-            severity=compiled.severity,
-            status=status,
-            message=message,
-            subject=Subject(id=subject_id, pointer=pointer),
-            location=where,
-            remediation=rule.remediation,
-            references=rule.references,
-            tags=rule.tags,
-        )
+        self.findings.append(make_finding(compiled, "fail", message, pointer, subject_id, where))
 
     def _not_applicable(self, compiled: CompiledRule) -> None:
         rule = compiled.loaded.rule
@@ -192,6 +229,12 @@ class _Evaluation:
     def _selected_undated(self, compiled: CompiledRule) -> bool:
         assert compiled.undated is not None
         rule = compiled.loaded.rule
+        if compiled.sweep_undated is not None:
+            count = len(self.variables[rule.for_each])
+            chunks = [list(range(s, min(count, s + CHUNK))) for s in range(0, count, CHUNK)]
+            values = [self.scope.sweep(compiled.sweep_undated, chunk) for chunk in chunks]
+            if all(v is True or v is False for v in values):
+                return True in values
         bindings = (
             {rule.as_: self.variables["production"]} if rule.for_each == "declaration" else {}
         )
@@ -237,19 +280,6 @@ class _Evaluation:
             self._not_applicable(compiled)
         elif not failed:
             self._passed(compiled)
-
-
-def summarize_production(declaration: Declaration) -> ProductionSummary:
-    p = declaration.production
-    return ProductionSummary(
-        id=p.id,
-        title=p.title,
-        studio=p.studio,
-        type=p.type,
-        territories=list(p.territories),
-        agreements=list(p.agreements),
-        release_date=p.release_date,
-    )
 
 
 def evaluate(

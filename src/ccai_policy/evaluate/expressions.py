@@ -1,4 +1,8 @@
-"""The only module that touches the CEL library: compile with checks, evaluate with bindings."""
+"""The reference CEL runtime (the Rust CEL library): compile with checks, evaluate with bindings.
+
+The only module that touches that library. Evaluation (scope.py) asks the fast runtime
+(runtime.py) first and comes here for every program it cannot settle: this one is the judge.
+"""
 
 from __future__ import annotations
 
@@ -57,7 +61,7 @@ class ExpressionError(Exception):
     """An expression failed while evaluating; carries the library's message."""
 
 
-def _cel() -> Any:
+def cel_library() -> Any:
     """The CEL library, imported on first use and without its interactive command line.
 
     `import cel` also imports `cel.cli` (typer, rich, prompt_toolkit, pygments): 0.2-0.5 s of
@@ -117,10 +121,13 @@ def map_position(line: int, column: int, origin: Location, style: str, text: str
 
 @dataclass(frozen=True)
 class Compiled:
-    """A compiled CEL program and the source it came from."""
+    """A compiled CEL program, the source it came from, and the same program as the fast
+    runtime reads it ('': the source itself; see programs.compose_fast)."""
 
     source: str
     program: Any
+    #: None: the reference runtime only (a program run only where the fast one failed).
+    fast_source: str | None = ""
 
 
 def compile_expression(
@@ -132,6 +139,7 @@ def compile_expression(
     text: str = "",
     known: Iterable[str] = (),
     checked: bool = True,
+    fast_source: str | None = "",
 ) -> Compiled:
     """Compile one expression, checking length, nesting, functions and variable names.
 
@@ -140,7 +148,7 @@ def compile_expression(
     if checked:
         _check_limits(source, what, origin)
     try:
-        program = _cel().compile(source)
+        program = cel_library().compile(source)
     except BaseException as exc:  # the library raises ValueError, or a panic (BaseException)
         if isinstance(exc, KeyboardInterrupt | SystemExit):
             raise
@@ -152,7 +160,7 @@ def compile_expression(
         ) from None
     if checked:
         _check_names(program, source, what, origin, set(known))
-    return Compiled(source, program)
+    return Compiled(source, program, fast_source)
 
 
 def _check_limits(source: str, what: str, origin: Location) -> None:
@@ -196,41 +204,7 @@ def _check_names(program: Any, source: str, what: str, origin: Location, known: 
             )
 
 
-class Scope:
-    """The variables of one declaration, converted once, plus a few rebindable names."""
-
-    def __init__(self, variables: dict[str, Any]) -> None:
-        self._context = _cel().Context(variables=variables)
-        self._bound: dict[str, Any] = {}
-        # The resolver must not refer back to this Scope or its Context: the library's Context
-        # takes no part in garbage collection, so such a cycle would keep every declaration's
-        # converted variables alive until the process ends (about 9 MB per 100-use declaration).
-        self._context.set_variable_resolver(self._bound.get)
-
-    def run(self, compiled: Compiled) -> Any:
-        """Evaluate with nothing extra bound."""
-        self._bound.clear()
-        return self._call(compiled)
-
-    def run_with(self, compiled: Compiled, **bindings: Any) -> Any:
-        """Evaluate with names bound for this call only (cheap: the scope is not rebuilt)."""
-        self._bound.clear()
-        self._bound.update(bindings)
-        try:
-            return self._call(compiled)
-        finally:
-            self._bound.clear()
-
-    def _call(self, compiled: Compiled) -> Any:
-        try:
-            return compiled.program.execute(self._context)
-        except BaseException as exc:  # includes pyo3_runtime.PanicException
-            if isinstance(exc, KeyboardInterrupt | SystemExit | GeneratorExit | MemoryError):
-                raise
-            raise ExpressionError(_describe(exc)) from None
-
-
-def _describe(exc: BaseException) -> str:
+def describe(exc: BaseException) -> str:
     text = str(exc)
     for advice in (". Check that", ". Check function arguments", " CEL does not coerce"):
         text = text.split(advice, 1)[0]
@@ -240,26 +214,3 @@ def _describe(exc: BaseException) -> str:
     if isinstance(exc, KeyError):
         return f"no field {text} in the item (check the field name)"
     return text or type(exc).__name__
-
-
-def render_value(value: Any) -> str:
-    """How a CEL value appears inside a finding message, cut to MAX_RENDERED characters."""
-    text = _render(value)
-    if len(text) > MAX_RENDERED:
-        return f"{text[:MAX_RENDERED]}… ({len(text):,} characters)"
-    return text
-
-
-def _render(value: Any) -> str:
-    if value is None:
-        return "none"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list | tuple):
-        return ", ".join(_render(v) for v in value) if value else "(none)"
-    if hasattr(value, "isoformat"):
-        text: str = value.isoformat()
-        return text[:10] if text.endswith("T00:00:00+00:00") else text.replace("+00:00", "Z")
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)

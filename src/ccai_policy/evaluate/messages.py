@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from ccai_policy.evaluate.compiler import TEMPLATE, CompiledNeed, CompiledRule
-from ccai_policy.evaluate.expressions import Compiled, ExpressionError, Scope, render_value
+from ccai_policy.evaluate.expressions import MAX_RENDERED, Compiled, ExpressionError
 from ccai_policy.model.declaration import Declaration
 
+#: A part's value for the failing item (raises ExpressionError when it has none).
+Value = Callable[[Compiled], Any]
 #: What an error finding says when a rule's message cannot be written; `rules lint` looks for it.
 MESSAGE_ERROR = "cannot write the message for"
 
@@ -21,9 +24,7 @@ class MessageError(Exception):
         self.reason = reason
 
 
-def render_template(
-    scope: Scope, parts: list[str | Compiled], bindings: dict[str, Any], text: str
-) -> str:
+def render_template(value: Value, parts: list[str | Compiled], text: str) -> str:
     """A template's text with each `{{ cel }}` replaced by its value (`text` as written)."""
     out = []
     written = iter(m.group(1).strip() for m in TEMPLATE.finditer(text))
@@ -33,18 +34,34 @@ def render_template(
             continue
         source = next(written, part.source)  # as the rule's author wrote it
         try:
-            out.append(render_value(scope.run_with(part, **bindings)))
+            out.append(render_value(value(part)))
         except ExpressionError as exc:
             raise MessageError(source, str(exc)) from None
     return "".join(out).strip()
 
 
+class ItemPositions:
+    """Where the item with an id is in its section, the first such item (one look per section,
+    so that a declaration's findings cost time in proportion to their number)."""
+
+    def __init__(self, declaration: Declaration) -> None:
+        self._declaration = declaration
+        self._sections: dict[str, dict[Any, int]] = {}
+
+    def find(self, section: str, wanted: Any) -> int | None:
+        positions = self._sections.get(section)
+        if positions is None:
+            positions = self._sections[section] = {}
+            for position, item in enumerate(getattr(self._declaration, section, ())):
+                positions.setdefault(getattr(item, "id", None), position)
+        try:
+            return positions.get(wanted)
+        except TypeError:  # unhashable: a list or a map is no item's id
+            return None
+
+
 def failure_message(
-    scope: Scope,
-    declaration: Declaration,
-    compiled: CompiledRule,
-    bindings: dict[str, Any],
-    pointer: str,
+    value: Value, positions: ItemPositions, compiled: CompiledRule, pointer: str
 ) -> tuple[str, str | None]:
     """What a failing item's finding says, and the pointer of the unknown fact it asks for
     (None: the rule's own message, located on the item at `pointer`).
@@ -53,25 +70,19 @@ def failure_message(
     """
     for need in compiled.needs:
         try:
-            unknown = scope.run_with(need.when, **bindings)
+            unknown = value(need.when)
         except ExpressionError:
             continue
         if unknown is not True:
             continue
-        at = _needed_at(scope, declaration, need, bindings, pointer) + "/" + need.need.field
-        ask = render_template(scope, need.ask_parts, bindings, need.need.ask)
+        at = _needed_at(value, positions, need, pointer) + "/" + need.need.field
+        ask = render_template(value, need.ask_parts, need.need.ask)
         return f"needs information: {ask}", at
     rule = compiled.loaded.rule
-    return render_template(scope, compiled.message_parts, bindings, rule.message), None
+    return render_template(value, compiled.message_parts, rule.message), None
 
 
-def _needed_at(
-    scope: Scope,
-    declaration: Declaration,
-    need: CompiledNeed,
-    bindings: dict[str, Any],
-    pointer: str,
-) -> str:
+def _needed_at(value: Value, positions: ItemPositions, need: CompiledNeed, pointer: str) -> str:
     """Where an unknown fact lives: on the item, or on the item of another section."""
     section = need.need.in_section
     if section is None:
@@ -79,13 +90,11 @@ def _needed_at(
     if need.in_id is None:
         return f"/{section}"
     try:
-        wanted = scope.run_with(need.in_id, **bindings)
+        wanted = value(need.in_id)
     except ExpressionError:
         return pointer
-    for position, item in enumerate(getattr(declaration, section, ())):
-        if getattr(item, "id", None) == wanted:
-            return f"/{section}/{position}"
-    return pointer
+    position = positions.find(section, wanted)
+    return pointer if position is None else f"/{section}/{position}"
 
 
 def unwritable_message(subject: str, title: str, error: MessageError) -> str:
@@ -96,3 +105,26 @@ def unwritable_message(subject: str, title: str, error: MessageError) -> str:
         f"{MESSAGE_ERROR} {subject}, which fails the rule “{title}”: "
         f"{{{{ {source} }}}} gave {reason}"
     )
+
+
+def render_value(value: Any) -> str:
+    """How a CEL value appears inside a finding message, cut to MAX_RENDERED characters."""
+    text = _render(value)
+    if len(text) > MAX_RENDERED:
+        return f"{text[:MAX_RENDERED]}… ({len(text):,} characters)"
+    return text
+
+
+def _render(value: Any) -> str:
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | tuple):
+        return ", ".join(_render(v) for v in value) if value else "(none)"
+    if hasattr(value, "isoformat"):
+        text: str = value.isoformat()
+        return text[:10] if text.endswith("T00:00:00+00:00") else text.replace("+00:00", "Z")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)

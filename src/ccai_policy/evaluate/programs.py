@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from ccai_policy.model.declaration import LIST_SECTIONS, OBJECT_SECTIONS
 from ccai_policy.model.rule import Rule, Window
@@ -27,6 +28,9 @@ ITEM_PASS, ITEM_FAIL, ITEM_NOT_APPLICABLE = 1, 0, 2
 #: Names the engine binds per call; rule names cannot start with '_', so they never collide.
 INDEX_NAME = "_i"
 CHUNK_NAME = "_chunk"
+#: The same, as the fast runtime reads them (functions: it binds no names per call).
+AT_FAST = "_at()"
+CHUNK_FAST = "_chunk()"
 #: Items per pinpointing call: CEL's filter copies its output, so keep each output small.
 CHUNK = 256
 
@@ -67,6 +71,15 @@ def _in_force(rule: Rule) -> str:
     return "(" + " || ".join(f"({_window(w)})" for w in rule.effective) + ")"
 
 
+def _conditions(rule: Rule) -> tuple[str, str, str]:
+    """CEL: the item is selected (dates ignored); selected and in force; it passes."""
+    undated = f"({rule.where})" if rule.where else "true"
+    where = f"({undated} && {_in_force(rule)})"
+    known = " && ".join(f"!({n.when})" for n in rule.needs_information)
+    holds = f"({known} && ({rule.assert_}))" if known else f"({rule.assert_})"
+    return undated, where, holds
+
+
 def compose(loaded: LoadedRule) -> dict[str, str]:
     """The programs a rule runs as: fast over the whole section, then to find failing items.
 
@@ -74,10 +87,7 @@ def compose(loaded: LoadedRule) -> dict[str, str]:
     passes when no needed fact is unknown and `assert` holds.
     """
     rule = loaded.rule
-    undated = f"({rule.where})" if rule.where else "true"
-    where = f"({undated} && {_in_force(rule)})"
-    known = " && ".join(f"!({n.when})" for n in rule.needs_information)
-    holds = f"({known} && ({rule.assert_}))" if known else f"({rule.assert_})"
+    undated, where, holds = _conditions(rule)
     verdict = f"({where}) ? ({holds} ? {ITEM_PASS} : {ITEM_FAIL}) : {ITEM_NOT_APPLICABLE}"
     if rule.for_each == "declaration":
         programs = {"per_item": verdict}
@@ -99,9 +109,55 @@ def compose(loaded: LoadedRule) -> dict[str, str]:
     return programs
 
 
-def bind_item(loaded: LoadedRule, source: str) -> str:
-    """A message expression evaluated for the item at the bound position."""
+def compose_fast(loaded: LoadedRule) -> dict[str, str]:
+    """The same programs for the fast runtime (runtime.py), which binds no names per call:
+    the item is `_at()` in its section (or the production), a chunk's positions `_chunk()`.
+
+    `sweep` does the work of `fast` and `pinpoint` in one call per chunk: whether any item of
+    the chunk is applicable, and the positions of its failing items.
+    """
+    rule = loaded.rule
+    programs = compose(loaded)
+    x, s, i = rule.as_, rule.for_each, INDEX_NAME
+    if s == "declaration":
+        return {name: f"[production].map({x}, {source})[0]" for name, source in programs.items()}
+    undated, where, holds = _conditions(rule)
+    fast = {
+        "sweep": f"[{CHUNK_FAST}.exists({i}, [{s}[{i}]].exists({x}, {where})), "
+        f"{CHUNK_FAST}.filter({i}, [{s}[{i}]].exists({x}, ({where}) ? !{holds} : false))]",
+        "per_item": f"[{s}[{AT_FAST}]]" + programs["per_item"].removeprefix(f"[{s}[{i}]]"),
+    }
+    if dated(rule):
+        fast["undated"] = f"{CHUNK_FAST}.exists({i}, [{s}[{i}]].exists({x}, {undated}))"
+    return fast
+
+
+def batch(loaded: LoadedRule, sources: list[str]) -> str:
+    """For the fast runtime: each item of a chunk (`_chunk()`) mapped to the values of
+    `sources`, expressions of the item (a section rule's)."""
+    rule = loaded.rule
+    values = ", ".join(f"({source})" for source in sources)
+    i = INDEX_NAME
+    return f"{CHUNK_FAST}.map({i}, [{rule.for_each}[{i}]].map({rule.as_}, [{values}])[0])"
+
+
+def bind_item(loaded: LoadedRule, source: str, *, fast: bool = False) -> str:
+    """A message expression evaluated for the item at the bound position (`fast`: as the
+    fast runtime reads it, see compose_fast)."""
     rule = loaded.rule
     if rule.for_each == "declaration":
-        return source
-    return f"[{rule.for_each}[{INDEX_NAME}]].map({rule.as_}, {source})[0]"
+        return f"[production].map({rule.as_}, {source})[0]" if fast else source
+    at = AT_FAST if fast else INDEX_NAME
+    return f"[{rule.for_each}[{at}]].map({rule.as_}, {source})[0]"
+
+
+def is_sweep_value(value: Any, start: int, end: int) -> bool:
+    """Whether a sweep gave what it must: [any applicable, [failing positions in the chunk]]."""
+    return (
+        type(value) is list
+        and len(value) == 2
+        and type(value[0]) is bool
+        and type(value[1]) is list
+        and all(type(i) is int and start <= i < end for i in value[1])
+        and (value[0] or not value[1])
+    )

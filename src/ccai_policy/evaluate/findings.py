@@ -1,0 +1,46 @@
+"""The findings a rule's evaluation makes, and the production summary each result carries."""
+
+from __future__ import annotations
+
+from ccai_policy.errors import Location
+from ccai_policy.evaluate.compiler import CompiledRule
+from ccai_policy.model.declaration import Declaration
+from ccai_policy.model.result import Finding, ProductionSummary, Status, Subject
+
+
+def make_finding(
+    compiled: CompiledRule,
+    status: Status,
+    message: str,
+    pointer: str,
+    subject_id: str | None,
+    where: Location,
+) -> Finding:
+    """One finding of a rule, located at `where`, with the rule's words beside it."""
+    rule = compiled.loaded.rule
+    return Finding(
+        rule_id=rule.id,
+        title=rule.title,
+        criterion=rule.criterion,
+        severity=compiled.severity,
+        status=status,
+        message=message,
+        subject=Subject(id=subject_id, pointer=pointer),
+        location=where,
+        remediation=rule.remediation,
+        references=rule.references,
+        tags=rule.tags,
+    )
+
+
+def summarize_production(declaration: Declaration) -> ProductionSummary:
+    p = declaration.production
+    return ProductionSummary(
+        id=p.id,
+        title=p.title,
+        studio=p.studio,
+        type=p.type,
+        territories=list(p.territories),
+        agreements=list(p.agreements),
+        release_date=p.release_date,
+    )

@@ -1,0 +1,161 @@
+"""The fast CEL runtime: Google's CEL (`cel_expr_python`) evaluates the rules' programs first.
+
+The reference runtime (`expressions.py`, the Rust CEL library) stays the judge of every case
+this one does not settle: a program here that fails for any reason — an error of the rule, a
+value it does not take, or its budget of 10,000 loop iterations per evaluation, which Python
+cannot raise — gives `FAILED`, and the caller evaluates the same program in the reference
+runtime. So the fast runtime can make a check faster, never different, and never turns a
+legitimate large declaration into an error. Values it gives back are accepted only when they
+are plain data the two runtimes render alike; anything else is `FAILED` too.
+
+Programs here read the engine's per-call names through functions: `_at()` (the item's
+position) and `_chunk()` (the positions of one chunk), set before each call.
+
+cel-expr-python 0.1.3 gives back a reference to None that it never took, for nulls it reads
+and writes. Where None is immortal (Python 3.12 and later) that is harmless; on Python 3.11 it
+would in time free None and abort the process, so `_library` makes None immortal here too.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import datetime as dt
+import functools
+import re
+import sys
+from typing import Any
+
+#: What a program that this runtime cannot settle gives.
+FAILED: Any = type("Failed", (), {"__repr__": lambda self: "FAILED"})()
+AT = "_at()"
+CHUNK = "_chunk()"
+_EPOCH = dt.date(1970, 1, 1).toordinal()
+_UNIX = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+#: The engine's per-call values, read by `_at()` and `_chunk()`.
+_BOUND: dict[str, Any] = {"at": 0, "chunk": []}
+
+
+def _at() -> int:
+    return int(_BOUND["at"])
+
+
+def _chunk() -> list[int]:
+    return list(_BOUND["chunk"])
+
+
+#: References to None added once: more than the library can give back in any process's life.
+NONE_REFERENCES = 1 << 60
+
+
+def _immortal_none() -> None:
+    """Make None immortal as Python 3.12 does, where it is not (see the module's docstring):
+    its reference count, the first field of the object, gains NONE_REFERENCES."""
+    if sys.version_info < (3, 12) and sys.implementation.name == "cpython":
+        count = ctypes.c_ssize_t.from_address(id(None))
+        if count.value < NONE_REFERENCES:
+            count.value += NONE_REFERENCES
+
+
+@functools.cache
+def _library() -> Any:
+    """The library and one environment with the engine's functions; None where it cannot load."""
+    try:
+        from cel_expr_python import cel
+        from google.protobuf import timestamp_pb2
+    except ImportError:  # pragma: no cover - a dependency; the reference runtime does it all
+        return None
+    _immortal_none()
+    positions = cel.Type.List(cel.Type.INT)
+    functions = [
+        cel.FunctionDecl("_at", [cel.Overload("_at_", cel.Type.INT, [], impl=_at)]),
+        cel.FunctionDecl("_chunk", [cel.Overload("_chunk_", positions, [], impl=_chunk)]),
+    ]
+    return cel, cel.NewEnv(functions=functions), timestamp_pb2.Timestamp
+
+
+def available() -> bool:
+    return _library() is not None
+
+
+#: A call of timestamp() on anything but a UTC literal (the engine writes its dates so).
+_OWN_TIME = re.compile(r"""timestamp\((?!\s*(?:'[^']*Z'|"[^"]*Z")\s*\))""")
+
+
+@functools.lru_cache(maxsize=4096)
+def _program(source: str) -> tuple[Any, bool]:
+    """A compiled program (None when this runtime cannot compile the source), and whether it
+    may write a time of its own in an offset other than UTC."""
+    _, env, _ = _library()
+    try:
+        program = env.compile(source, disable_check=True)
+    except Exception:  # the reference runtime reports what is wrong
+        return None, True
+    return program, _OWN_TIME.search(source) is not None
+
+
+class Stamp:
+    """Makes this runtime's timestamps from dates and times, noting any time not in UTC."""
+
+    def __init__(self) -> None:
+        self.timestamp = _library()[2]
+        self.utc = True
+
+    def __call__(self, value: dt.date) -> Any:
+        if type(value) is dt.date:
+            return self.timestamp(seconds=(value.toordinal() - _EPOCH) * 86400)
+        assert isinstance(value, dt.datetime)
+        offset = value.utcoffset()
+        if offset:
+            self.utc = False
+        moment = value if offset is not None else value.replace(tzinfo=dt.UTC)
+        seconds = (moment - _UNIX) // dt.timedelta(seconds=1)
+        return self.timestamp(seconds=seconds, nanos=moment.microsecond * 1000)
+
+
+def activation(variables: dict[str, Any]) -> Any:
+    """The variables of one declaration as this runtime binds them (converted on first use)."""
+    _, env, _ = _library()
+    return env.Activation(variables)
+
+
+def run(
+    source: str, bound: Any, at: int = 0, chunk: list[int] | None = None, times: bool = True
+) -> Any:
+    """The value of a program, or FAILED: the caller then asks the reference runtime.
+
+    `times`: whether the bound data's times are all in UTC. This runtime gives every time in
+    UTC, the reference runtime in the offset it was written with, so a time is accepted only
+    when both are UTC: the data's (`times`) and any the program writes itself.
+    """
+    program, writes_times = _program(source)
+    if program is None:
+        return FAILED
+    _BOUND["at"] = at
+    _BOUND["chunk"] = chunk if chunk is not None else []
+    try:
+        value = program.eval(bound)
+        cel = _library()[0]
+        if value.type() == cel.Type.ERROR:
+            return FAILED
+        plain = value.plain_value()
+    except Exception:  # any failure here is settled by the reference runtime
+        return FAILED
+    finally:
+        _BOUND["chunk"] = []
+    return plain if _plain(plain, times and not writes_times) else FAILED
+
+
+_SCALARS = frozenset({bool, int, float, str, type(None), dt.timedelta})
+
+
+def _plain(value: Any, times: bool) -> bool:
+    """Whether a value is data both runtimes give alike: scalars, durations, lists, and
+    times when `times` (maps are left out: the runtimes may order their keys differently)."""
+    kind = type(value)
+    if kind in _SCALARS:
+        return True
+    if kind is list:
+        return all(_plain(v, times) for v in value)
+    if kind is dt.datetime:
+        return times
+    return False

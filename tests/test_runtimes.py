@@ -1,0 +1,229 @@
+"""The fast CEL runtime changes how quickly a declaration is judged, never the judgement.
+
+Every program runs in the fast runtime (Google's CEL) first and in the reference runtime (the
+Rust CEL library) wherever the fast one cannot settle it: an error, a value it does not take,
+or its budget of 10,000 loop iterations per evaluation. These tests judge the same
+declarations with both and compare every finding, message and location; and they show the
+fast runtime really judged (no quiet fallback that would make the comparison empty).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from benchmarks.generate import write_set
+
+from ccai_policy.authoring import ruletests
+from ccai_policy.evaluate import engine
+from ccai_policy.evaluate.compiler import RuleSet, compile_policy
+from ccai_policy.load.loader import load_file
+from ccai_policy.load.validation import validate_declaration
+from ccai_policy.model.result import DeclarationResult
+from ccai_policy.policy.resolve import load_policy
+from ccai_policy.policy.rulefiles import load_rule_file
+from ccai_policy.run import pipeline
+
+from .conftest import EXAMPLES, ROOT
+from .test_bundled_rules import RULE_FILES, RULES_DIR
+
+AS_OF = dt.date(2026, 11, 1)
+
+
+@pytest.fixture(scope="module")
+def baseline() -> RuleSet:
+    return compile_policy(load_policy("ccai-baseline"))
+
+
+def judged(path: Path, ruleset: RuleSet) -> tuple[str, int]:
+    """The result of one declaration as JSON, and how many programs the reference runtime
+    settled because the fast runtime could not."""
+    scopes: list[Any] = []
+    original = engine.declaration_scope
+
+    def recording(*args: Any) -> Any:
+        scopes.append(original(*args))
+        return scopes[-1]
+
+    document = load_file(path, sparse=True)
+    declaration = validate_declaration(document)
+    engine.declaration_scope = recording
+    try:
+        result = engine.evaluate(declaration, document, ruleset, AS_OF)
+    finally:
+        engine.declaration_scope = original
+    return result.model_dump_json(), sum(scope.fallbacks for scope in scopes)
+
+
+def both(path: Path, ruleset: RuleSet) -> tuple[str, str, int]:
+    fast, fallbacks = judged(path, ruleset)
+    reference, _ = judged(path, dataclasses.replace(ruleset, fast=False))
+    return fast, reference, fallbacks
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    """Declarations as the benchmark makes them (`benchmarks/generate.py`), 300 uses each."""
+    return write_set(tmp_path_factory.mktemp("generated"), 2026, 3, 300)
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in EXAMPLES.glob("*.yaml")))
+def test_each_example_is_judged_alike_and_by_the_fast_runtime(name: str, baseline: RuleSet) -> None:
+    fast, reference, fallbacks = both(EXAMPLES / name, baseline)
+    assert fast == reference
+    assert fallbacks == 0
+
+
+def test_generated_declarations_are_judged_alike_and_by_the_fast_runtime(
+    generated: list[Path], baseline: RuleSet
+) -> None:
+    for path in generated:
+        fast, reference, fallbacks = both(path, baseline)
+        assert fast == reference, path.name
+        assert fallbacks == 0, path.name
+        assert '"status":"fail"' in fast  # the comparison covers failing items and messages
+
+
+def test_every_case_of_every_bundled_rule_is_judged_alike(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The rule tests' own declarations (errors, unknown facts, dates, derived facts)."""
+    differ: list[str] = []
+    evaluate_document = pipeline.evaluate_document
+
+    def compared(document: Any, checks: pipeline.Checks) -> DeclarationResult:
+        fast = evaluate_document(document, checks)
+        reference_rules = dataclasses.replace(checks.ruleset, fast=False)
+        reference = evaluate_document(
+            document, dataclasses.replace(checks, ruleset=reference_rules)
+        )
+        if fast.model_dump_json() != reference.model_dump_json():
+            differ.append(f"{document.path}: {[r.rule.id for r in checks.ruleset.policy.rules]}")
+        return fast
+
+    monkeypatch.setattr(ruletests, "evaluate_document", compared)
+    cases = 0
+    for path in RULE_FILES:
+        loaded = load_rule_file(path)
+        for case in loaded.rule.tests:
+            ruletests.run_case(loaded, case, ROOT)
+            cases += 1
+    assert cases >= 2 * len(RULE_FILES)
+    assert differ == []
+    assert RULES_DIR.is_dir()
+
+
+RULE = """\
+id: RUNTIME-TEST-001
+title: Each use is named once
+criterion: transparency
+severity: high
+references:
+  - {{title: Test source, url: "https://example.org/source"}}
+description: A test rule.
+remediation: Name each use once.
+for_each: {section}
+as: item
+assert: {assert_}
+message: "{{{{item.id}}}}: {{{{ {shown} }}}}"
+"""
+
+
+def custom(tmp_path: Path, section: str, assert_: str, shown: str, body: str) -> Path:
+    """A policy of one rule and a declaration; returns the declaration's path."""
+    rules = tmp_path / "rules"
+    rules.mkdir(exist_ok=True)
+    text = RULE.format(section=section, assert_=assert_, shown=shown)
+    (rules / "RUNTIME-TEST-001.yaml").write_text(text, encoding="utf-8")
+    (tmp_path / "policy.yaml").write_text('id: p\nversion: "1"\ntitle: P\n', encoding="utf-8")
+    path = tmp_path / "decl.yaml"
+    path.write_text(
+        "apiVersion: ccai-policy/v1\nkind: Declaration\n"
+        "production: {id: prod-1, title: One, studio: S, type: film}\n"
+        "tools:\n  - {id: t-1, name: T, vendor: V}\n" + body,
+        encoding="utf-8",
+    )
+    return path
+
+
+def custom_rules(tmp_path: Path) -> RuleSet:
+    return compile_policy(load_policy(str(tmp_path / "policy.yaml"), tmp_path / "rules"))
+
+
+def many_uses(count: int) -> str:
+    lines = ["uses:"]
+    for i in range(count):
+        lines += [
+            f"  - id: u-{i}",
+            "    category: gai_visual_or_audio",
+            f'    description: "use {i}"',
+            "    tool: t-1",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def test_a_rule_over_the_fast_runtimes_loop_budget_is_judged_by_the_reference_one(
+    tmp_path: Path,
+) -> None:
+    """150 uses, each compared with every use: 22,500 loop steps a chunk, over the fast
+    runtime's 10,000. The check still judges every use, as the reference runtime does."""
+    path = custom(
+        tmp_path, "uses", "uses.exists_one(other, other.id == item.id)", "item.id", many_uses(150)
+    )
+    ruleset = custom_rules(tmp_path)
+    fast, reference, fallbacks = both(path, ruleset)
+    assert fast == reference
+    assert fallbacks >= 1
+    [finding] = DeclarationResult.model_validate_json(fast).findings
+    assert (finding.status, finding.message) == ("pass", "passed: Each use is named once")
+
+
+def test_a_time_written_with_an_offset_is_shown_as_written(tmp_path: Path) -> None:
+    """The fast runtime gives times in UTC; a finding shows the offset the declaration used."""
+    body = (
+        "people:\n  - {id: p-1, name: A, roles: [principal]}\n"
+        "uses:\n  - {id: u-1, category: employment_based_digital_replica, description: d, "
+        "tool: t-1, subjects: [p-1]}\n"
+        "consents:\n  - {id: c-1, person: p-1, uses: [u-1], description: d, "
+        "notice_given_at: '2026-09-28T09:00:00+02:00', signed_on: 2026-09-30}\n"
+    )
+    path = custom(tmp_path, "consents", "item.id == ''", "item.notice_given_at", body)
+    fast, reference, _ = both(path, custom_rules(tmp_path))
+    assert fast == reference
+    [finding] = DeclarationResult.model_validate_json(fast).findings
+    assert finding.message == "c-1: 2026-09-28T09:00:00+02:00"
+
+
+def test_a_value_the_runtimes_may_show_differently_is_shown_by_the_reference_one(
+    tmp_path: Path,
+) -> None:
+    """A map in a message: the runtimes may order its keys differently (the reference runtime
+    does not keep one order itself), so each message is the reference runtime's."""
+    path = custom(tmp_path, "uses", "item.id == ''", "{'b': 1, 'a': item.id}", many_uses(2))
+    fast, fallbacks = judged(path, custom_rules(tmp_path))
+    assert fallbacks == 3  # the two failing items' messages at once, then each on its own
+    messages = [f.message for f in DeclarationResult.model_validate_json(fast).findings]
+    assert [m.split(": ", 1)[0] for m in messages] == ["u-0", "u-1"]
+    assert all(m.count("'a'") == m.count("'b'") == 1 for m in messages)
+
+
+NULLS = """
+from ccai_policy.evaluate import runtime
+assert runtime.available()
+bound = runtime.activation({"x": [None] * 50, "m": {"a": None}})
+for _ in range(20_000):
+    assert runtime.run("[x, m.a, null]", bound) == [[None] * 50, None, None]
+print("judged")
+"""
+
+
+def test_nulls_given_back_by_the_fast_runtime_never_free_none() -> None:
+    """cel-expr-python gives back references to None it never took; a million of them here,
+    far more than None has, so without runtime.py making None immortal the process aborts."""
+    done = subprocess.run(
+        [sys.executable, "-c", NULLS], capture_output=True, text=True, check=False, timeout=300
+    )
+    assert (done.returncode, done.stdout.strip()) == (0, "judged"), done.stderr[-500:]
