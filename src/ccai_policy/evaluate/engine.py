@@ -110,6 +110,7 @@ class _Evaluation:
         count = len(self.variables[rule.for_each])
         if compiled.sweep is not None and self._swept(compiled, compiled.sweep, count):
             return
+        assert compiled.fast is not None  # a section rule's; compiled here, where it runs
         try:
             any_applicable, all_pass = self.scope.run(compiled.fast)
         except ExpressionError:
@@ -137,8 +138,7 @@ class _Evaluation:
             self._not_applicable(compiled)
         elif not failing:
             self._passed(compiled)
-        if failing:  # else no message to write, nor its programs to compile
-            self._fail_all(compiled, failing)
+        self._fail_all(compiled, failing)
         return True
 
     def _pinpoint(self, compiled: CompiledRule, count: int) -> None:
@@ -172,7 +172,7 @@ class _Evaluation:
     def _fail_all(self, compiled: CompiledRule, failing: list[int]) -> None:
         """The findings of failing items, their messages written a chunk per call in the fast
         runtime (compiler.py: `batch`); item by item where a chunk fails there."""
-        parts = [id(part) for part in compiled.batch_parts]
+        parts = [id(part) for part in compiled.batch_parts] if failing else []  # compiles them
         for start in range(0, len(failing), CHUNK):
             chunk = failing[start : start + CHUNK]
             batch = compiled.batch
