@@ -5,9 +5,9 @@ cache reads them back in about 0.01 s. An entry is named by a digest of everythi
 depends on: this tool's version and code (each module's size and modification time, the test
 Python applies to its own bytecode cache), the versions of Python, Pydantic and PyYAML, and for
 every rule file its absolute path and its bytes. A changed file or an upgrade means another
-entry, never a stale one. An entry that is unreadable, corrupt (its own SHA-256
-is checked before it is read), not the user's own, or writable by others is ignored, and the
-rules are loaded from their files as if there were no cache.
+entry, never a stale one. An entry that is unreadable, corrupt (its own SHA-256 is checked
+before it is read), not the user's own, or writable by others is ignored, and the rules are
+loaded from their files as if there were no cache.
 
 Entries live in `$XDG_CACHE_HOME/ccai-policy` (by default `~/.cache/ccai-policy`);
 `CCAI_POLICY_NO_CACHE=1` turns the cache off.
@@ -51,6 +51,7 @@ def cache_dir() -> Path | None:
 
 
 def _code_identity() -> bytes:
+    """The versions and the modules whose code the loaded rules depend on."""
     import pydantic
     import yaml
 
