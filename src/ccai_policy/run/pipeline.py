@@ -19,6 +19,7 @@ from ccai_policy import __version__
 from ccai_policy.errors import CcaiError, Location, ValidationErrors
 from ccai_policy.evaluate.compiler import RuleSet
 from ccai_policy.evaluate.engine import evaluate
+from ccai_policy.evaluate.findings import finding_order
 from ccai_policy.load.loader import DEFAULT_MAX_BYTES, Document, load_file
 from ccai_policy.load.validation import validate_declaration
 from ccai_policy.model.grading import Severity
@@ -165,10 +166,7 @@ def evaluate_document(document: Document, checks: Checks) -> DeclarationResult:
         built_in += verify_credentials(document, result.declaration, checks.ruleset.policy.params)
     if not built_in:
         return result
-    findings = sorted(
-        [*result.findings, *built_in],
-        key=lambda f: (f.location.line, f.location.column, f.rule_id, f.subject.pointer),
-    )
+    findings = sorted([*result.findings, *built_in], key=finding_order)
     return result.model_copy(update={"findings": findings})
 
 
