@@ -8,6 +8,7 @@ unless told `jobs=0` (`--jobs 0`), the one way to evaluate without them.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import gc
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -22,6 +23,7 @@ from ccai_policy.evaluate.engine import evaluate
 from ccai_policy.evaluate.findings import finding_order
 from ccai_policy.load.loader import DEFAULT_MAX_BYTES, Document, load_file
 from ccai_policy.load.validation import validate_declaration
+from ccai_policy.model.declaration import Declaration
 from ccai_policy.model.grading import Severity
 from ccai_policy.model.result import (
     DeclarationResult,
@@ -119,18 +121,10 @@ class Execution:
 def problems_of(exc: CcaiError) -> list[Problem]:
     """An error (or each of a group) as the problems a result reports."""
     errors = exc.problems if isinstance(exc, ValidationErrors) else [exc]
-    out = []
-    for error in errors:
-        loc = error.location or Location("")
-        out.append(
-            Problem(
-                kind=error.kind,
-                message=error.message,
-                hint=error.hint,
-                location=loc,
-            )
-        )
-    return out
+    return [
+        Problem(kind=e.kind, message=e.message, hint=e.hint, location=e.location or Location(""))
+        for e in errors
+    ]
 
 
 @contextlib.contextmanager
@@ -153,7 +147,13 @@ def evaluate_document(document: Document, checks: Checks) -> DeclarationResult:
     """Validate one loaded declaration and evaluate the rules and the built-in checks on it.
 
     Raises the validation errors of an invalid declaration, which is never evaluated."""
-    declaration = validate_declaration(document)
+    return evaluate_valid(validate_declaration(document), document, checks)
+
+
+def evaluate_valid(
+    declaration: Declaration, document: Document, checks: Checks
+) -> DeclarationResult:
+    """Evaluate the rules and the built-in checks on a validated declaration."""
     files = resolve_evidence(declaration, document, list(checks.evidence.roots))
     keep = checks.keep_declarations or checks.credentials  # the credentials check reads it
     result = evaluate(declaration, document, checks.ruleset, checks.as_of, keep)
@@ -177,7 +177,10 @@ def check_one(path: Path, checks: Checks) -> DeclarationResult | list[Problem]:
             document = load_file(
                 path, display=display_path(path), max_bytes=checks.max_bytes, sparse=True
             )
-            return evaluate_document(document, checks)
+            declaration = validate_declaration(document)
+            # The model holds the data now: the parsed tree is not kept while rules run.
+            document = dataclasses.replace(document, data=None)
+            return evaluate_valid(declaration, document, checks)
         except CcaiError as exc:
             return problems_of(exc)
 
