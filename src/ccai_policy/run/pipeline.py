@@ -40,7 +40,7 @@ from ccai_policy.policy.resolve import ResolvedPolicy
 from ccai_policy.provenance.evidence import resolve as resolve_evidence
 from ccai_policy.provenance.evidence import verify as verify_evidence
 from ccai_policy.run.discovery import ScanOptions, find_declarations
-from ccai_policy.run.workers import Killed, Limits, default_limits, run_each
+from ccai_policy.run.workers import FEWER_COLLECTIONS, Killed, Limits, default_limits, run_each
 
 if TYPE_CHECKING:
     from ccai_policy.evaluate.baseline import Baseline
@@ -136,7 +136,7 @@ def _fewer_collections() -> Iterator[None]:
     fifth of the time of a 10,000-use declaration). Cycles are still collected.
     """
     before = gc.get_threshold()
-    gc.set_threshold(100_000, 50, 100)
+    gc.set_threshold(*FEWER_COLLECTIONS)
     try:
         yield
     finally:
@@ -249,7 +249,8 @@ def run_pipeline(
         return check_one(path, checks)
 
     weights = [_mebibytes(path) for path in files]
-    by_path = dict(zip(files, execution.run(job, files, weights), strict=True))
+    with _fewer_collections():  # the results received are as large as the declarations
+        by_path = dict(zip(files, execution.run(job, files, weights), strict=True))
     for target in targets:
         if target.problem is not None:
             problems.extend(problems_of(target.problem))
