@@ -40,6 +40,23 @@ def _to_cel(value: Any, stamp: Callable[[dt.date], Any] = _utc) -> Any:
     return value
 
 
+def _in_place(value: Any, stamp: Callable[[dt.date], Any]) -> Any:
+    """The same as _to_cel for data of its own (a fresh dump): dicts and lists are converted
+    where they are instead of copied."""
+    kind = type(value)
+    if kind is dict:
+        for key, item in value.items():
+            if type(item) not in _PLAIN:
+                value[key] = _in_place(item, stamp)
+        return value
+    if kind is list:
+        for position, item in enumerate(value):
+            if type(item) not in _PLAIN:
+                value[position] = _in_place(item, stamp)
+        return value
+    return _to_cel(value, stamp)
+
+
 def bind(
     declaration: Declaration,
     params: dict[str, Any],
@@ -55,7 +72,7 @@ def bind(
     """
     raw = declaration.model_dump(mode="python", exclude={"api_version", "kind"})
     derive(raw, as_of)
-    data = _to_cel(raw, stamp)
+    data = _in_place(raw, stamp)
     variables: dict[str, Any] = {k: v for k, v in data.items() if k in names}
     for section in LIST_SECTIONS:
         if f"{section}_by_id" in names:

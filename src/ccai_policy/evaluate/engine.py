@@ -11,7 +11,7 @@ from ccai_policy.evaluate import runtime
 from ccai_policy.evaluate.compiler import CompiledRule, RuleSet
 from ccai_policy.evaluate.coverage import check_coverage
 from ccai_policy.evaluate.expressions import Compiled, ExpressionError
-from ccai_policy.evaluate.findings import make_finding, summarize_production
+from ccai_policy.evaluate.findings import finding_order, make_finding, summarize_production
 from ccai_policy.evaluate.messages import (
     ItemPositions,
     MessageError,
@@ -25,6 +25,8 @@ from ccai_policy.evaluate.programs import (
     INDEX_NAME,
     ITEM_FAIL,
     ITEM_NOT_APPLICABLE,
+    chunks,
+    is_batch_value,
     is_sweep_value,
 )
 from ccai_policy.evaluate.scope import declaration_scope
@@ -73,8 +75,7 @@ class _Evaluation:
 
     def _bindings(self, compiled: CompiledRule, index: int) -> dict[str, Any]:
         """How one item is bound: by position in its section, or the production itself."""
-        rule = compiled.loaded.rule
-        if rule.for_each == "declaration":
+        if (rule := compiled.loaded.rule).for_each == "declaration":
             return {rule.as_: self.variables["production"]}
         return {INDEX_NAME: index}
 
@@ -93,15 +94,11 @@ class _Evaluation:
                 self.finding(compiled, "error", f"applies_when failed: {exc}", "", production["id"])
                 return
             if applies is not True and applies is not False:
-                self.finding(
-                    compiled, "error", f"applies_when gave {applies!r}, not true or false", "", None
-                )
+                message = f"applies_when gave {applies!r}, not true or false"
+                self.finding(compiled, "error", message, "", None)
                 return
             if not applies:
-                condition = rule.applicability or (
-                    "This production is not of the kind this rule applies to."
-                )
-                reason = production_reason(condition, self.production)
+                reason = production_reason(rule.applicability, self.production)
                 self.finding(compiled, "not_applicable", reason, "/production", production["id"])
                 return
         if rule.for_each == "declaration":  # no section to sweep
@@ -127,10 +124,9 @@ class _Evaluation:
         """Judge a section rule in the fast runtime, a chunk a call; False where any chunk
         failed there (nothing is judged then: the reference runtime judges the whole rule)."""
         applicable, failing = False, []
-        for start in range(0, count, CHUNK):
-            end = min(count, start + CHUNK)
-            value = self.scope.sweep(sweep, list(range(start, end)))
-            if value is runtime.FAILED or not is_sweep_value(value, start, end):
+        for chunk in chunks(count):
+            value = self.scope.sweep(sweep, chunk)
+            if value is runtime.FAILED or not is_sweep_value(value, chunk):
                 return False
             applicable = applicable or value[0]
             failing += value[1]
@@ -145,8 +141,7 @@ class _Evaluation:
         """Find the failing items a chunk at a time (CEL's filter is quadratic in its output)."""
         assert compiled.pinpoint is not None
         before = len(self.findings)
-        for start in range(0, count, CHUNK):
-            chunk = list(range(start, min(count, start + CHUNK)))
+        for chunk in chunks(count):
             try:
                 failing = self.scope.run_with(compiled.pinpoint, **{CHUNK_NAME: chunk})
             except ExpressionError:
@@ -164,8 +159,7 @@ class _Evaluation:
             )
 
     def _item(self, compiled: CompiledRule, index: int) -> tuple[str, str | None]:
-        section = compiled.loaded.rule.for_each
-        if section == "declaration":
+        if (section := compiled.loaded.rule.for_each) == "declaration":
             return "/production", self.variables["production"]["id"]
         return f"/{section}/{index}", self.variables[section][index].get("id")
 
@@ -177,11 +171,7 @@ class _Evaluation:
             chunk = failing[start : start + CHUNK]
             batch = compiled.batch
             rows = self.scope.sweep(batch, chunk) if batch and parts else [[]] * len(chunk)
-            if not (
-                type(rows) is list
-                and len(rows) == len(chunk)
-                and all(type(row) is list and len(row) == len(parts) for row in rows)
-            ):
+            if not is_batch_value(rows, len(chunk), len(parts)):
                 rows = [None] * len(chunk)
             for index, row in zip(chunk, rows, strict=True):
                 self._fail(
@@ -217,8 +207,7 @@ class _Evaluation:
         self.findings.append(make_finding(compiled, "fail", message, pointer, subject_id, where))
 
     def _not_applicable(self, compiled: CompiledRule) -> None:
-        rule = compiled.loaded.rule
-        reason = None
+        rule, reason = compiled.loaded.rule, None
         if compiled.undated is not None and self._selected_undated(compiled):
             reason = dates_reason(rule)
         if reason is None:
@@ -231,8 +220,7 @@ class _Evaluation:
         rule = compiled.loaded.rule
         if compiled.sweep_undated is not None:
             count = len(self.variables[rule.for_each])
-            chunks = [list(range(s, min(count, s + CHUNK))) for s in range(0, count, CHUNK)]
-            values = [self.scope.sweep(compiled.sweep_undated, chunk) for chunk in chunks]
+            values = [self.scope.sweep(compiled.sweep_undated, c) for c in chunks(count)]
             if all(v is True or v is False for v in values):
                 return True in values
         bindings = (
@@ -300,10 +288,7 @@ def evaluate(
     encoded = {a for compiled in ruleset.rules for a in compiled.loaded.rule.agreements}
     if encoded:
         evaluation.findings.extend(check_coverage(declaration, document, encoded))
-    findings = sorted(
-        evaluation.findings,
-        key=lambda f: (f.location.line, f.location.column, f.rule_id, f.subject.pointer),
-    )
+    findings = sorted(evaluation.findings, key=finding_order)
     return DeclarationResult(
         file=document.path,
         sha256=document.sha256,

@@ -8,6 +8,16 @@ from ccai_policy.model.declaration import Declaration
 from ccai_policy.model.result import Finding, ProductionSummary, Status, Subject
 
 
+def finding_order(finding: Finding) -> tuple[int, int, str, str]:
+    """Findings in the order of the file, then by rule and item: the same in every run."""
+    return (
+        finding.location.line,
+        finding.location.column,
+        finding.rule_id,
+        finding.subject.pointer,
+    )
+
+
 def make_finding(
     compiled: CompiledRule,
     status: Status,

@@ -53,9 +53,14 @@ def production_facts(production: dict[str, Any]) -> str:
     return ", ".join(parts)
 
 
-def production_reason(condition: str, production: dict[str, Any]) -> str:
-    """A condition on the production that does not hold, beside the facts it was tested on."""
-    said = condition.strip().rstrip(".")
+#: The condition a rule whose `applies_when` is false states when it has no `applicability`.
+OTHER_KIND = "This production is not of the kind this rule applies to."
+
+
+def production_reason(condition: str | None, production: dict[str, Any]) -> str:
+    """A condition on the production that does not hold (None: OTHER_KIND), beside the facts
+    it was tested on."""
+    said = (condition or OTHER_KIND).strip().rstrip(".")
     return f"{said[:1].upper()}{said[1:]}; this production is {production_facts(production)}."
 
 

@@ -151,8 +151,14 @@ def bind_item(loaded: LoadedRule, source: str, *, fast: bool = False) -> str:
     return f"[{rule.for_each}[{at}]].map({rule.as_}, {source})[0]"
 
 
-def is_sweep_value(value: Any, start: int, end: int) -> bool:
+def chunks(count: int) -> list[list[int]]:
+    """The positions 0..count-1, CHUNK at a time."""
+    return [list(range(start, min(count, start + CHUNK))) for start in range(0, count, CHUNK)]
+
+
+def is_sweep_value(value: Any, chunk: list[int]) -> bool:
     """Whether a sweep gave what it must: [any applicable, [failing positions in the chunk]]."""
+    start, end = chunk[0], chunk[-1] + 1
     return (
         type(value) is list
         and len(value) == 2
@@ -160,4 +166,13 @@ def is_sweep_value(value: Any, start: int, end: int) -> bool:
         and type(value[1]) is list
         and all(type(i) is int and start <= i < end for i in value[1])
         and (value[0] or not value[1])
+    )
+
+
+def is_batch_value(value: Any, items: int, parts: int) -> bool:
+    """Whether a batch gave what it must: for each item, the value of each part."""
+    return (
+        type(value) is list
+        and len(value) == items
+        and all(type(row) is list and len(row) == parts for row in value)
     )

@@ -8,6 +8,7 @@ unless told `jobs=0` (`--jobs 0`), the one way to evaluate without them.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import gc
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -19,8 +20,10 @@ from ccai_policy import __version__
 from ccai_policy.errors import CcaiError, Location, ValidationErrors
 from ccai_policy.evaluate.compiler import RuleSet
 from ccai_policy.evaluate.engine import evaluate
+from ccai_policy.evaluate.findings import finding_order
 from ccai_policy.load.loader import DEFAULT_MAX_BYTES, Document, load_file
 from ccai_policy.load.validation import validate_declaration
+from ccai_policy.model.declaration import Declaration
 from ccai_policy.model.grading import Severity
 from ccai_policy.model.result import (
     DeclarationResult,
@@ -37,7 +40,7 @@ from ccai_policy.policy.resolve import ResolvedPolicy
 from ccai_policy.provenance.evidence import resolve as resolve_evidence
 from ccai_policy.provenance.evidence import verify as verify_evidence
 from ccai_policy.run.discovery import ScanOptions, find_declarations
-from ccai_policy.run.workers import Killed, Limits, default_limits, run_each
+from ccai_policy.run.workers import FEWER_COLLECTIONS, Killed, Limits, default_limits, run_each
 
 if TYPE_CHECKING:
     from ccai_policy.evaluate.baseline import Baseline
@@ -118,18 +121,10 @@ class Execution:
 def problems_of(exc: CcaiError) -> list[Problem]:
     """An error (or each of a group) as the problems a result reports."""
     errors = exc.problems if isinstance(exc, ValidationErrors) else [exc]
-    out = []
-    for error in errors:
-        loc = error.location or Location("")
-        out.append(
-            Problem(
-                kind=error.kind,
-                message=error.message,
-                hint=error.hint,
-                location=loc,
-            )
-        )
-    return out
+    return [
+        Problem(kind=e.kind, message=e.message, hint=e.hint, location=e.location or Location(""))
+        for e in errors
+    ]
 
 
 @contextlib.contextmanager
@@ -141,7 +136,7 @@ def _fewer_collections() -> Iterator[None]:
     fifth of the time of a 10,000-use declaration). Cycles are still collected.
     """
     before = gc.get_threshold()
-    gc.set_threshold(100_000, 50, 100)
+    gc.set_threshold(*FEWER_COLLECTIONS)
     try:
         yield
     finally:
@@ -152,7 +147,13 @@ def evaluate_document(document: Document, checks: Checks) -> DeclarationResult:
     """Validate one loaded declaration and evaluate the rules and the built-in checks on it.
 
     Raises the validation errors of an invalid declaration, which is never evaluated."""
-    declaration = validate_declaration(document)
+    return evaluate_valid(validate_declaration(document), document, checks)
+
+
+def evaluate_valid(
+    declaration: Declaration, document: Document, checks: Checks
+) -> DeclarationResult:
+    """Evaluate the rules and the built-in checks on a validated declaration."""
     files = resolve_evidence(declaration, document, list(checks.evidence.roots))
     keep = checks.keep_declarations or checks.credentials  # the credentials check reads it
     result = evaluate(declaration, document, checks.ruleset, checks.as_of, keep)
@@ -165,10 +166,7 @@ def evaluate_document(document: Document, checks: Checks) -> DeclarationResult:
         built_in += verify_credentials(document, result.declaration, checks.ruleset.policy.params)
     if not built_in:
         return result
-    findings = sorted(
-        [*result.findings, *built_in],
-        key=lambda f: (f.location.line, f.location.column, f.rule_id, f.subject.pointer),
-    )
+    findings = sorted([*result.findings, *built_in], key=finding_order)
     return result.model_copy(update={"findings": findings})
 
 
@@ -179,7 +177,10 @@ def check_one(path: Path, checks: Checks) -> DeclarationResult | list[Problem]:
             document = load_file(
                 path, display=display_path(path), max_bytes=checks.max_bytes, sparse=True
             )
-            return evaluate_document(document, checks)
+            declaration = validate_declaration(document)
+            # The model holds the data now: the parsed tree is not kept while rules run.
+            document = dataclasses.replace(document, data=None)
+            return evaluate_valid(declaration, document, checks)
         except CcaiError as exc:
             return problems_of(exc)
 
@@ -248,7 +249,8 @@ def run_pipeline(
         return check_one(path, checks)
 
     weights = [_mebibytes(path) for path in files]
-    by_path = dict(zip(files, execution.run(job, files, weights), strict=True))
+    with _fewer_collections():  # the results received are as large as the declarations
+        by_path = dict(zip(files, execution.run(job, files, weights), strict=True))
     for target in targets:
         if target.problem is not None:
             problems.extend(problems_of(target.problem))
