@@ -4,9 +4,11 @@ The reference runtime (`expressions.py`, the Rust CEL library) stays the judge o
 this one does not settle: a program here that fails for any reason — an error of the rule, a
 value it does not take, or its budget of 10,000 loop iterations per evaluation, which Python
 cannot raise — gives `FAILED`, and the caller evaluates the same program in the reference
-runtime. So the fast runtime can make a check faster, never different, and never turns a
-legitimate large declaration into an error. Values it gives back are accepted only when they
-are plain data the two runtimes render alike; anything else is `FAILED` too.
+runtime. So the fast runtime never turns a legitimate large declaration into an error.
+The two judge alike except where a macro's failing item is settled by another item: this
+runtime follows the CEL specification (`exists` is true when any item is, whatever the others
+gave), the reference runtime reports the error. Values it gives back are accepted only when
+they are plain data the two runtimes render alike; anything else is `FAILED` too.
 
 Programs here read the engine's per-call names through functions: `_at()` (the item's
 position) and `_chunk()` (the positions of one chunk), set before each call.
