@@ -90,7 +90,8 @@ def compile_rule(
     the declaration model when `check_types` (by default: for every rule not bundled) and the
     checker can run here.
     """
-    compiled = CompiledRule(loaded, severity, compose(loaded), compose_fast(loaded))
+    composed = compose(loaded)
+    compiled = CompiledRule(loaded, severity, composed, compose_fast(loaded, composed))
     if check_types is None and is_bundled(loaded):
         return compiled
     # The type checker (and the model of its types) is imported only for a rule it checks.

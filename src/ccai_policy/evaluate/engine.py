@@ -167,10 +167,10 @@ class _Evaluation:
         """The findings of failing items, their messages written a chunk per call in the fast
         runtime (compiler.py: `batch`); item by item where a chunk fails there."""
         parts = [id(part) for part in compiled.batch_parts] if failing else []  # compiles them
+        batch = compiled.batch if parts else None
         for start in range(0, len(failing), CHUNK):
             chunk = failing[start : start + CHUNK]
-            batch = compiled.batch
-            rows = self.scope.sweep(batch, chunk) if batch and parts else [[]] * len(chunk)
+            rows = self.scope.sweep(batch, chunk) if batch else [[]] * len(chunk)
             if not is_batch_value(rows, len(chunk), len(parts)):
                 rows = [None] * len(chunk)
             for index, row in zip(chunk, rows, strict=True):

@@ -80,6 +80,11 @@ def _conditions(rule: Rule) -> tuple[str, str, str]:
     return undated, where, holds
 
 
+def _verdict(where: str, holds: str) -> str:
+    """CEL: what one item gives, ITEM_PASS, ITEM_FAIL or ITEM_NOT_APPLICABLE."""
+    return f"({where}) ? ({holds} ? {ITEM_PASS} : {ITEM_FAIL}) : {ITEM_NOT_APPLICABLE}"
+
+
 def compose(loaded: LoadedRule) -> dict[str, str]:
     """The programs a rule runs as: fast over the whole section, then to find failing items.
 
@@ -88,7 +93,7 @@ def compose(loaded: LoadedRule) -> dict[str, str]:
     """
     rule = loaded.rule
     undated, where, holds = _conditions(rule)
-    verdict = f"({where}) ? ({holds} ? {ITEM_PASS} : {ITEM_FAIL}) : {ITEM_NOT_APPLICABLE}"
+    verdict = _verdict(where, holds)
     if rule.for_each == "declaration":
         programs = {"per_item": verdict}
         if dated(rule):
@@ -102,30 +107,30 @@ def compose(loaded: LoadedRule) -> dict[str, str]:
         "pinpoint": f"{CHUNK_NAME}.filter({INDEX_NAME}, [{s}[{INDEX_NAME}]].exists({x}, "
         f"({where}) ? !{holds} : false))",
         # One item by position, where a chunk raised.
-        "per_item": f"[{s}[{INDEX_NAME}]].map({x}, {verdict})[0]",
+        "per_item": bind_item(loaded, verdict),
     }
     if dated(rule):
         programs["undated"] = f"{s}.exists({x}, {undated})"
     return programs
 
 
-def compose_fast(loaded: LoadedRule) -> dict[str, str]:
-    """The same programs for the fast runtime (runtime.py), which binds no names per call:
-    the item is `_at()` in its section (or the production), a chunk's positions `_chunk()`.
+def compose_fast(loaded: LoadedRule, composed: dict[str, str]) -> dict[str, str]:
+    """The programs `compose` gave, for the fast runtime (runtime.py), which binds no names
+    per call: the item is `_at()` in its section (or the production), a chunk's positions
+    `_chunk()`.
 
     `sweep` does the work of `fast` and `pinpoint` in one call per chunk: whether any item of
     the chunk is applicable, and the positions of its failing items.
     """
     rule = loaded.rule
-    programs = compose(loaded)
+    if rule.for_each == "declaration":
+        return {name: bind_item(loaded, source, fast=True) for name, source in composed.items()}
     x, s, i = rule.as_, rule.for_each, INDEX_NAME
-    if s == "declaration":
-        return {name: f"[production].map({x}, {source})[0]" for name, source in programs.items()}
     undated, where, holds = _conditions(rule)
     fast = {
         "sweep": f"[{CHUNK_FAST}.exists({i}, [{s}[{i}]].exists({x}, {where})), "
         f"{CHUNK_FAST}.filter({i}, [{s}[{i}]].exists({x}, ({where}) ? !{holds} : false))]",
-        "per_item": f"[{s}[{AT_FAST}]]" + programs["per_item"].removeprefix(f"[{s}[{i}]]"),
+        "per_item": bind_item(loaded, _verdict(where, holds), fast=True),
     }
     if dated(rule):
         fast["undated"] = f"{CHUNK_FAST}.exists({i}, [{s}[{i}]].exists({x}, {undated}))"

@@ -29,8 +29,6 @@ from typing import Any
 
 #: What a program that this runtime cannot settle gives.
 FAILED: Any = type("Failed", (), {"__repr__": lambda self: "FAILED"})()
-AT = "_at()"
-CHUNK = "_chunk()"
 _EPOCH = dt.date(1970, 1, 1).toordinal()
 _UNIX = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 #: The engine's per-call values, read by `_at()` and `_chunk()`.
