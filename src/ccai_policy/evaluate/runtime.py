@@ -10,6 +10,10 @@ runtime follows the CEL specification (`exists` is true when any item is, whatev
 gave), the reference runtime reports the error. Values it gives back are accepted only when
 they are plain data the two runtimes render alike; anything else is `FAILED` too.
 
+Its variables hold the indexes as positions into their sections (one converted copy of each
+item, not one per index), and every program is rewritten to read them so (positional.py); a
+program that cannot be is FAILED too.
+
 Programs here read the engine's per-call names through functions: `_at()` (the item's
 position) and `_chunk()` (the positions of one chunk), set before each call.
 
@@ -26,6 +30,8 @@ import functools
 import re
 import sys
 from typing import Any
+
+from ccai_policy.evaluate.positional import rewrite
 
 #: What a program that this runtime cannot settle gives.
 FAILED: Any = type("Failed", (), {"__repr__": lambda self: "FAILED"})()
@@ -84,10 +90,14 @@ _OWN_TIME = re.compile(r"""timestamp\((?!\s*(?:'[^']*Z'|"[^"]*Z")\s*\))""")
 @functools.lru_cache(maxsize=4096)
 def _program(source: str) -> tuple[Any, bool]:
     """A compiled program (None when this runtime cannot compile the source), and whether it
-    may write a time of its own in an offset other than UTC."""
+    may write a time of its own in an offset other than UTC. The program reads the indexes
+    as positions (positional.py): None where it cannot."""
     _, env, _ = _library()
+    positional = rewrite(source)
+    if positional is None:
+        return None, True
     try:
-        program = env.compile(source, disable_check=True)
+        program = env.compile(positional, disable_check=True)
     except Exception:  # the reference runtime reports what is wrong
         return None, True
     return program, _OWN_TIME.search(source) is not None

@@ -29,7 +29,7 @@ def declaration_scope(
     if not (fast and runtime.available()):
         return Scope(bind(declaration, params, as_of, names))
     stamp = runtime.Stamp()
-    variables = bind(declaration, params, as_of, names, stamp)
+    variables = bind(declaration, params, as_of, names, stamp, positions=True)
 
     def reference() -> dict[str, Any]:
         return bind(declaration, params, as_of, names)
