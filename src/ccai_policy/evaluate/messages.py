@@ -27,16 +27,18 @@ class MessageError(Exception):
 def render_template(value: Value, parts: list[str | Compiled], text: str) -> str:
     """A template's text with each `{{ cel }}` replaced by its value (`text` as written)."""
     out = []
-    written = iter(m.group(1).strip() for m in TEMPLATE.finditer(text))
+    expressions = 0
     for part in parts:
         if isinstance(part, str):
             out.append(part)
             continue
-        source = next(written, part.source)  # as the rule's author wrote it
         try:
             out.append(render_value(value(part)))
         except ExpressionError as exc:
-            raise MessageError(source, str(exc)) from None
+            written = [m.group(1).strip() for m in TEMPLATE.finditer(text)]
+            source = written[expressions] if expressions < len(written) else part.source
+            raise MessageError(source, str(exc)) from None  # as the rule's author wrote it
+        expressions += 1
     return "".join(out).strip()
 
 
