@@ -273,3 +273,20 @@ def test_duplicate_ids_are_per_section() -> None:
     text = example_with("  - id: c-ana-voice\n", "  - id: u-voice\n")
     declaration = validate_declaration(load_text(text, "d.yaml"))
     assert [c.id for c in declaration.consents] == ["c-ana-deage", "u-voice"]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"a": [1, "x", {"b": 2**63 - 1}], "c": -(2**63), "d": True},
+        {"a": [1, "x", {"b": 2**63}]},
+        {"a": [[[[-(2**63) - 1]]]]},
+        [{"id": "u"}, {"n": 10**30}],
+        {"a": "9" * 40, "b": None, "c": 1.5e300},
+    ],
+    ids=["in range", "2**63", "below -(2**63), nested", "a list at the top", "texts"],
+)
+def test_the_quick_look_for_huge_integers_finds_what_the_located_walk_finds(data: object) -> None:
+    from ccai_policy.load.validation import _any_huge_integer, _huge_integers
+
+    assert _any_huge_integer(data) == bool(list(_huge_integers(data, ())))
