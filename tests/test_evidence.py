@@ -60,6 +60,21 @@ def test_symlink_escaping_the_folder_is_an_error(
     assert "evidence path 'signed.pdf' leaves the declaration's folder" in result.output
 
 
+def test_a_folder_whose_name_starts_like_the_declarations_is_outside_it(
+    run_cli: Callable[..., Result], tmp_path: Path
+) -> None:
+    """`prod-old/` is not inside `prod/`, though its path starts with the same letters."""
+    decl = declaration(tmp_path, "../prod-old/c-1.pdf")
+    (tmp_path / "prod-old").mkdir()
+    (tmp_path / "prod-old" / "c-1.pdf").write_bytes(b"x")
+    linked = declaration(tmp_path / "second", "old/c-1.pdf")
+    (linked.parent / "old").symlink_to(tmp_path / "prod-old")  # a folder linked out
+    for path, shown in ((decl, "../prod-old/c-1.pdf"), (linked, "old/c-1.pdf")):
+        result = run_cli(*check_args(decl=path))
+        assert result.exit_code == 2
+        assert f"evidence path {shown!r} leaves the declaration's folder" in result.output
+
+
 def test_evidence_root_allows_a_folder(run_cli: Callable[..., Result], tmp_path: Path) -> None:
     shared = tmp_path / "shared-evidence"
     shared.mkdir()

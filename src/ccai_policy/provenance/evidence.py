@@ -51,18 +51,20 @@ def _display(pointer: str) -> str:
     return field_path(parts)
 
 
-def _real(path: Path, folders: dict[Path, Path]) -> Path:
-    """path.resolve(), resolving each folder once: a declaration names many files in few."""
+def _real(path: Path, folders: dict[str, str]) -> str:
+    """path.resolve(), as text, resolving each folder once: a declaration names many files in
+    few folders, so only a file that is itself a symbolic link is resolved on its own."""
     if ".." in path.parts:
-        return path.resolve()
-    folder = folders.get(path.parent)
+        return str(path.resolve())
+    head, name = os.path.split(str(path))
+    folder = folders.get(head)
     if folder is None:
-        folder = folders[path.parent] = path.parent.resolve()
-    real = folder / path.name
-    return real.resolve() if os.path.islink(real) else real
+        folder = folders[head] = str(Path(head).resolve())
+    real = os.path.join(folder, name) if name else folder
+    return str(Path(real).resolve()) if os.path.islink(real) else real
 
 
-def _refusal(target: Path, absolute: bool, roots: list[Path], folders: dict[Path, Path]) -> str:
+def _refusal(target: Path, absolute: bool, roots: list[Path], folders: dict[str, str]) -> str:
     """Why an evidence path is not acceptable, or '' when it is inside an allowed folder."""
     if "\x00" in str(target):
         return "contains a NUL character"
@@ -70,9 +72,19 @@ def _refusal(target: Path, absolute: bool, roots: list[Path], folders: dict[Path
         resolved = _real(target, folders)
     except (OSError, RuntimeError):  # RuntimeError: a symbolic link loop (Python 3.11)
         return "cannot be resolved (a symbolic link loop?)"
-    if any(resolved == root or root in resolved.parents for root in roots):
+    if any(_inside(resolved, root) for root in roots):
         return ""
     return "is absolute" if absolute else "leaves the declaration's folder"
+
+
+def _inside(path: str, root: Path) -> bool:
+    """Whether a resolved path is the resolved folder `root` or inside it: compared as text
+    where paths are POSIX (both absolute and normalized, so a prefix ending in a separator is
+    a parent), else as parts."""
+    if os.sep != "/" or os.altsep:  # pragma: no cover - Windows compares case-insensitively
+        return Path(path) == root or root in Path(path).parents
+    folder = str(root)
+    return path == folder or path.startswith(folder if folder.endswith("/") else folder + "/")
 
 
 def resolve(
@@ -83,7 +95,7 @@ def resolve(
     allowed = [base, *(r.resolve() for r in roots)]
     resolved: list[tuple[EvidenceRef, Path]] = []
     problems = []
-    folders: dict[Path, Path] = {}
+    folders: dict[str, str] = {}
     for ref in references(declaration):
         absolute = PurePosixPath(ref.raw).is_absolute()
         target = Path(ref.raw) if absolute else base / ref.raw
