@@ -5,21 +5,27 @@ reference runtime."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from pathlib import Path
 
 import pytest
+from benchmarks.generate import write_set
 
 from ccai_policy.errors import Location
-from ccai_policy.evaluate import runtime
+from ccai_policy.evaluate import engine, runtime
 from ccai_policy.evaluate.binding import bind
+from ccai_policy.evaluate.compiler import compile_policy
 from ccai_policy.evaluate.expressions import compile_expression
 from ccai_policy.evaluate.positional import rewrite
 from ccai_policy.evaluate.programs import GLOBAL_NAMES
-from ccai_policy.evaluate.scope import Scope, declaration_scope
+from ccai_policy.evaluate.scope import POSITIONS_FROM, Scope, declaration_scope, items
 from ccai_policy.load.loader import load_file
 from ccai_policy.load.validation import validate_declaration
 from ccai_policy.model.declaration import Declaration
+from ccai_policy.policy.resolve import load_policy
 
 from .conftest import EXAMPLES
+from .test_runtimes import both
 
 AS_OF = dt.date(2026, 11, 1)
 HERE = Location("test", 1, 1)
@@ -70,7 +76,7 @@ def judged(declaration: Declaration, source: str) -> tuple[object, object, int]:
     """The value in the fast runtime (indexes as positions) and in the reference runtime
     (indexes holding items), and how many programs the reference runtime settled."""
     compiled = compile_expression(source, what="test", origin=HERE, checked=False)
-    fast = declaration_scope(declaration, {}, AS_OF, GLOBAL_NAMES)
+    fast = declaration_scope(declaration, {}, AS_OF, GLOBAL_NAMES, positions=True)
     assert fast.fast
     reference = Scope(bind(declaration, {}, AS_OF, GLOBAL_NAMES))
     return fast.run(compiled), reference.run(compiled), fast.fallbacks
@@ -118,3 +124,29 @@ def test_the_names_of_nested_rewrites_never_shadow_each_other() -> None:
         "consents_by_use[x].exists(_k0, notices_by_use[consents[_k0].use]"
         ".exists(_k9, notices[_k9].p == consents[_k0].p))"
     )
+
+
+@pytest.mark.skipif(not runtime.available(), reason="the fast runtime cannot load here")
+@pytest.mark.parametrize("name", sorted(p.name for p in EXAMPLES.glob("*.yaml")))
+def test_each_example_read_through_positions_is_judged_as_the_reference_judges_it(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The examples are small, so a check binds their indexes as items; forced to positions,
+    every finding is the same (the generated declarations of test_runtimes.py are large
+    enough to be judged through positions in any case)."""
+    ruleset = compile_policy(load_policy("ccai-baseline"))
+    original = engine.declaration_scope
+    monkeypatch.setattr(
+        engine, "declaration_scope", functools.partial(original, positions=True), raising=True
+    )
+    fast, reference, fallbacks = both(EXAMPLES / name, ruleset)
+    assert fast == reference
+    assert fallbacks == 0
+
+
+def test_a_large_declaration_is_judged_through_positions(tmp_path: Path) -> None:
+    [path] = write_set(tmp_path, 2026, 1, 60)
+    declaration = validate_declaration(load_file(path, sparse=True))
+    assert items(declaration) >= POSITIONS_FROM
+    small = validate_declaration(load_file(EXAMPLES / "series-noncompliant.yaml", sparse=True))
+    assert items(small) < POSITIONS_FROM

@@ -75,7 +75,12 @@ class CompiledRule:
         """A program composed from the rule's fields, located at its assertion."""
         origin, _, _ = rule_location(self.loaded, "assert")
         return compile_expression(
-            source, what=self.loaded.rule.id, origin=origin, checked=False, fast_source=fast_source
+            source,
+            what=self.loaded.rule.id,
+            origin=origin,
+            checked=False,
+            fast_source=fast_source,
+            deferred=True,
         )
 
     def _program(self, name: str) -> Compiled | None:
@@ -101,7 +106,7 @@ class CompiledRule:
         origin, style, text = rule_location(self.loaded, "applies_when")
         what = f"{self.loaded.rule.id}: 'applies_when'"
         return compile_expression(
-            source, what=what, origin=origin, style=style, text=text, checked=False
+            source, what=what, origin=origin, style=style, text=text, checked=False, deferred=True
         )
 
     @functools.cached_property
@@ -186,8 +191,16 @@ class CompiledRule:
 
     def prepare(self) -> CompiledRule:
         """Compile every program now; a program that does not compile raises RuleError."""
-        _ = self.applies_when, self.fast, self.pinpoint, self.per_item, self.undated
-        _ = self.needs, self.message_parts, self.batch_parts
+        programs: list[object] = [
+            *(self.applies_when, self.fast, self.pinpoint, self.per_item, self.undated),
+            *self.message_parts,
+            *self.batch_parts,
+        ]
+        for need in self.needs:
+            programs += [need.when, need.in_id, *need.ask_parts]
+        for program in programs:
+            if isinstance(program, Compiled):
+                program.ready()
         return self
 
     @property

@@ -129,6 +129,29 @@ class Compiled:
     #: None: the reference runtime only (a program run only where the fast one failed).
     fast_source: str | None = ""
 
+    def ready(self) -> Compiled:
+        """The same, its reference program compiled now (raises RuleError if it does not)."""
+        if isinstance(self.program, Deferred):
+            self.program.load()
+        return self
+
+
+class Deferred:
+    """The reference runtime's program of an expression composed from checked parts, compiled
+    when first run: the fast runtime settles most programs, so most are never compiled."""
+
+    __slots__ = ("_at", "_program", "_source", "_what")
+
+    def __init__(self, source: str, what: str, at: tuple[Location, str, str]) -> None:
+        self._source, self._what, self._at = source, what, at
+        self._program: Any = None
+
+    def load(self) -> Any:
+        """The program, compiled on first call (RuleError where it does not compile)."""
+        if self._program is None:
+            self._program = _compiled(self._source, self._what, *self._at)
+        return self._program
+
 
 def compile_expression(
     source: str,
@@ -140,15 +163,26 @@ def compile_expression(
     known: Iterable[str] = (),
     checked: bool = True,
     fast_source: str | None = "",
+    deferred: bool = False,
 ) -> Compiled:
     """Compile one expression, checking length, nesting, functions and variable names.
 
-    `checked=False` is for expressions the engine composes from already checked parts.
+    `checked=False` is for expressions the engine composes from already checked parts;
+    `deferred` (only for those) leaves the reference program to be compiled when first run.
     """
+    if deferred and not checked:
+        return Compiled(source, Deferred(source, what, (origin, style, text)), fast_source)
     if checked:
         _check_limits(source, what, origin)
+    program = _compiled(source, what, origin, style, text)
+    if checked:
+        _check_names(program, source, what, origin, set(known))
+    return Compiled(source, program, fast_source)
+
+
+def _compiled(source: str, what: str, origin: Location, style: str, text: str) -> Any:
     try:
-        program = cel_library().compile(source)
+        return cel_library().compile(source)
     except BaseException as exc:  # the library raises ValueError, or a panic (BaseException)
         if isinstance(exc, KeyboardInterrupt | SystemExit):
             raise
@@ -158,9 +192,6 @@ def compile_expression(
             _map_position(detail, origin, style, text),
             "check the CEL syntax",
         ) from None
-    if checked:
-        _check_names(program, source, what, origin, set(known))
-    return Compiled(source, program, fast_source)
 
 
 def _check_limits(source: str, what: str, origin: Location) -> None:

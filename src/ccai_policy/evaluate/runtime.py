@@ -10,9 +10,9 @@ runtime follows the CEL specification (`exists` is true when any item is, whatev
 gave), the reference runtime reports the error. Values it gives back are accepted only when
 they are plain data the two runtimes render alike; anything else is `FAILED` too.
 
-Its variables hold the indexes as positions into their sections (one converted copy of each
-item, not one per index), and every program is rewritten to read them so (positional.py); a
-program that cannot be is FAILED too.
+A large declaration's variables hold the indexes as positions into their sections (one
+converted copy of each item, not one per index), and every program is rewritten to read them
+so (positional.py); a program that cannot be is FAILED too.
 
 Programs here read the engine's per-call names through functions: `_at()` (the item's
 position) and `_chunk()` (the positions of one chunk), set before each call.
@@ -24,6 +24,7 @@ would in time free None and abort the process, so `_library` makes None immortal
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import datetime as dt
 import functools
@@ -32,6 +33,7 @@ import sys
 from typing import Any
 
 from ccai_policy.evaluate.positional import rewrite
+from ccai_policy.evaluate.programcache import ProgramCache
 
 #: What a program that this runtime cannot settle gives.
 FAILED: Any = type("Failed", (), {"__repr__": lambda self: "FAILED"})()
@@ -83,23 +85,43 @@ def available() -> bool:
     return _library() is not None
 
 
+@functools.cache
+def _kept() -> ProgramCache:
+    """Programs compiled by earlier runs (programcache.py), for this build of the library."""
+    return ProgramCache(str(getattr(_library()[0], "__file__", "")))
+
+
+def keep_programs() -> None:
+    """Keep the programs this process compiled for later runs (after a declaration's check)."""
+    if _library() is not None:
+        _kept().save()
+
+
 #: A call of timestamp() on anything but a UTC literal (the engine writes its dates so).
 _OWN_TIME = re.compile(r"""timestamp\((?!\s*(?:'[^']*Z'|"[^"]*Z")\s*\))""")
 
 
 @functools.lru_cache(maxsize=4096)
-def _program(source: str) -> tuple[Any, bool]:
+def _program(source: str, positions: bool) -> tuple[Any, bool]:
     """A compiled program (None when this runtime cannot compile the source), and whether it
-    may write a time of its own in an offset other than UTC. The program reads the indexes
-    as positions (positional.py): None where it cannot."""
+    may write a time of its own in an offset other than UTC. With `positions` the program
+    reads the indexes as positions (positional.py): None where it cannot."""
     _, env, _ = _library()
-    positional = rewrite(source)
-    if positional is None:
+    text = rewrite(source) if positions else source
+    if text is None:
         return None, True
-    try:
-        program = env.compile(positional, disable_check=True)
-    except Exception:  # the reference runtime reports what is wrong
-        return None, True
+    kept, program = _kept(), None
+    serialized = kept.get(text)
+    if serialized is not None:
+        with contextlib.suppress(Exception):  # not this library's: compiled again
+            program = env.deserialize(serialized)
+    if program is None:
+        try:
+            program = env.compile(text, disable_check=True)
+        except Exception:  # the reference runtime reports what is wrong
+            return None, True
+        with contextlib.suppress(Exception):
+            kept.add(text, program.serialize())
     return program, _OWN_TIME.search(source) is not None
 
 
@@ -129,15 +151,21 @@ def activation(variables: dict[str, Any]) -> Any:
 
 
 def run(
-    source: str, bound: Any, at: int = 0, chunk: list[int] | None = None, times: bool = True
+    source: str,
+    bound: Any,
+    at: int = 0,
+    chunk: list[int] | None = None,
+    times: bool = True,
+    positions: bool = False,
 ) -> Any:
     """The value of a program, or FAILED: the caller then asks the reference runtime.
 
     `times`: whether the bound data's times are all in UTC. This runtime gives every time in
     UTC, the reference runtime in the offset it was written with, so a time is accepted only
     when both are UTC: the data's (`times`) and any the program writes itself.
+    `positions`: whether the bound indexes hold positions (binding.bind).
     """
-    program, writes_times = _program(source)
+    program, writes_times = _program(source, positions)
     if program is None:
         return FAILED
     _BOUND["at"] = at

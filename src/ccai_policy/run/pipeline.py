@@ -1,8 +1,7 @@
 """The one pipeline: load, validate, evaluate (rules and built-in checks), waive, baseline.
 
 Every command that evaluates declarations (`check`, `diff`, `rules test`, `rules lint`), the
-benchmark and the tests call it, and it always runs under the worker limits (`workers.py`)
-unless told `jobs=0` (`--jobs 0`), the one way to evaluate without them.
+benchmark and the tests call it, under the worker limits (`workers.py`) unless told `jobs=0`.
 """
 
 from __future__ import annotations
@@ -21,6 +20,7 @@ from ccai_policy.errors import CcaiError, Location, ValidationErrors
 from ccai_policy.evaluate.compiler import RuleSet
 from ccai_policy.evaluate.engine import evaluate
 from ccai_policy.evaluate.findings import finding_order
+from ccai_policy.evaluate.runtime import keep_programs
 from ccai_policy.load.loader import DEFAULT_MAX_BYTES, Document, load_file
 from ccai_policy.load.validation import validate_declaration
 from ccai_policy.model.declaration import Declaration
@@ -180,9 +180,11 @@ def check_one(path: Path, checks: Checks) -> DeclarationResult | list[Problem]:
             declaration = validate_declaration(document)
             # The model holds the data now: the parsed tree is not kept while rules run.
             document = dataclasses.replace(document, data=None)
-            return evaluate_valid(declaration, document, checks)
+            result = evaluate_valid(declaration, document, checks)
         except CcaiError as exc:
             return problems_of(exc)
+    keep_programs()  # what this check compiled, for the next run (evaluate/programcache.py)
+    return result
 
 
 def rule_infos(policy: ResolvedPolicy) -> list[RuleInfo]:

@@ -1,0 +1,146 @@
+"""The fast runtime's compiled programs kept between runs, beside the rule catalog's cache.
+
+Compiling a program in the fast runtime costs about 0.5 ms, reading one back about 0.1 ms: a
+cold `check` of one example compiled 64 programs (35 ms). The programs a run compiled are kept
+in one entry per build of the runtime (cel-expr-python's library file, this tool's version and
+Python's), each under the SHA-256 of the text it was compiled from, and read back from that
+entry by later runs. The entry is trusted as the catalog's is (policy/catalogcache.py): the
+user's own, writable by no one else, with its checksum right; any other entry is ignored, and
+any failure to read or write one only means compiling again. `CCAI_POLICY_NO_CACHE=1` turns
+it off.
+
+Entry format: MAGIC, the SHA-256 (hex) of the rest, then records of a 32-byte digest of a
+program's text, the length of its serialized form (4 bytes, big-endian) and that form.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from ccai_policy import __version__
+from ccai_policy.policy.catalogcache import cache_dir, trusted
+
+MAGIC = b"ccai-policy fast programs 1\n"
+#: Programs one entry holds at most (the bundled catalog runs about 600 fast programs).
+MAX_PROGRAMS = 4096
+#: Entries kept: one per build of the runtime used lately.
+KEEP = 4
+_DIGEST = 32
+_LENGTH = 4
+
+
+class ProgramCache:
+    """Serialized programs by the text they were compiled from, read once and written when
+    a run added some (`save`)."""
+
+    def __init__(self, library_file: str) -> None:
+        self._library_file = library_file
+        self._known: dict[bytes, bytes] | None = None
+        self._added = 0
+
+    def _path(self) -> Path | None:
+        folder = cache_dir()
+        if folder is None:
+            return None
+        try:
+            info = os.stat(self._library_file)
+        except OSError:
+            return None
+        parts = [__version__, sys.version, self._library_file, str(info.st_size)]
+        parts.append(str(info.st_mtime_ns))
+        identity = hashlib.sha256("\0".join(parts).encode("utf-8", "surrogateescape"))
+        return folder / f"programs-{identity.hexdigest()[:32]}.bin"
+
+    def _records(self) -> dict[bytes, bytes]:
+        if self._known is None:
+            path = self._path()
+            self._known = read_entry(path) if path is not None else {}
+        return self._known
+
+    def get(self, text: str) -> bytes | None:
+        return self._records().get(_digest(text))
+
+    def add(self, text: str, serialized: bytes) -> None:
+        records = self._records()
+        if len(records) < MAX_PROGRAMS:
+            records[_digest(text)] = serialized
+            self._added += 1
+
+    def save(self) -> None:
+        """Write the entry if programs were added since it was read or last written."""
+        if not self._added or self._known is None:
+            return
+        path = self._path()
+        if path is not None:
+            write_entry(path, self._known)
+        self._added = 0
+
+
+def _digest(text: str) -> bytes:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()
+
+
+def read_entry(path: Path) -> dict[bytes, bytes]:
+    """The records of a trusted, intact entry; none otherwise."""
+    try:
+        with open(path, "rb") as handle:
+            if not trusted(handle.fileno()):
+                return {}
+            blob = handle.read()
+    except OSError:
+        return {}
+    head = len(MAGIC) + 64
+    body = blob[head:]
+    if not blob.startswith(MAGIC) or blob[len(MAGIC) : head] != _checksum(body):
+        return {}
+    records: dict[bytes, bytes] = {}
+    at = 0
+    while at < len(body):
+        start = at + _DIGEST + _LENGTH
+        size = int.from_bytes(body[at + _DIGEST : start], "big")
+        if start + size > len(body) or len(records) >= MAX_PROGRAMS:
+            return {}
+        records[body[at : at + _DIGEST]] = body[start : start + size]
+        at = start + size
+    return records
+
+
+def _checksum(body: bytes) -> bytes:
+    return hashlib.sha256(body).hexdigest().encode()
+
+
+def write_entry(path: Path, records: dict[bytes, bytes]) -> None:
+    """Write an entry in place of any before it (ignored where that fails)."""
+    body = b"".join(
+        digest + len(serialized).to_bytes(_LENGTH, "big") + serialized
+        for digest, serialized in records.items()
+    )
+    folder = path.parent
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".programs-", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(MAGIC + _checksum(body) + body)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        entries = sorted(folder.glob("programs-*.bin"), key=_age)
+        for old in entries[KEEP:]:  # other builds of the runtime: the newest few stay
+            with contextlib.suppress(OSError):
+                old.unlink()
+    except OSError:
+        return
+
+
+def _age(path: Path) -> float:
+    try:
+        return -path.stat().st_mtime
+    except OSError:
+        return 0.0
