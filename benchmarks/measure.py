@@ -117,11 +117,31 @@ class Budget:
         runs: list[ChildRun] = []
         while self.more([r.seconds for r in runs]):
             runs.append(run_child(argv, cwd, keep_stdout))
-        failed = [r for r in runs if r.exit_code not in (0, 1)]
-        fastest = failed[0] if failed else min(runs, key=lambda r: r.seconds)
-        peak = max(r.max_rss_bytes for r in runs)
-        timing = Timing(fastest.seconds, tuple(r.seconds for r in runs), min(r.cpu for r in runs))
-        return timing, replace(fastest, max_rss_bytes=peak, cpu=timing.cpu)
+        return _best(runs), _fastest(runs)
+
+    def best_paired(
+        self, floor: Sequence[str], argv: Sequence[str], cwd: Path
+    ) -> tuple[Timing, tuple[Timing, ChildRun]]:
+        """`best_child` of a floor and of a command run in turn (floor, command, floor, ...):
+        on a noisy machine each ratio's two sides then see the same minutes."""
+        floors: list[ChildRun] = []
+        runs: list[ChildRun] = []
+        while self.more([a.seconds + b.seconds for a, b in zip(floors, runs, strict=True)]):
+            floors.append(run_child(floor, cwd))
+            runs.append(run_child(argv, cwd))
+        return _best(floors), (_best(runs), _fastest(runs))
+
+
+def _fastest(runs: list[ChildRun]) -> ChildRun:
+    failed = [r for r in runs if r.exit_code not in (0, 1)]
+    fastest = failed[0] if failed else min(runs, key=lambda r: r.seconds)
+    peak = max(r.max_rss_bytes for r in runs)
+    return replace(fastest, max_rss_bytes=peak, cpu=min(r.cpu for r in runs))
+
+
+def _best(runs: list[ChildRun]) -> Timing:
+    fastest = _fastest(runs)
+    return Timing(fastest.seconds, tuple(r.seconds for r in runs), fastest.cpu)
 
 
 class PhaseTimers:

@@ -1,0 +1,28 @@
+"""The benchmark measures each target over the floor with the two run in turn, so that both
+sides of a ratio see the same minutes of a noisy machine."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+from benchmarks import measure
+from benchmarks.measure import Budget, ChildRun
+
+
+def test_a_target_and_its_floor_are_run_in_turn(monkeypatch: pytest.MonkeyPatch) -> None:
+    order: list[str] = []
+    seconds = {"floor": [2.0, 1.0, 1.5], "check": [3.0, 2.5, 2.8]}
+
+    def fake(argv: Sequence[str], cwd: Path, keep_stdout: bool = False) -> ChildRun:
+        name = argv[0]
+        order.append(name)
+        taken = seconds[name][sum(1 for n in order if n == name) - 1]
+        return ChildRun(taken, 0, 1000, "", "", taken * 0.9)
+
+    monkeypatch.setattr(measure, "run_child", fake)
+    floor, (check, run) = Budget(repeat=3, seconds=60).best_paired(["floor"], ["check"], Path())
+    assert order == ["floor", "check"] * 3
+    assert (floor.best, floor.cpu) == (1.0, 0.9)
+    assert (check.best, round(check.cpu, 2), run.seconds) == (2.5, 2.25, 2.5)
