@@ -2,8 +2,9 @@
 
 Compiling a program in the fast runtime costs about 0.5 ms, reading one back about 0.1 ms: a
 cold `check` of one example compiled 64 programs (35 ms). The programs a run compiled are kept
-in one entry per build of the runtime (cel-expr-python's library file, this tool's version and
-Python's), each under the SHA-256 of the text it was compiled from, and read back from that
+in one entry per build of the runtime and of this tool (cel-expr-python's library file, and
+what the catalog's cache is keyed by: this tool's code and version, Python's and its
+libraries'), each under the SHA-256 of the text it was compiled from, and read back from that
 entry by later runs. The entry is trusted as the catalog's is (policy/catalogcache.py): the
 user's own, writable by no one else, with its checksum right; any other entry is ignored, and
 any failure to read or write one only means compiling again. `CCAI_POLICY_NO_CACHE=1` turns
@@ -18,12 +19,10 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-import sys
 import tempfile
 from pathlib import Path
 
-from ccai_policy import __version__
-from ccai_policy.policy.catalogcache import cache_dir, trusted
+from ccai_policy.policy.catalogcache import cache_dir, code_identity, trusted
 
 MAGIC = b"ccai-policy fast programs 1\n"
 #: Programs one entry holds at most (the bundled catalog runs about 600 fast programs).
@@ -51,9 +50,9 @@ class ProgramCache:
             info = os.stat(self._library_file)
         except OSError:
             return None
-        parts = [__version__, sys.version, self._library_file, str(info.st_size)]
-        parts.append(str(info.st_mtime_ns))
-        identity = hashlib.sha256("\0".join(parts).encode("utf-8", "surrogateescape"))
+        parts = [self._library_file, str(info.st_size), str(info.st_mtime_ns)]
+        identity = hashlib.sha256(code_identity())
+        identity.update("\0".join(parts).encode("utf-8", "surrogateescape"))
         return folder / f"programs-{identity.hexdigest()[:32]}.bin"
 
     def _records(self) -> dict[bytes, bytes]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import hashlib
 import os
 import pickle
@@ -50,8 +51,9 @@ def cache_dir() -> Path | None:
     return Path(base) / "ccai-policy"
 
 
-def _code_identity() -> bytes:
-    """The versions and the modules whose code the loaded rules depend on."""
+@functools.cache
+def code_identity() -> bytes:
+    """The versions and the modules whose code the loaded rules depend on (read once)."""
     import pydantic
     import yaml
 
@@ -69,7 +71,7 @@ def catalog_key(files: list[Path]) -> str | None:
     """The name of the entry for these rule files, or None when one cannot be read."""
     digest = hashlib.sha256()
     try:
-        digest.update(_code_identity())
+        digest.update(code_identity())
         for path in files:
             with open(path, "rb") as handle:
                 content = handle.read()
