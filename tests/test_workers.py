@@ -11,7 +11,7 @@ import pytest
 import yaml
 from click.testing import Result
 
-from ccai_policy.run.workers import Killed, Limits, run_all
+from ccai_policy.run.workers import Killed, Limits, run_all, run_each
 
 from .authoring import DECL, RULES, check_args
 from .conftest import AS_OF, EXAMPLES
@@ -171,3 +171,33 @@ def test_a_heavier_job_gets_its_weight_in_time() -> None:
     that uses as much is stopped, with the limit it had in the message."""
     results = run_all(_spin, [0.6, 0.6], jobs=2, limits=Limits(seconds=0.3), weights=[10.0, 1.0])
     assert results == [0.6, Killed("evaluation took longer than the limit of 0.3 s")]
+
+
+@pytest.mark.parametrize("jobs", [0, 2])
+def test_kept_outcomes_leave_the_collectors_passes_as_they_arrive(jobs: int) -> None:
+    """A command's results stay to its end: once each arrives, what is alive is moved out of
+    the collector's passes (gc.freeze), in this process or in the parent of the workers."""
+    import gc
+
+    frozen: list[int] = []
+    before = gc.get_freeze_count()
+    try:
+        outcomes = run_each(
+            _crash,
+            [0, 2, 3],
+            jobs=jobs,
+            limits=Limits(seconds=10),
+            progress=lambda done, total: frozen.append(gc.get_freeze_count()),
+            kept=True,
+        )
+        assert outcomes == [0, 20, 30]
+        assert gc.get_freeze_count() > before
+        if jobs:
+            assert frozen and frozen[-1] > before  # frozen before progress is told
+        gc.unfreeze()
+        run_each(_crash, [0, 2], jobs=jobs, limits=Limits(seconds=10))
+        assert gc.get_freeze_count() == 0  # not asked: nothing frozen
+    finally:
+        gc.unfreeze()
+        if before:
+            gc.freeze()

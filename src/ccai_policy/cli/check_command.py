@@ -201,8 +201,9 @@ def check(
         keep_declarations=bool(written & READ_DECLARATION),
     )
     # --debug keeps the limits; only --jobs 0 evaluates without them
+    # The results stay to the end of the command (workers.run_each, `kept`).
     execution = dataclasses.replace(
-        execution, progress=None if quiet else Progress(), contain_errors=not debug
+        execution, progress=None if quiet else Progress(), contain_errors=not debug, kept=True
     )
     result = run_pipeline(paths, checks, execution, ScanOptions(include=include, exclude=exclude))
     for skipped in result.skipped:

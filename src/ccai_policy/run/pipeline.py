@@ -71,8 +71,7 @@ class Checks:
     waivers: Sequence[LoadedWaiver] = ()
     baseline: Baseline | None = None
     max_bytes: int = DEFAULT_MAX_BYTES
-    #: False leaves each result's copy of its declaration empty, for runs whose outputs never
-    #: read it: less to hold, and less to send back from the workers.
+    #: False: each result's copy of its declaration left empty (for outputs that never read it)
     keep_declarations: bool = True
 
     @property
@@ -92,12 +91,13 @@ class Checks:
 class Execution:
     """How jobs run: in `jobs` worker processes under `limits`, or with 0 in this process
     without limits; `contain_errors=False` (--debug with --jobs 0) lets an internal error
-    raise, for its traceback."""
+    raise, for its traceback; `kept`: results kept to the process's end (workers.run_each)."""
 
     jobs: int = 1
     limits: Limits = field(default_factory=default_limits)
     progress: Callable[[int, int], None] | None = None
     contain_errors: bool = True
+    kept: bool = False
 
     def run(
         self,
@@ -115,6 +115,7 @@ class Execution:
             progress=self.progress,
             contain_errors=self.contain_errors,
             weights=weights,
+            kept=self.kept,
         )
 
 
@@ -216,8 +217,7 @@ def killed_problem(file: str, outcome: Killed) -> Problem:
 
 
 def _mebibytes(path: Path) -> float:
-    """A file's size in MiB: the CPU-time limit is per MiB of the declaration (at least once),
-    so that a large legitimate declaration is checked under the default limit."""
+    """A file's size in MiB: the CPU-time limit is per MiB (at least once), for large files."""
     try:
         return path.stat().st_size / (1024 * 1024)
     except OSError:
