@@ -247,3 +247,23 @@ def test_a_failing_part_settled_by_another_is_judged_as_cel_specifies(tmp_path: 
     [passed] = DeclarationResult.model_validate_json(fast).findings
     [error] = DeclarationResult.model_validate_json(reference).findings
     assert (passed.status, error.status) == ("pass", "error")
+
+
+@pytest.mark.parametrize(
+    ("value", "times", "plain"),
+    [
+        ([["u-1", None, [1, 2.5, True]], "x"], True, True),
+        ([["u-1", [[{"a": 1}]]]], True, False),  # a map deep inside
+        ([[b"bytes"]], True, False),
+        ([[dt.datetime(2026, 1, 1, tzinfo=dt.UTC)]], True, True),
+        ([[dt.datetime(2026, 1, 1, tzinfo=dt.UTC)]], False, False),  # a time in an offset
+        (dt.timedelta(days=1), False, True),
+        ({"a": 1}, True, False),
+    ],
+)
+def test_only_values_both_runtimes_show_alike_are_taken(
+    value: Any, times: bool, plain: bool
+) -> None:
+    from ccai_policy.evaluate.runtime import _plain
+
+    assert _plain(value, times) is plain

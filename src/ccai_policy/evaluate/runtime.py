@@ -131,10 +131,16 @@ class Stamp:
     def __init__(self) -> None:
         self.timestamp = _library()[2]
         self.utc = True
+        self._days: dict[dt.date, Any] = {}  # a declaration names the same days many times
 
     def __call__(self, value: dt.date) -> Any:
         if type(value) is dt.date:
-            return self.timestamp(seconds=(value.toordinal() - _EPOCH) * 86400)
+            day = self._days.get(value)
+            if day is None:
+                day = self._days[value] = self.timestamp(
+                    seconds=(value.toordinal() - _EPOCH) * 86400
+                )
+            return day
         assert isinstance(value, dt.datetime)
         offset = value.utcoffset()
         if offset:
@@ -188,12 +194,23 @@ _SCALARS = frozenset({bool, int, float, str, type(None), dt.timedelta})
 
 def _plain(value: Any, times: bool) -> bool:
     """Whether a value is data both runtimes give alike: scalars, durations, lists, and
-    times when `times` (maps are left out: the runtimes may order their keys differently)."""
+    times when `times` (maps are left out: the runtimes may order their keys differently).
+    Lists are walked with a stack of their own: a message batch holds thousands of values."""
     kind = type(value)
     if kind in _SCALARS:
         return True
-    if kind is list:
-        return all(_plain(v, times) for v in value)
     if kind is dt.datetime:
         return times
-    return False
+    if kind is not list:
+        return False
+    stack = [value]
+    while stack:
+        for item in stack.pop():
+            kind = type(item)
+            if kind in _SCALARS:
+                continue
+            if kind is list:
+                stack.append(item)
+            elif kind is not dt.datetime or not times:
+                return False
+    return True
