@@ -79,11 +79,12 @@ def _declaration(out: _Lines, declaration: DeclarationResult, result: Result) ->
         f"{declaration.file}: {p.title} ({p.type}, {p.studio}) — {shown.label.upper()}",
         "blocking" if not_compliant(shown) else "compliant",
     )
+    listed: dict[str, list[Finding]] = {criterion: [] for criterion in CRITERIA}
+    for f in declaration.findings:  # one pass over what may be tens of thousands
+        if f.status in _SHOWN and f.criterion in listed:
+            listed[f.criterion].append(f)
     for criterion in CRITERIA:
-        findings = sorted(
-            (f for f in declaration.findings if f.criterion == criterion and f.status in _SHOWN),
-            key=lambda f: severity_order(f, result),
-        )
+        findings = sorted(listed[criterion], key=lambda f: severity_order(f, result))
         if not findings:
             continue
         out.add(f"  {CRITERION_TITLES[criterion]}", "bold")
