@@ -16,13 +16,11 @@ program's text, the length of its serialized form (4 bytes, big-endian) and that
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
-import tempfile
 from pathlib import Path
 
-from ccai_policy.policy.catalogcache import cache_dir, code_identity, trusted
+from ccai_policy.policy.catalogcache import cache_dir, code_identity, read_entry, write_entry
 
 MAGIC = b"ccai-policy fast programs 1\n"
 #: Programs one entry holds at most (the bundled catalog runs about 600 fast programs).
@@ -58,7 +56,7 @@ class ProgramCache:
     def _records(self) -> dict[bytes, bytes]:
         if self._known is None:
             path = self._path()
-            self._known = read_entry(path) if path is not None else {}
+            self._known = read_records(path) if path is not None else {}
         return self._known
 
     def get(self, text: str) -> bytes | None:
@@ -76,7 +74,7 @@ class ProgramCache:
             return
         path = self._path()
         if path is not None:
-            write_entry(path, self._known)
+            write_records(path, self._known)
         self._added = 0
 
 
@@ -84,18 +82,10 @@ def _digest(text: str) -> bytes:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()
 
 
-def read_entry(path: Path) -> dict[bytes, bytes]:
+def read_records(path: Path) -> dict[bytes, bytes]:
     """The records of a trusted, intact entry; none otherwise."""
-    try:
-        with open(path, "rb") as handle:
-            if not trusted(handle.fileno()):
-                return {}
-            blob = handle.read()
-    except OSError:
-        return {}
-    head = len(MAGIC) + 64
-    body = blob[head:]
-    if not blob.startswith(MAGIC) or blob[len(MAGIC) : head] != _checksum(body):
+    body = read_entry(path, MAGIC)
+    if body is None:
         return {}
     records: dict[bytes, bytes] = {}
     at = 0
@@ -109,37 +99,10 @@ def read_entry(path: Path) -> dict[bytes, bytes]:
     return records
 
 
-def _checksum(body: bytes) -> bytes:
-    return hashlib.sha256(body).hexdigest().encode()
-
-
-def write_entry(path: Path, records: dict[bytes, bytes]) -> None:
+def write_records(path: Path, records: dict[bytes, bytes]) -> None:
     """Write an entry in place of any before it (ignored where that fails)."""
     body = b"".join(
         digest + len(serialized).to_bytes(_LENGTH, "big") + serialized
         for digest, serialized in records.items()
     )
-    folder = path.parent
-    try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".programs-", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(MAGIC + _checksum(body) + body)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        entries = sorted(folder.glob("programs-*.bin"), key=_age)
-        for old in entries[KEEP:]:  # other builds of the runtime: the newest few stay
-            with contextlib.suppress(OSError):
-                old.unlink()
-    except OSError:
-        return
-
-
-def _age(path: Path) -> float:
-    try:
-        return -path.stat().st_mtime
-    except OSError:
-        return 0.0
+    write_entry(path, MAGIC, body, KEEP)

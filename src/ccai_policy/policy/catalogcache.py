@@ -83,30 +83,59 @@ def catalog_key(files: list[Path]) -> str | None:
     return digest.hexdigest()
 
 
-def trusted(handle_fd: int) -> bool:
+def _trusted(handle_fd: int) -> bool:
     """An entry this user wrote and no one else can change (pickle data runs code when read)."""
     info = os.fstat(handle_fd)
     mine = not hasattr(os, "getuid") or info.st_uid == os.getuid()
     return mine and not info.st_mode & 0o022
 
 
-def read_catalog(key: str) -> list[LoadedRule] | None:
-    """The rules of an entry, or None when there is none to trust."""
-    folder = cache_dir()
-    if folder is None:
-        return None
+def read_entry(path: Path, magic: bytes) -> bytes | None:
+    """What an entry holds, if it is trusted, starts with `magic` and its checksum is right."""
     try:
-        with open(folder / f"catalog-{key}.pickle", "rb") as handle:
-            if not trusted(handle.fileno()):
+        with open(path, "rb") as handle:
+            if not _trusted(handle.fileno()):
                 return None
             blob = handle.read()
     except OSError:
         return None
-    head = len(_MAGIC) + 64
-    if not blob.startswith(_MAGIC) or blob[len(_MAGIC) : head] != _checksum(blob[head:]):
+    head = len(magic) + 64
+    if not blob.startswith(magic) or blob[len(magic) : head] != _checksum(blob[head:]):
+        return None
+    return blob[head:]
+
+
+def write_entry(path: Path, magic: bytes, payload: bytes, keep: int) -> None:
+    """Write an entry in place of any before it, then remove all but the `keep` newest of its
+    kind (its name up to the first '-'). Any failure is ignored: a read-only home only means
+    no cache."""
+    folder, kind = path.parent, path.name.split("-", 1)[0]
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{kind}-", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(magic + _checksum(payload) + payload)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        entries = sorted(folder.glob(f"{kind}-*{path.suffix}"), key=_age)
+        for old in entries[keep:]:  # other installs, versions or rules: the newest few stay
+            with contextlib.suppress(OSError):
+                old.unlink()
+    except OSError:
+        return
+
+
+def read_catalog(key: str) -> list[LoadedRule] | None:
+    """The rules of an entry, or None when there is none to trust."""
+    folder = cache_dir()
+    payload = read_entry(folder / f"catalog-{key}.pickle", _MAGIC) if folder else None
+    if payload is None:
         return None
     try:
-        rules = pickle.loads(blob[head:])
+        rules = pickle.loads(payload)
     except Exception:  # a checked entry of another build of the same classes: reload
         return None
     if not isinstance(rules, list) or not all(isinstance(r, LoadedRule) for r in rules):
@@ -135,22 +164,7 @@ def write_catalog(key: str, files: list[Path], rules: list[LoadedRule]) -> None:
         for path, r in zip(files, rules, strict=True)
     ]
     payload = pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL)
-    try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".catalog-", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(_MAGIC + _checksum(payload) + payload)
-            os.replace(tmp, folder / f"catalog-{key}.pickle")
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        entries = sorted(folder.glob("catalog-*.pickle"), key=_age)
-        for old in entries[KEEP:]:  # other installs, versions or rules: the newest few stay
-            with contextlib.suppress(OSError):
-                old.unlink()
-    except OSError:
-        return
+    write_entry(folder / f"catalog-{key}.pickle", _MAGIC, payload, KEEP)
 
 
 def _age(path: Path) -> float:
