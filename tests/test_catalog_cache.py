@@ -136,3 +136,20 @@ def test_a_check_prints_the_same_from_the_files_and_from_the_cache(
     monkeypatch.setenv("CCAI_POLICY_NO_CACHE", "1")
     assert cached.output == run_cli(*args, "--format", "json").output
     assert len(list(cache.glob("catalog-*.pickle"))) == 1
+
+
+def test_the_rule_sets_digest_is_the_same_from_the_cache_and_reads_no_rule_anew(
+    cache: Path,
+) -> None:
+    """The digest reads each rule's JSON dump; for rules from the cache, the dump kept in the
+    entry (a check then never builds the Rule model's serializer), the same as a fresh one."""
+    from ccai_policy.policy.resolve import load_policy
+    from ccai_policy.policy.rulefiles import rule_dump
+
+    fresh = load_policy("ccai-baseline")  # loaded from the files, and the entry written
+    cached = load_policy("ccai-baseline")  # read back
+    assert cached.digest == fresh.digest
+    for loaded in cached.rules:
+        assert rule_dump(loaded.rule) == loaded.rule.model_dump(mode="json", by_alias=True)
+    changed = cached.rules[0].rule.model_copy(update={"title": "Another title"})
+    assert rule_dump(changed)["title"] == "Another title"  # a copy is never given the old dump

@@ -67,6 +67,9 @@ class _Strict(BaseModel):
         populate_by_name=True,
         field_title_generator=field_title,
         model_title_generator=model_title,
+        # Built on first validation: a check reads the bundled rules back from the catalog's
+        # cache (unpickled, never validated), so most starts never need it (~30 ms).
+        defer_build=True,
     )
 
 

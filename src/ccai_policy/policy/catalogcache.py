@@ -28,11 +28,17 @@ from pathlib import Path
 from ccai_policy import __version__
 from ccai_policy.errors import CcaiError
 from ccai_policy.paths import display_path
-from ccai_policy.policy.rulefiles import LoadedRule, load_rule_files, rule_paths
+from ccai_policy.policy.rulefiles import (
+    LoadedRule,
+    load_rule_files,
+    remember_dump,
+    rule_dump,
+    rule_paths,
+)
 
 #: Set to anything but "" or "0" to neither read nor write the cache.
 NO_CACHE = "CCAI_POLICY_NO_CACHE"
-_MAGIC = b"ccai-policy rule catalog 1\n"
+_MAGIC = b"ccai-policy rule catalog 2\n"
 #: Entries kept: one per install, version or set of rules used lately.
 KEEP = 8
 _PACKAGE = Path(__file__).resolve().parent.parent
@@ -135,11 +141,15 @@ def read_catalog(key: str) -> list[LoadedRule] | None:
     if payload is None:
         return None
     try:
-        rules = pickle.loads(payload)
+        rules, dumps = pickle.loads(payload)
     except Exception:  # a checked entry of another build of the same classes: reload
         return None
     if not isinstance(rules, list) or not all(isinstance(r, LoadedRule) for r in rules):
         return None
+    if not isinstance(dumps, list) or len(dumps) != len(rules):
+        return None
+    for loaded, dump in zip(rules, dumps, strict=True):
+        remember_dump(loaded.rule, dump)
     # Kept with absolute paths; shown, as when loaded, relative to this working directory.
     return [
         LoadedRule(
@@ -163,7 +173,8 @@ def write_catalog(key: str, files: list[Path], rules: list[LoadedRule]) -> None:
         LoadedRule(r.rule, dataclasses.replace(r.document, path=os.path.abspath(path)))
         for path, r in zip(files, rules, strict=True)
     ]
-    payload = pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL)
+    dumps = [rule_dump(r.rule) for r in rules]  # what the rule set's digest reads
+    payload = pickle.dumps((kept, dumps), protocol=pickle.HIGHEST_PROTOCOL)
     write_entry(folder / f"catalog-{key}.pickle", _MAGIC, payload, KEEP)
 
 

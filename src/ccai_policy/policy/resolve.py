@@ -23,7 +23,7 @@ from ccai_policy.policy.policyfiles import (
     find_policy,
     policy_rule_dirs,
 )
-from ccai_policy.policy.rulefiles import LoadedRule
+from ccai_policy.policy.rulefiles import LoadedRule, rule_dump
 from ccai_policy.spelling import did_you_mean
 
 
@@ -52,11 +52,7 @@ class ResolvedPolicy:
         """SHA-256 over the resolved rules, effective severities and parameters."""
         payload = {
             "rules": [
-                {
-                    **r.rule.model_dump(mode="json", by_alias=True),
-                    "severity": self.severity[r.rule.id],
-                }
-                for r in self.rules
+                {**rule_dump(r.rule), "severity": self.severity[r.rule.id]} for r in self.rules
             ],
             "params": self.params,
             "mandatory": sorted(self.mandatory),
