@@ -19,6 +19,8 @@ JSON = Any  # str | int | float | bool | None | list[JSON] | dict[str, JSON]
 
 def escape_pointer_token(token: str | int) -> str:
     """Escape one JSON pointer reference token (RFC 6901)."""
+    if type(token) is str and "~" not in token and "/" not in token:
+        return token  # most keys: nothing to escape
     return str(token).replace("~", "~0").replace("/", "~1")
 
 

@@ -103,10 +103,10 @@ class TreeBuilder(PositionedTree):
                         pointer = f"{parent.pointer}/{MERGE_KEY}"
                         parent.merge_start = len(self.order)
                         self._record(pointer, event.start_mark)
-                    elif depth <= self.depth_recorded:
+                    elif depth <= self.depth_recorded and not (self.sparse and kind is ScalarEvent):
                         pointer = f"{parent.pointer}/{escape_pointer_token(parent.key)}"
                     else:
-                        pointer = ""
+                        pointer = ""  # not read: a sparse tree's scalar values are never located
                 if depth > MAX_DEPTH:
                     raise self._error(
                         f"nesting is deeper than {MAX_DEPTH} levels", event.start_mark, "flatten it"
