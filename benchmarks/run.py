@@ -213,12 +213,12 @@ def measure_cold(figures: Figures, sets: dict[str, list[Path]], budget: Budget) 
             *[exe, "check", *slate, *as_of, *six, "--jobs", "0", "--format", "json"]
         ],
     }
-    measured_runs: dict[str, tuple[Timing, ChildRun]] = {}
     for name in ("scale", "big"):  # under the default limits, as a user runs it
         if name in sets:
             runs[f"{name} --jobs 2"] = [exe, "check", str(sets[name][0]), *as_of, "--jobs", "2"]
     # The targets over the floor are measured in turn with their floor (Budget.best_paired).
     paired = {"slate": "slate --jobs 0", "big": "big --jobs 2"}
+    measured_runs: dict[str, tuple[Timing, ChildRun]] = {}
     for name, paths in sets.items():
         floor = [sys.executable, "-c", _FLOOR, *map(str, paths)]
         if paired.get(name) in runs:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import functools
-import types
 import typing
 from collections import defaultdict
 from collections.abc import Callable
@@ -13,6 +12,7 @@ from typing import Any
 
 from pydantic import AnyUrl, BaseModel
 
+from ccai_policy.evaluate.checker_types import unwrap
 from ccai_policy.evaluate.facts import DERIVED, derive
 from ccai_policy.evaluate.programs import GLOBAL_NAMES, INDEXES
 from ccai_policy.model.declaration import LIST_SECTIONS, Declaration
@@ -68,19 +68,9 @@ _Kind = typing.Union[typing.Literal["stamp", "url", "walk"], "_Plan"]
 _Plan = dict[str, _Kind]
 
 
-def _unwrap(annotation: Any) -> Any:
-    """The annotation without Annotated[...] and `| None`; Any for a union of several."""
-    while typing.get_origin(annotation) is typing.Annotated:
-        annotation = typing.get_args(annotation)[0]
-    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
-        args = [a for a in typing.get_args(annotation) if a is not type(None)]
-        return _unwrap(args[0]) if len(args) == 1 else Any
-    return annotation
-
-
 def _kind(annotation: Any) -> _Kind | None:
     """How values of an annotation are converted (None: they are plain, left as they are)."""
-    annotation = _unwrap(annotation)
+    annotation, _ = unwrap(annotation)
     origin = typing.get_origin(annotation)
     if origin is list:
         return _kind(typing.get_args(annotation)[0])  # lists are walked item by item

@@ -191,14 +191,8 @@ class CompiledRule:
 
     def prepare(self) -> CompiledRule:
         """Compile every program now; a program that does not compile raises RuleError."""
-        programs: list[object] = [
-            *(self.applies_when, self.fast, self.pinpoint, self.per_item, self.undated),
-            *self.message_parts,
-            *self.batch_parts,
-        ]
-        for need in self.needs:
-            programs += [need.when, need.in_id, *need.ask_parts]
-        for program in programs:
+        programs = [self.applies_when, self.fast, self.pinpoint, self.per_item, self.undated]
+        for program in [*programs, *self.batch_parts]:  # the needs' parts and the message's
             if isinstance(program, Compiled):
                 program.ready()
         return self

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ccai_policy.errors import Location
 from ccai_policy.evaluate.compiler import CompiledRule
 from ccai_policy.model.declaration import Declaration
-from ccai_policy.model.result import Finding, ProductionSummary, Status, Subject
+from ccai_policy.model.result import Finding, ProductionSummary, Status, Subject, rule_finding
 
 
 def finding_order(finding: Finding) -> tuple[int, int, str, str]:
@@ -27,20 +27,8 @@ def make_finding(
     where: Location,
 ) -> Finding:
     """One finding of a rule, located at `where`, with the rule's words beside it."""
-    rule = compiled.loaded.rule
-    return Finding(
-        rule_id=rule.id,
-        title=rule.title,
-        criterion=rule.criterion,
-        severity=compiled.severity,
-        status=status,
-        message=message,
-        subject=Subject(id=subject_id, pointer=pointer),
-        location=where,
-        remediation=rule.remediation,
-        references=rule.references,
-        tags=rule.tags,
-    )
+    subject = Subject(id=subject_id, pointer=pointer)
+    return rule_finding(compiled.loaded.rule, compiled.severity, status, message, subject, where)
 
 
 def summarize_production(declaration: Declaration) -> ProductionSummary:

@@ -39,8 +39,6 @@ SECTIONS: dict[str, tuple[str, bool]] = {
 #: The start of the names the rewritten programs bind positions to (rule names cannot start
 #: with '_').
 POSITION = "_k"
-#: Macros that give what their body gives (not their items), with one variable.
-_SAME = frozenset({"all", "exists", "exists_one", "map"})
 #: An edit: at this offset, in this order among edits there, drop so many characters, write.
 _Edit = tuple[int, int, int, str]
 
@@ -107,7 +105,7 @@ def _top_level_commas(toks: list[Token], start: int, end: int) -> list[int]:
 
 
 def _edits(toks: list[Token]) -> list[_Edit]:
-    """Insertions (offset, order, text) that make the program read positions. At one offset,
+    """The edits (see _Edit) that make the program read positions. At one offset,
     what opens goes outer first (order: the index's token number), what closes inner first
     (order: minus that number)."""
     edits: list[_Edit] = []
@@ -137,7 +135,7 @@ def _edits(toks: list[Token]) -> list[_Edit]:
 
 
 def _texts(toks: list[Token], start: int, count: int) -> list[str]:
-    return [t.text for t in toks[max(start, 0) : start + count]] if start >= 0 else []
+    return [t.text for t in toks[start : start + count]] if start >= 0 else []
 
 
 def _macro_over_keys(toks: list[Token], i: int) -> bool:
@@ -157,10 +155,10 @@ def _one_variable(toks: list[Token], macro: tuple[str, int, int]) -> bool:
 def _list_access(toks: list[Token], close: int, section: str, order: int) -> list[_Edit]:
     """Edits for `I[k]` whose `]` is toks[close], I's token being number `order`: a macro
     over its items made a macro over their positions, or the positions mapped to items."""
-    j, name = close, f"{POSITION}{order}"
+    name = f"{POSITION}{order}"
     item = f"{section}[{name}]"
     items = [(_end(toks[close]), -order, 0, f".map({name}, {item})")]
-    macro = _macro_call(toks, j + 1)
+    macro = _macro_call(toks, close + 1)
     if macro is None:
         return items
     if not _one_variable(toks, macro):
@@ -177,11 +175,9 @@ def _list_access(toks: list[Token], close: int, section: str, order: int) -> lis
         if toks[at - 1].text == "." or (at + 1 < call_end and toks[at + 1].text == "("):
             continue  # a field or a function of that name
         edits.append((tok.offset, order, len(tok.text), item))
-    if word in _SAME:
-        return edits
-    if word == "filter":
-        return [*edits, (_end(toks[call_end]), -order, 0, f".map({name}, {item})")]
-    return items  # pragma: no cover - MACROS holds only the five
+    if word == "filter":  # it gives positions: mapped to items after it
+        edits.append((_end(toks[call_end]), -order, 0, f".map({name}, {item})"))
+    return edits
 
 
 def _macro_call(toks: list[Token], dot: int) -> tuple[str, int, int] | None:

@@ -16,6 +16,7 @@ program's text, the length of its serialized form (4 bytes, big-endian) and that
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 from pathlib import Path
@@ -40,7 +41,9 @@ class ProgramCache:
         self._known: dict[bytes, bytes] | None = None
         self._added = 0
 
+    @functools.cached_property
     def _path(self) -> Path | None:
+        """The entry of this build (None: no cache here), named once per process."""
         folder = cache_dir()
         if folder is None:
             return None
@@ -55,7 +58,7 @@ class ProgramCache:
 
     def _records(self) -> dict[bytes, bytes]:
         if self._known is None:
-            path = self._path()
+            path = self._path
             self._known = read_records(path) if path is not None else {}
         return self._known
 
@@ -72,7 +75,7 @@ class ProgramCache:
         """Write the entry if programs were added since it was read or last written."""
         if not self._added or self._known is None:
             return
-        path = self._path()
+        path = self._path
         if path is not None:
             write_records(path, self._known)
         self._added = 0

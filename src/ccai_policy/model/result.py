@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 from ccai_policy.errors import Location
 from ccai_policy.model.grading import CRITERION_MEANINGS, SEVERITY_MEANINGS, Criterion, Severity
-from ccai_policy.model.rule import Reference
+from ccai_policy.model.rule import Reference, Rule
 from ccai_policy.model.vocabulary import Meanings, field_title, model_title
 
 Status = Literal["pass", "fail", "error", "waived", "not_applicable"]
@@ -138,19 +138,32 @@ class RuleInfo(_Frozen):
 
     def finding(self, status: Status, message: str, subject: Subject, where: Location) -> Finding:
         """A finding of this rule at its own severity: how the built-in rules report."""
-        return Finding(
-            rule_id=self.id,
-            title=self.title,
-            criterion=self.criterion,
-            severity=self.severity,
-            status=status,
-            message=message,
-            subject=subject,
-            location=where,
-            remediation=self.remediation,
-            references=self.references,
-            tags=self.tags,
-        )
+        return rule_finding(self, self.severity, status, message, subject, where)
+
+
+def rule_finding(
+    rule: Rule | RuleInfo,
+    severity: Severity,
+    status: Status,
+    message: str,
+    subject: Subject,
+    where: Location,
+) -> Finding:
+    """A finding of a rule (as written, or as a result lists it) at `severity`, with the rule's
+    words beside it."""
+    return Finding(
+        rule_id=rule.id,
+        title=rule.title,
+        criterion=rule.criterion,
+        severity=severity,
+        status=status,
+        message=message,
+        subject=subject,
+        location=where,
+        remediation=rule.remediation,
+        references=rule.references,
+        tags=rule.tags,
+    )
 
 
 class PolicyInfo(_Frozen):

@@ -31,7 +31,7 @@ from ccai_policy.paths import display_path
 from ccai_policy.policy.rulefiles import (
     LoadedRule,
     load_rule_files,
-    remember_dump,
+    remember_dumps,
     rule_dump,
     rule_paths,
 )
@@ -148,8 +148,7 @@ def read_catalog(key: str) -> list[LoadedRule] | None:
         return None
     if not isinstance(dumps, list) or len(dumps) != len(rules):
         return None
-    for loaded, dump in zip(rules, dumps, strict=True):
-        remember_dump(loaded.rule, dump)
+    remember_dumps([loaded.rule for loaded in rules], dumps)
     # Kept with absolute paths; shown, as when loaded, relative to this working directory.
     return [
         LoadedRule(

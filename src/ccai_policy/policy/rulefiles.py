@@ -23,14 +23,16 @@ class LoadedRule:
     document: Document
 
 
-#: The JSON dumps of rules read back from the catalog's cache, by the rule object they belong
-#: to (kept with it, so that an id is never taken for another rule's).
+#: The JSON dumps of the rules last read back from the catalog's cache, by the rule object
+#: they belong to (kept with it, so that an id is never taken for another rule's).
 _DUMPS: dict[int, tuple[Rule, dict[str, Any]]] = {}
 
 
-def remember_dump(rule: Rule, dump: dict[str, Any]) -> None:
-    """The dump of a rule as `rule_dump` makes it, known already (catalogcache.py)."""
-    _DUMPS[id(rule)] = (rule, dump)
+def remember_dumps(rules: list[Rule], dumps: list[dict[str, Any]]) -> None:
+    """The dumps of rules as `rule_dump` makes them, known already (catalogcache.py), in place
+    of those of an earlier read: a rule read before is dumped again if asked."""
+    _DUMPS.clear()
+    _DUMPS.update({id(rule): (rule, dump) for rule, dump in zip(rules, dumps, strict=True)})
 
 
 def rule_dump(rule: Rule) -> dict[str, Any]:
