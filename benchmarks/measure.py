@@ -124,12 +124,19 @@ class Budget:
     ) -> tuple[Timing, tuple[Timing, ChildRun]]:
         """`best_child` of a floor and of a command run in turn (floor, command, floor, ...):
         on a noisy machine each ratio's two sides then see the same minutes."""
-        floors: list[ChildRun] = []
-        runs: list[ChildRun] = []
-        while self.more([a.seconds + b.seconds for a, b in zip(floors, runs, strict=True)]):
-            floors.append(run_child(floor, cwd))
-            runs.append(run_child(argv, cwd))
-        return _best(floors), (_best(runs), _fastest(runs))
+        (floor_timing, _), measured = self.best_in_turn([floor, argv], cwd)
+        return floor_timing, measured
+
+    def best_in_turn(
+        self, commands: Sequence[Sequence[str]], cwd: Path, keep_stdout: bool = False
+    ) -> list[tuple[Timing, ChildRun]]:
+        """`best_child` of each command, the commands run in turn (a, b, c, a, b, c, ...), so
+        that every figure compared with another was taken in the same minutes."""
+        runs: list[list[ChildRun]] = [[] for _ in commands]
+        while self.more([sum(r.seconds for r in turn) for turn in zip(*runs, strict=True)]):
+            for argv, done in zip(commands, runs, strict=True):
+                done.append(run_child(argv, cwd, keep_stdout))
+        return [(_best(done), _fastest(done)) for done in runs]
 
 
 def _fastest(runs: list[ChildRun]) -> ChildRun:

@@ -26,3 +26,24 @@ def test_a_target_and_its_floor_are_run_in_turn(monkeypatch: pytest.MonkeyPatch)
     assert order == ["floor", "check"] * 3
     assert (floor.best, floor.cpu) == (1.0, 0.9)
     assert (check.best, round(check.cpu, 2), run.seconds) == (2.5, 2.25, 2.5)
+
+
+def test_peers_are_run_in_turn_with_the_tool_and_keep_their_output(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    order: list[str] = []
+
+    def fake(argv: Sequence[str], cwd: Path, keep_stdout: bool = False) -> ChildRun:
+        order.append(argv[0])
+        taken = {"ours": 1.0, "opa": 2.0, "regorus": 1.5}[argv[0]] + len(order) / 100
+        return ChildRun(taken, 0, 1000, f"{argv[0]} said" if keep_stdout else "", "", taken)
+
+    monkeypatch.setattr(measure, "run_child", fake)
+    budget = Budget(repeat=2, seconds=60)
+    measured = budget.best_in_turn([["ours"], ["opa"], ["regorus"]], Path(), keep_stdout=True)
+    assert order == ["ours", "opa", "regorus"] * 2
+    assert [(round(t.best, 2), run.stdout) for t, run in measured] == [
+        (1.01, "ours said"),
+        (2.02, "opa said"),
+        (1.53, "regorus said"),
+    ]
