@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 from ccai_policy.errors import Location
 from ccai_policy.model.grading import CRITERION_MEANINGS, SEVERITY_MEANINGS, Criterion, Severity
+from ccai_policy.model.packing import pack, unpack
 from ccai_policy.model.rule import Reference, Rule
 from ccai_policy.model.vocabulary import Meanings, field_title, model_title
 
@@ -120,6 +121,11 @@ class DeclarationResult(_Frozen):
     declaration: dict[str, Any] = Field(
         description="The validated declaration as evaluated (JSON-compatible)."
     )
+
+    def __reduce_ex__(self, protocol: Any) -> Any:
+        """Pickled packed (packing.py): how a worker sends a result to the parent."""
+        packed = pack(self, (DeclarationResult, Finding, Subject))
+        return super().__reduce_ex__(protocol) if packed is None else (unpack, packed)
 
 
 class RuleInfo(_Frozen):

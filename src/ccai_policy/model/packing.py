@@ -1,0 +1,147 @@
+"""A declaration's result in the compact form a worker sends it to the parent process in.
+
+Pickled as models, each finding repeats its rule's words (title, remediation, references,
+tags) and carries the state of three objects: a 10,000-use declaration's 32,941 findings made
+11.3 MB and took 0.54 s of CPU time to send and receive. Packed, each rule's words travel once
+and each finding is one row of plain values, rebuilt without validating again (the values
+were validated in the worker): 5.6 MB and 0.32 s. The result unpickled is equal to the one
+pickled, field by field, including which fields were set (tests/test_packing.py).
+
+A result holding anything this form does not know (a subclass, extra or private attributes)
+is pickled as a model, as before.
+"""
+
+from __future__ import annotations
+
+import operator
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+
+from ccai_policy.errors import Location
+
+#: The fields a finding takes from its rule: the same for every finding of that rule.
+RULE_FIELDS = ("rule_id", "title", "criterion", "severity", "remediation", "references", "tags")
+#: The fields `unpack` writes, in the models' own order, which dumps follow (a test keeps
+#: them the models' fields).
+FINDING_FIELDS = (
+    *("rule_id", "title", "criterion", "severity", "status", "message", "subject"),
+    *("location", "remediation", "references", "tags", "waiver", "baselined"),
+)
+SUBJECT_FIELDS = ("id", "pointer")
+_set = object.__setattr__
+M = TypeVar("M", bound=BaseModel)
+
+
+def _plain_model(value: BaseModel, kind: type[BaseModel]) -> bool:
+    return (
+        type(value) is kind
+        and value.__pydantic_extra__ is None
+        and value.__pydantic_private__ is None
+    )
+
+
+_rule_words = operator.itemgetter(*RULE_FIELDS)
+_own_values = operator.itemgetter("status", "message", "waiver", "baselined")
+
+
+def _mark(sets: list[set[str]], fields: set[str]) -> int:
+    """The index of `fields` among the few distinct sets of fields a result's models have."""
+    for index, known in enumerate(sets):
+        if known == fields:
+            return index
+    sets.append(set(fields))
+    return len(sets) - 1
+
+
+#: The result's, a finding's and a subject's model (model/result.py imports this module).
+Kinds = tuple[type[BaseModel], type[BaseModel], type[BaseModel]]
+
+
+def pack(result: BaseModel, kinds: Kinds) -> tuple[Any, ...] | None:
+    """The arguments of `unpack`, or None when the result is not in the form it knows."""
+    Result, Finding, Subject = kinds
+    if not _plain_model(result, Result):
+        return None
+    rules: list[tuple[Any, ...]] = []
+    rule_index: dict[tuple[str, str], list[int]] = {}
+    sets: list[set[str]] = []
+    rows: list[tuple[Any, ...]] = []
+    for finding in result.findings:  # type: ignore[attr-defined]
+        subject, where = finding.subject, finding.location
+        if not (
+            _plain_model(finding, Finding)
+            and _plain_model(subject, Subject)
+            and type(where) is Location
+        ):
+            return None
+        values = finding.__dict__
+        words = _rule_words(values)
+        candidates = rule_index.setdefault((words[0], words[3]), [])
+        at = next((i for i in candidates if rules[i] == words), None)
+        if at is None:
+            at = len(rules)
+            rules.append(words)
+            candidates.append(at)
+        inner = subject.__dict__
+        rows.append(
+            (
+                at,
+                _mark(sets, finding.__pydantic_fields_set__),
+                _mark(sets, subject.__pydantic_fields_set__),
+                *_own_values(values),
+                inner["id"],
+                inner["pointer"],
+                where.file,
+                where.line,
+                where.column,
+            )
+        )
+    others = {name: None if name == "findings" else v for name, v in result.__dict__.items()}
+    return kinds, others, set(result.__pydantic_fields_set__), rules, sets, rows
+
+
+def _made(kind: type[M], values: dict[str, Any], fields_set: set[str]) -> M:
+    """A model of values already validated, as pydantic's own unpickling makes it."""
+    made = kind.__new__(kind)
+    _set(made, "__dict__", values)
+    _set(made, "__pydantic_fields_set__", fields_set)
+    _set(made, "__pydantic_extra__", None)
+    _set(made, "__pydantic_private__", None)
+    return made
+
+
+def unpack(
+    kinds: Kinds,
+    others: dict[str, Any],
+    fields_set: set[str],
+    rules: list[tuple[Any, ...]],
+    sets: list[set[str]],
+    rows: list[tuple[Any, ...]],
+) -> BaseModel:
+    """The result `pack` was given."""
+    Result, Finding, Subject = kinds
+    findings = []
+    for row in rows:
+        at, marks, subject_marks, status, message, waiver, baselined = row[:7]
+        id_, pointer, file, line, column = row[7:]
+        rule_id, title, criterion, severity, remediation, references, tags = rules[at]
+        subject = _made(Subject, {"id": id_, "pointer": pointer}, set(sets[subject_marks]))
+        values = {
+            "rule_id": rule_id,
+            "title": title,
+            "criterion": criterion,
+            "severity": severity,
+            "status": status,
+            "message": message,
+            "subject": subject,
+            "location": Location(file, line, column),
+            "remediation": remediation,
+            "references": list(references),
+            "tags": list(tags),
+            "waiver": waiver,
+            "baselined": baselined,
+        }
+        findings.append(_made(Finding, values, set(sets[marks])))
+    others["findings"] = findings  # in its place among the fields
+    return _made(Result, others, fields_set)
