@@ -16,7 +16,7 @@ import pytest
 
 from ccai_policy.evaluate.compiler import compile_policy
 from ccai_policy.evaluate.engine import evaluate
-from ccai_policy.evaluate.programs import CHUNK
+from ccai_policy.evaluate.programs import CHUNK, MESSAGE_CHUNK
 from ccai_policy.load.loader import load_file
 from ccai_policy.load.validation import validate_declaration
 from ccai_policy.model.result import DeclarationResult
@@ -140,6 +140,18 @@ def test_pinpointing_finds_failures_on_both_sides_of_a_chunk_boundary(
     result = run(tmp_path, ASSERT, count, failing)
     assert [f.subject.pointer for f in result.findings] == [f"/uses/{i}" for i in sorted(failing)]
     assert {f.status for f in result.findings} == {"fail"}
+
+
+@pytest.mark.parametrize("count", [MESSAGE_CHUNK + 1, 2 * MESSAGE_CHUNK + 3])
+def test_each_failing_items_message_is_its_own_across_message_batches(
+    tmp_path: Path, count: int
+) -> None:
+    """Messages are written MESSAGE_CHUNK failing items per call: none is shifted or lost at
+    a batch's edge."""
+    failing = set(range(count))
+    assert outcomes(run(tmp_path, ASSERT, count, failing)) == [
+        ("fail", f"/uses/{i}", f"u-{i} is described as bad") for i in range(count)
+    ]
 
 
 def test_an_item_that_raises_is_an_error_and_the_others_are_still_judged(tmp_path: Path) -> None:

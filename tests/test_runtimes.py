@@ -23,6 +23,7 @@ from benchmarks.generate import write_set
 from ccai_policy.authoring import ruletests
 from ccai_policy.evaluate import engine
 from ccai_policy.evaluate.compiler import RuleSet, compile_policy
+from ccai_policy.evaluate.programs import CHUNK
 from ccai_policy.load.loader import load_file
 from ccai_policy.load.validation import validate_declaration
 from ccai_policy.model.result import DeclarationResult
@@ -169,10 +170,12 @@ def many_uses(count: int) -> str:
 def test_a_rule_over_the_fast_runtimes_loop_budget_is_judged_by_the_reference_one(
     tmp_path: Path,
 ) -> None:
-    """150 uses, each compared with every use: 22,500 loop steps a chunk, over the fast
-    runtime's 10,000. The check still judges every use, as the reference runtime does."""
+    """300 uses, each compared with every use: 300 loop steps per use of a chunk, over the
+    fast runtime's 10,000 a call. The check still judges every use, as the reference runtime
+    does."""
+    assert CHUNK * 300 > 10_000
     path = custom(
-        tmp_path, "uses", "uses.exists_one(other, other.id == item.id)", "item.id", many_uses(150)
+        tmp_path, "uses", "uses.exists_one(other, other.id == item.id)", "item.id", many_uses(300)
     )
     ruleset = custom_rules(tmp_path)
     fast, reference, fallbacks = both(path, ruleset)

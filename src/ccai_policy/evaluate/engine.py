@@ -20,11 +20,11 @@ from ccai_policy.evaluate.messages import (
 )
 from ccai_policy.evaluate.not_applicable import dates_reason, production_reason, selection_reason
 from ccai_policy.evaluate.programs import (
-    CHUNK,
     CHUNK_NAME,
     INDEX_NAME,
     ITEM_FAIL,
     ITEM_NOT_APPLICABLE,
+    MESSAGE_CHUNK,
     chunks,
     is_batch_value,
     is_sweep_value,
@@ -168,8 +168,8 @@ class _Evaluation:
         runtime (compiler.py: `batch`); item by item where a chunk fails there."""
         parts = [id(part) for part in compiled.batch_parts] if failing else []  # compiles them
         batch = compiled.batch if parts else None
-        for start in range(0, len(failing), CHUNK):
-            chunk = failing[start : start + CHUNK]
+        for start in range(0, len(failing), MESSAGE_CHUNK):
+            chunk = failing[start : start + MESSAGE_CHUNK]
             rows = self.scope.sweep(batch, chunk) if batch else [[]] * len(chunk)
             if not is_batch_value(rows, len(chunk), len(parts)):
                 rows = [None] * len(chunk)

@@ -31,8 +31,15 @@ CHUNK_NAME = "_chunk"
 #: The same, as the fast runtime reads them (functions: it binds no names per call).
 AT_FAST = "_at()"
 CHUNK_FAST = "_chunk()"
-#: Items per pinpointing call: CEL's filter copies its output, so keep each output small.
-CHUNK = 256
+#: Items per sweep or pinpointing call. CEL's filter and map build their output by copying
+#: it once per item added (quadratic in the output), and every copy stays in the runtime's
+#: memory until the declaration is done: keep each output small. Measured on one 10,000-use
+#: declaration, same CPU time: peak memory 995 MB with 256 items a call, 836 MB with 64
+#: (and messages 32 at a time).
+CHUNK = 64
+#: Failing items whose messages are written per call (compiler.py: `batch`, a map): 4.2 us
+#: and 4.7 KB per item at 256 a call, 1.4 us and 0.8 KB at 32.
+MESSAGE_CHUNK = 32
 
 
 def _timestamp(day: dt.date) -> str:
