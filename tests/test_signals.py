@@ -89,6 +89,7 @@ def test_a_signal_ends_the_run_with_its_code_and_the_workers_with_it(
     process = subprocess.Popen(
         args, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
+    began = time.monotonic()
     try:
         workers: set[int] = set()
         for _ in range(600):  # up to a minute on a loaded machine for both workers to start
@@ -97,7 +98,13 @@ def test_a_signal_ends_the_run_with_its_code_and_the_workers_with_it(
                 break
             time.sleep(0.1)
         assert workers, "no worker process started"
+        seen = time.monotonic() - began
         time.sleep(0.5)
+        # The run takes seconds (EVIL-LIST-001): one that ended already says so, not "exit 1".
+        assert process.poll() is None, (
+            f"the run ended before the signal (workers seen after {seen:.2f} s, "
+            f"{len(workers)} of them; exit {process.returncode})"
+        )
         process.send_signal(signum)
         stdout, stderr = process.communicate(timeout=60)
     finally:
