@@ -172,6 +172,16 @@ PEERS = (
 )
 
 
+def _record_cold(figures: Figures, label: str, timing: Timing, child: ChildRun) -> bool:
+    """A whole process's figures; False (with a note) when it exited with an error."""
+    figures.times[label, "cold process"] = timing
+    figures.rss[label] = child.max_rss_bytes
+    figures.exits[label] = child.exit_code
+    if child.exit_code not in (0, 1):
+        figures.notes.append(f"cold {label}: exit {child.exit_code}: {child.stderr[-300:]}")
+    return child.exit_code in (0, 1)
+
+
 def measure_six_rules(figures: Figures, paths: list[Path], ours: list[str], budget: Budget) -> None:
     """The six rules: ccai-policy and, in turn with it, each Rego peer that is installed, on the
     same files; each peer's outcomes compared with ours, rule by rule."""
@@ -189,12 +199,8 @@ def measure_six_rules(figures: Figures, paths: list[Path], ours: list[str], budg
         commands[engine] = [str(python), script, engine, AS_OF.isoformat(), *map(str, paths)]
     measured = budget.best_in_turn(list(commands.values()), ROOT, keep_stdout=True)
     runs = dict(zip(commands, measured, strict=True))
-    label = "six rules, ccai-policy"
-    figures.times[label, "cold process"], mine = runs.pop("ccai-policy")
-    figures.rss[label] = mine.max_rss_bytes
-    figures.exits[label] = mine.exit_code
-    if mine.exit_code not in (0, 1):
-        figures.notes.append(f"cold {label}: exit {mine.exit_code}: {mine.stderr[-300:]}")
+    timing, mine = runs.pop("ccai-policy")
+    if not _record_cold(figures, "six rules, ccai-policy", timing, mine):
         return
     expected = outcomes.six_outcomes(mine.stdout)
     for engine, (timing, run) in runs.items():
@@ -245,11 +251,7 @@ def measure_cold(figures: Figures, sets: dict[str, list[Path]], budget: Budget) 
             timing, child = measured_runs[label]
         else:
             timing, child = budget.best_child(argv, ROOT)
-        figures.times[label, "cold process"] = timing
-        figures.rss[label] = child.max_rss_bytes
-        figures.exits[label] = child.exit_code
-        if child.exit_code not in (0, 1):
-            figures.notes.append(f"cold {label}: exit {child.exit_code}: {child.stderr[-300:]}")
+        _record_cold(figures, label, timing, child)
     six_rules = [exe, "check", *slate, *as_of, *six, "--jobs", "0", "--format", "json"]
     measure_six_rules(figures, sets["slate"], six_rules, budget)
 

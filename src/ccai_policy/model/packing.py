@@ -22,13 +22,6 @@ from ccai_policy.errors import Location
 
 #: The fields a finding takes from its rule: the same for every finding of that rule.
 RULE_FIELDS = ("rule_id", "title", "criterion", "severity", "remediation", "references", "tags")
-#: The fields `unpack` writes, in the models' own order, which dumps follow (a test keeps
-#: them the models' fields).
-FINDING_FIELDS = (
-    *("rule_id", "title", "criterion", "severity", "status", "message", "subject"),
-    *("location", "remediation", "references", "tags", "waiver", "baselined"),
-)
-SUBJECT_FIELDS = ("id", "pointer")
 _set = object.__setattr__
 M = TypeVar("M", bound=BaseModel)
 
@@ -127,6 +120,7 @@ def unpack(
         id_, pointer, file, line, column = row[7:]
         rule_id, title, criterion, severity, remediation, references, tags = rules[at]
         subject = _made(Subject, {"id": id_, "pointer": pointer}, set(sets[subject_marks]))
+        # In the models' own field order, which dumps follow (the tests compare it).
         values = {
             "rule_id": rule_id,
             "title": title,
