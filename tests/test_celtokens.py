@@ -8,7 +8,14 @@ from __future__ import annotations
 
 import pytest
 
-from ccai_policy.evaluate.celtokens import TokenError, bound_names, comprehension_nesting, tokens
+from ccai_policy.evaluate import runtime
+from ccai_policy.evaluate.celtokens import (
+    TokenError,
+    bound_names,
+    comprehension_nesting,
+    substitute,
+    tokens,
+)
 from ccai_policy.evaluate.expressions import cel_library as _cel
 
 FOUR = "[1].all(a, [1].all(b, [1].all(c, [1].all(d, true))))"
@@ -77,3 +84,66 @@ def test_numbers_and_identifiers() -> None:
         "x",
         ")",
     ]
+
+
+#: Items of a section, for the substitution cases: the second has no `note` key at all.
+ITEMS = [
+    {"id": "a", "subjects": ["p", "q"], "note": None, "n": 2},
+    {"id": "b", "subjects": [], "n": 0},
+]
+#: Expressions of the item `use`: substituted, each gives what it gives with the item bound by
+#: a list of one, value or error, in both runtimes.
+OF_THE_ITEM = [
+    "use.id == 'a' && size(use.subjects) > 0",
+    "use.subjects.all(p, p != use.id) ? use.n * 2 : -1",
+    "has(use.note) ? [use.note, use.id] : [use.id]",
+    "use.note == null",  # the second item has no such key: an error either way
+    "use.subjects.exists(s, s == 'q') || use.n / (use.n - 2) > 0",  # a division by zero
+    "{'use': use.id, use.id: 'use'}['use'] + ' use.id'",  # strings are not names
+]
+
+
+def _reference(source: str, variables: dict[str, object]) -> object:
+    try:
+        return _cel().compile(source).execute(_cel().Context(variables=variables))
+    except Exception:
+        return "error"
+
+
+def _fast(source: str, variables: dict[str, object]) -> object:
+    value = runtime.run(source, runtime.activation(variables))
+    return "error" if value is runtime.FAILED else value
+
+
+@pytest.mark.parametrize("body", OF_THE_ITEM)
+@pytest.mark.parametrize("at", [0, 1])
+def test_a_substituted_item_reads_as_the_bound_one(body: str, at: int) -> None:
+    bound = f"[uses[{at}]].map(use, {body})[0]"
+    replaced = substitute(f"({body})", "use", f"uses[{at}]")
+    assert replaced is not None
+    assert "use" not in {t.text for t in tokens(replaced) if t.kind == "ident"}
+    variables = {"uses": ITEMS}
+    expected = _reference(bound, variables)
+    assert _reference(replaced, variables) == expected
+    if runtime.available():
+        assert _fast(replaced, variables) == _fast(bound, variables)
+
+
+def test_substitution_leaves_fields_functions_and_strings() -> None:
+    source = "production.use == use.id && use.use && 'use' != use(use)"
+    assert substitute(source, "use", "uses[_i]") == (
+        "production.use == uses[_i].id && uses[_i].use && 'use' != use(uses[_i])"
+    )
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "uses.exists(use, use.id == '')",  # the name bound again
+        "use.subjects.map(use, use)",
+        "{'a': 1}.all(k, use, use > 0)",  # a second variable
+        "[use, use]",  # perhaps a binding: left as it is
+    ],
+)
+def test_substitution_refuses_where_the_name_may_be_bound_inside(source: str) -> None:
+    assert substitute(source, "use", "uses[_i]") is None

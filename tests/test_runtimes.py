@@ -21,9 +21,10 @@ import pytest
 from benchmarks.generate import write_set
 
 from ccai_policy.authoring import ruletests
-from ccai_policy.evaluate import engine
+from ccai_policy.evaluate import engine, runtime
 from ccai_policy.evaluate.compiler import RuleSet, compile_policy
-from ccai_policy.evaluate.programs import CHUNK
+from ccai_policy.evaluate.programs import CHUNK, CHUNK_FAST, SPAN_FAST
+from ccai_policy.evaluate.scope import declaration_scope
 from ccai_policy.load.loader import load_file
 from ccai_policy.load.validation import validate_declaration
 from ccai_policy.model.result import DeclarationResult
@@ -270,3 +271,33 @@ def test_only_values_both_runtimes_show_alike_are_taken(
     from ccai_policy.evaluate.runtime import _plain
 
     assert _plain(value, times) is plain
+
+
+def test_sweeps_build_no_list_per_call(baseline: RuleSet) -> None:
+    """Every bundled section rule's sweep reads its chunk from the spans bound once and its
+    item as `S[_i]`: a list a call builds (the chunk's positions, or a list of one item) stays
+    in the fast runtime's memory until the declaration is done (programs.SPAN_FAST)."""
+    swept = 0
+    for compiled in baseline.rules:
+        rule = compiled.loaded.rule
+        if rule.for_each == "declaration":
+            continue
+        assert compiled.sweep is not None
+        assert compiled.sweep.count(SPAN_FAST) == 2, rule.id
+        assert CHUNK_FAST not in compiled.sweep, rule.id
+        assert f"[{rule.for_each}[_i]]" not in compiled.sweep, rule.id
+        swept += 1
+    assert swept > 40
+
+
+def test_a_sweep_over_positions_that_are_not_a_span_is_left_to_the_reference_runtime(
+    generated: list[Path], baseline: RuleSet
+) -> None:
+    declaration = validate_declaration(load_file(generated[0], sparse=True))
+    scope = declaration_scope(declaration, baseline.policy.params, AS_OF, baseline.names)
+    sweep = next(c.sweep for c in baseline.rules if c.loaded.rule.id == "CONSENT-REPLICA-001")
+    assert sweep is not None
+    span = list(range(CHUNK))
+    assert scope.sweep(sweep, span) is not runtime.FAILED
+    for other in ([*span[:-1], CHUNK + 1], span[1:], [0, *span[:-1]]):
+        assert scope.sweep(sweep, other) is runtime.FAILED

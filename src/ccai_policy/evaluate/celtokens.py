@@ -131,3 +131,26 @@ def bound_names(source: str) -> set[str]:
         for i in range(len(toks) - 4)
         if _macro_at(toks, i) and toks[i + 3].kind == "ident" and toks[i + 4].text == ","
     }
+
+
+def substitute(source: str, name: str, replacement: str) -> str | None:
+    """The expression with every read of the variable `name` made a read of `replacement`
+    (an expression that binds as tightly as a name: `uses[_i]`, say); None where `name` may
+    be bound inside it (by any macro or function that takes a name before a comma, so that
+    which `name` a token reads is not plain from the tokens)."""
+    try:
+        toks = _tokens(source)
+    except TokenError:
+        return None
+    out, last = [], 0
+    for i, tok in enumerate(toks):
+        if tok.kind != "ident" or tok.text != name:
+            continue
+        after = toks[i + 1].text if i + 1 < len(toks) else ""
+        if after == ",":
+            return None  # perhaps a name bound here
+        if (i and toks[i - 1].text == ".") or after == "(":
+            continue  # a field or a function of that name
+        out += [source[last : tok.offset], replacement]
+        last = tok.offset + len(tok.text)
+    return "".join(out) + source[last:]

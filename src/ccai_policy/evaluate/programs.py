@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
+from ccai_policy.evaluate.celtokens import substitute
 from ccai_policy.model.declaration import LIST_SECTIONS, OBJECT_SECTIONS
 from ccai_policy.model.rule import Rule, Window
 from ccai_policy.policy.rulefiles import LoadedRule
@@ -31,6 +33,12 @@ CHUNK_NAME = "_chunk"
 #: The same, as the fast runtime reads them (functions: it binds no names per call).
 AT_FAST = "_at()"
 CHUNK_FAST = "_chunk()"
+#: A sweep's chunk, as the fast runtime reads it: one of the declaration's chunks (`spans`),
+#: bound once with its variables and picked by number per call. A list that a function
+#: gives is converted again on every call, and each copy (about 75 bytes a position) stays
+#: in the runtime's memory until the declaration is done.
+SPANS_NAME = "_spans"
+SPAN_FAST = f"{SPANS_NAME}[_span()]"
 #: Items per sweep or pinpointing call. CEL's filter and map build their output by copying
 #: it once per item added (quadratic in the output), and every copy stays in the runtime's
 #: memory until the declaration is done: keep each output small. Measured on one 10,000-use
@@ -63,8 +71,13 @@ def _window(window: Window) -> str:
         bounds.append(f"__d >= {_timestamp(window.from_)}")
     if window.until is not None:
         bounds.append(f"__d < {_timestamp(window.until + dt.timedelta(days=1))}")
-    days = f"({window.dates})" if window.dates else f"[{window.date}]"
-    return f"{when} && {days}.exists(__d, __d == null || ({' && '.join(bounds)}))"
+    inside = f"__d == null || ({' && '.join(bounds)})"
+    if window.dates:
+        return f"{when} && ({window.dates}).exists(__d, {inside})"
+    # One date: read where it is, not bound by a list of one (see _of_item); same value.
+    day = substitute(inside, "__d", f"({window.date})")
+    assert day is not None  # the engine's own text binds nothing
+    return f"{when} && ({day})"
 
 
 def dated(rule: Rule) -> bool:
@@ -126,31 +139,42 @@ def compose_fast(loaded: LoadedRule, composed: dict[str, str]) -> dict[str, str]
     per call: the item is `_at()` in its section (or the production), a chunk's positions
     `_chunk()`.
 
-    `sweep` does the work of `fast` and `pinpoint` in one call per chunk: whether any item of
-    the chunk is applicable, and the positions of its failing items.
+    `sweep` does the work of `fast` and `pinpoint` in one call per chunk (read as
+    `SPAN_FAST`): whether any item of the chunk is applicable, and the positions of its
+    failing items.
     """
     rule = loaded.rule
     if rule.for_each == "declaration":
         return {name: bind_item(loaded, source, fast=True) for name, source in composed.items()}
-    x, s, i = rule.as_, rule.for_each, INDEX_NAME
+    i = INDEX_NAME
     undated, where, holds = _conditions(rule)
     fast = {
-        "sweep": f"[{CHUNK_FAST}.exists({i}, [{s}[{i}]].exists({x}, {where})), "
-        f"{CHUNK_FAST}.filter({i}, [{s}[{i}]].exists({x}, ({where}) ? !{holds} : false))]",
+        "sweep": f"[{SPAN_FAST}.exists({i}, {_of_item(loaded, where)}), "
+        f"{SPAN_FAST}.filter({i}, {_of_item(loaded, f'({where}) ? !{holds} : false')})]",
         "per_item": bind_item(loaded, _verdict(where, holds), fast=True),
     }
     if dated(rule):
-        fast["undated"] = f"{CHUNK_FAST}.exists({i}, [{s}[{i}]].exists({x}, {undated}))"
+        fast["undated"] = f"{SPAN_FAST}.exists({i}, {_of_item(loaded, undated)})"
     return fast
+
+
+def _of_item(loaded: LoadedRule, source: str) -> str:
+    """`source`, an expression of a section rule's item, read for the item at position `_i`
+    of its section: the item's name replaced by `S[_i]`, else (where the tokens leave it
+    unclear which reads are the item's) the item bound by a list of one. Both give the same
+    value and error; the list is built on every call, and each one (about 80 bytes an item)
+    stays in the fast runtime's memory until the declaration is done."""
+    rule = loaded.rule
+    item = f"{rule.for_each}[{INDEX_NAME}]"
+    replaced = substitute(f"({source})", rule.as_, item)
+    return replaced if replaced is not None else f"[{item}].map({rule.as_}, {source})[0]"
 
 
 def batch(loaded: LoadedRule, sources: list[str]) -> str:
     """For the fast runtime: each item of a chunk (`_chunk()`) mapped to the values of
     `sources`, expressions of the item (a section rule's)."""
-    rule = loaded.rule
     values = ", ".join(f"({source})" for source in sources)
-    i = INDEX_NAME
-    return f"{CHUNK_FAST}.map({i}, [{rule.for_each}[{i}]].map({rule.as_}, [{values}])[0])"
+    return f"{CHUNK_FAST}.map({INDEX_NAME}, {_of_item(loaded, f'[{values}]')})"
 
 
 def bind_item(loaded: LoadedRule, source: str, *, fast: bool = False) -> str:
@@ -166,6 +190,15 @@ def bind_item(loaded: LoadedRule, source: str, *, fast: bool = False) -> str:
 def chunks(count: int) -> list[list[int]]:
     """The positions 0..count-1, CHUNK at a time."""
     return [list(range(start, min(count, start + CHUNK))) for start in range(0, count, CHUNK)]
+
+
+def spans(counts: Iterable[int]) -> list[list[int]]:
+    """Every chunk of sections of these sizes, each once (SPANS_NAME)."""
+    seen: dict[tuple[int, int], list[int]] = {}
+    for count in sorted(set(counts)):
+        for chunk in chunks(count):
+            seen.setdefault((chunk[0], len(chunk)), chunk)
+    return list(seen.values())
 
 
 def is_sweep_value(value: Any, chunk: list[int]) -> bool:

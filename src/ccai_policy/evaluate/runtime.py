@@ -15,7 +15,8 @@ converted copy of each item, not one per index), and every program is rewritten 
 so (positional.py); a program that cannot be is FAILED too.
 
 Programs here read the engine's per-call names through functions: `_at()` (the item's
-position) and `_chunk()` (the positions of one chunk), set before each call.
+position) and `_chunk()` (the positions of one chunk), set before each call; a sweep reads its
+chunk from the variables, `_spans[_span()]` (programs.SPAN_FAST).
 
 cel-expr-python 0.1.3 gives back a reference to None that it never took, for nulls it reads
 and writes. Where None is immortal (Python 3.12 and later) that is harmless; on Python 3.11 it
@@ -39,8 +40,9 @@ from ccai_policy.evaluate.programcache import ProgramCache
 FAILED: Any = type("Failed", (), {"__repr__": lambda self: "FAILED"})()
 _EPOCH = dt.date(1970, 1, 1).toordinal()
 _UNIX = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-#: The engine's per-call values, read by `_at()` and `_chunk()`.
-_BOUND: dict[str, Any] = {"at": 0, "chunk": []}
+#: The engine's per-call values, read by `_at()`, `_chunk()` and `_span()` (-1: none, which
+#: no list can be indexed with).
+_BOUND: dict[str, Any] = {"at": 0, "chunk": [], "span": -1}
 
 
 def _at() -> int:
@@ -49,6 +51,10 @@ def _at() -> int:
 
 def _chunk() -> list[int]:
     return list(_BOUND["chunk"])
+
+
+def _span() -> int:
+    return int(_BOUND["span"])
 
 
 #: References to None added once: more than the library can give back in any process's life.
@@ -77,6 +83,7 @@ def _library() -> Any:
     functions = [
         cel.FunctionDecl("_at", [cel.Overload("_at_", cel.Type.INT, [], impl=_at)]),
         cel.FunctionDecl("_chunk", [cel.Overload("_chunk_", positions, [], impl=_chunk)]),
+        cel.FunctionDecl("_span", [cel.Overload("_span_", cel.Type.INT, [], impl=_span)]),
     ]
     return cel, cel.NewEnv(functions=functions), timestamp_pb2.Timestamp
 
@@ -163,6 +170,7 @@ def run(
     chunk: list[int] | None = None,
     times: bool = True,
     positions: bool = False,
+    span: int = -1,
 ) -> Any:
     """The value of a program, or FAILED: the caller then asks the reference runtime.
 
@@ -170,12 +178,14 @@ def run(
     UTC, the reference runtime in the offset it was written with, so a time is accepted only
     when both are UTC: the data's (`times`) and any the program writes itself.
     `positions`: whether the bound indexes hold positions (binding.bind).
+    `span`: the place of `chunk` among the bound spans (programs.SPANS_NAME), -1 if none.
     """
     program, writes_times = _program(source, positions)
     if program is None:
         return FAILED
     _BOUND["at"] = at
     _BOUND["chunk"] = chunk if chunk is not None else []
+    _BOUND["span"] = span
     try:
         value = program.eval(bound)
         cel = _library()[0]
@@ -186,6 +196,7 @@ def run(
         return FAILED
     finally:
         _BOUND["chunk"] = []
+        _BOUND["span"] = -1
     return plain if _plain(plain, times and not writes_times) else FAILED
 
 

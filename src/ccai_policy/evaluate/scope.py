@@ -19,7 +19,7 @@ from ccai_policy.evaluate.expressions import (
     cel_library,
     describe,
 )
-from ccai_policy.evaluate.programs import CHUNK_NAME, INDEX_NAME
+from ccai_policy.evaluate.programs import CHUNK_NAME, INDEX_NAME, SPANS_NAME, spans
 from ccai_policy.model.declaration import LIST_SECTIONS, Declaration
 
 
@@ -74,7 +74,13 @@ class Scope:
         positions: bool = False,
     ) -> None:
         self._variables = variables
-        self._fast = runtime.activation(variables) if reference is not None else None
+        self._fast: Any = None
+        self._spans: dict[tuple[int, int], tuple[int, list[int]]] = {}
+        if reference is not None:
+            counts = [len(variables[s]) for s in LIST_SECTIONS if s in variables]
+            table = spans(counts)
+            self._spans = {(c[0], len(c)): (n, c) for n, c in enumerate(table)}
+            self._fast = runtime.activation({**variables, SPANS_NAME: table})
         self._make_reference = reference
         self._utc = utc
         self._positions = positions
@@ -119,7 +125,9 @@ class Scope:
         runtime.FAILED (also without the fast runtime) for the caller's reference path."""
         if self._fast is None:
             return runtime.FAILED
-        value = runtime.run(source, self._fast, 0, chunk, self._utc, self._positions)
+        span = self._spans.get((chunk[0], len(chunk))) if chunk else None
+        number = span[0] if span is not None and span[1] == chunk else -1
+        value = runtime.run(source, self._fast, 0, chunk, self._utc, self._positions, number)
         if value is runtime.FAILED:
             self.fallbacks += 1
         return value
