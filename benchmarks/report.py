@@ -111,6 +111,12 @@ def targets(figures: Any) -> list[Target]:
     )
     what = f"{big:,}-use / {small:,}-use check, in-process CPU"
     out.append(Target("13", what, scale, 11.0, "x"))
+    # The same ratio of the bare parse: how much of the growth the machine's memory gives.
+    parse = _ratio(
+        _best(figures, "big", "floor", cpu=True), _best(figures, "scale", "floor", cpu=True)
+    )
+    what = f"{big:,}-use / {small:,}-use floor, in-process CPU (beside, not the target)"
+    out.append(Target("13", what, parse, 11.0, "x"))
     jobs = _ratio(_wall(figures, "slate --jobs 1"), _wall(figures, "slate --jobs 2"))
     cpu = _ratio(_cpu(figures, "slate --jobs 1"), _cpu(figures, "slate --jobs 2"))
     what = "slate --jobs 2 speed-up over --jobs 1, wall (CPU 1/2 beside)"

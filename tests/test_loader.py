@@ -614,3 +614,31 @@ def test_a_fifo_is_refused_without_blocking(tmp_path: Path) -> None:
     with pytest.raises(LoadError) as caught:
         load_file(fifo)
     assert caught.value.message == "not a regular file (a pipe or socket)"
+
+
+#: Plain scalars of every kind, each written twice: the second is read from what the loader
+#: kept of the first (yamlscalars.plain_values), the first perhaps too on a later load.
+REPEATED = (
+    "a: [null, ~, Null, '', true, False, 12, -3, 0x1F, 0o17x, 1.5, .inf, -.Inf, .NaN, 2024-01-01, "
+    "2024-01-01T10:00:00Z, text, 'quoted', \"12\", 1e3x]\n"
+)
+
+
+def _repeated() -> str:
+    return REPEATED + REPEATED.replace("a:", "b:") + "c: &k 12\nd: *k\ne: yes\nf: [yes, 010]\n"
+
+
+def test_a_plain_scalar_read_again_is_the_value_it_was_the_first_time() -> None:
+    from ccai_policy.load import yamlscalars
+
+    yamlscalars._VALUES.clear()
+    first = load_text(_repeated(), "f.yaml")
+    again = load_text(_repeated(), "f.yaml")  # now every short plain text is kept
+    assert repr(first.data) == repr(again.data)  # types too: True is not 1, 1.0 is not 1
+    assert repr(first.data["a"]) == repr(first.data["b"])
+    assert repr(first.data["a"][:4]) == "[None, None, None, '']"
+    assert repr(first.data["a"][4:12]) == "[True, False, 12, -3, 31, '0o17x', 1.5, inf]"
+    assert first.data["d"] == 12
+    # Scalars YAML 1.1 and 1.2 read differently are never kept: each occurrence is flagged.
+    for document in (first, again):
+        assert sorted(document.ambiguous) == ["/e", "/f/0", "/f/1"]

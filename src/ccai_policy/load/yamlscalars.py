@@ -68,6 +68,8 @@ def resolve(loader: Any, event: Any) -> str:
             return STR
         value: str = event.value
         if not event.implicit[0]:  # quoted or a block scalar: text (PyYAML's default tag)
+            if not loader.yaml_path_resolvers:
+                return str(loader.DEFAULT_SCALAR_TAG)  # what resolve gives then, found sooner
             return str(loader.resolve(yaml.ScalarNode, value, event.implicit))
         cache = _RESOLVED.get(type(loader))
         if cache is None or loader.yaml_path_resolvers:
@@ -82,6 +84,38 @@ def resolve(loader: Any, event: Any) -> str:
                 cache[value] = found
         return found
     return str(tag)
+
+
+#: Plain untagged scalars' values so far, by loader class and text (see _RESOLVED): the value
+#: of such a scalar, like its tag, depends on its text alone. Values YAML 1.1 and 1.2 read
+#: differently are never kept (the tree builder records each of them).
+_VALUES: dict[type, dict[str, Any]] = {}
+
+
+def plain_tags(loader: Any) -> dict[str, str] | None:
+    """The tags of plain untagged scalars resolved so far, by text (what `resolve` keeps); None
+    where the loader has path resolvers."""
+    if loader.yaml_path_resolvers:
+        return None
+    return _RESOLVED.setdefault(type(loader), {})
+
+
+def plain_values(loader: Any) -> dict[str, Any] | None:
+    """The values of plain untagged scalars read so far, by text, for `remember_value`; None
+    where the loader has path resolvers (a tag may then depend on where the scalar is)."""
+    if loader.yaml_path_resolvers:
+        return None
+    return _VALUES.setdefault(type(loader), {})
+
+
+def remember_value(values: dict[str, Any], event: Any, tag: str, value: Any) -> None:
+    """Keep the value of a plain untagged scalar of a short text (see _VALUES)."""
+    text = event.value
+    plain = event.tag is None and event.implicit[0]
+    if plain and tag != AMBIGUOUS and len(text) <= _CACHED_LENGTH:
+        if len(values) >= _CACHED_COUNT:
+            values.clear()
+        values[text] = value
 
 
 def _core_tag(value: str, old: str) -> str:

@@ -32,9 +32,15 @@ from ccai_policy.load.yamlscalars import (
     ScalarProblem,
     ambiguity,
     check_collection_tag,
+    plain_tags,
+    plain_values,
+    remember_value,
     resolve,
     scalar_value,
 )
+
+#: A value no scalar has (a cache miss).
+_UNREAD: Any = object()
 
 
 def key_is_duplicate(parent: Frame, event: Any) -> bool:
@@ -56,6 +62,10 @@ class TreeBuilder(PositionedTree):
         #: Plain scalars YAML 1.1 and 1.2 read differently (yes, 010): kept as the text YAML 1.2
         #: reads, with the message and hint that validation reports beside its own problems.
         self.ambiguous: dict[str, tuple[str, str]] = {}
+        #: Plain scalars' values read before, by text (yamlscalars.plain_values).
+        self.values = plain_values(loader)
+        #: The same, for plain keys' tags.
+        self.key_tags = plain_tags(loader)
 
     def document(self, text: str) -> JSON:
         get = self.loader.get_event
@@ -77,6 +87,10 @@ class TreeBuilder(PositionedTree):
     def _root(self) -> JSON:
         get = self.loader.get_event
         stack: list[Frame] = []
+        positions, order = self.positions, self.order  # _record, inlined where it is hot
+        # Plain scalars' values read before, where _scalar records nothing else of them.
+        quick = self.values if not self.record_scalars else None
+        sparse, recorded = self.sparse, self.depth_recorded
         while True:
             event = get()
             self.events += 1
@@ -91,9 +105,12 @@ class TreeBuilder(PositionedTree):
                     parent = stack[-1]
                     depth = parent.depth + 1
                     if type(parent.container) is list:
-                        if depth <= self.depth_recorded:
+                        if depth <= recorded:
                             pointer = f"{parent.pointer}/{len(parent.container)}"
-                            self._record(pointer, event.start_mark)
+                            mark = event.start_mark
+                            if pointer not in positions:
+                                order.append(pointer)
+                            positions[pointer] = (mark.line + 1, mark.column + 1)
                         else:
                             pointer = ""  # not recorded, and so never read
                     elif parent.key is None:
@@ -103,7 +120,7 @@ class TreeBuilder(PositionedTree):
                         pointer = f"{parent.pointer}/{MERGE_KEY}"
                         parent.merge_start = len(self.order)
                         self._record(pointer, event.start_mark)
-                    elif depth <= self.depth_recorded and not (self.sparse and kind is ScalarEvent):
+                    elif depth <= recorded and not (sparse and kind is ScalarEvent):
                         pointer = f"{parent.pointer}/{escape_pointer_token(parent.key)}"
                     else:
                         pointer = ""  # not read: a sparse tree's scalar values are never located
@@ -111,10 +128,20 @@ class TreeBuilder(PositionedTree):
                     raise self._error(
                         f"nesting is deeper than {MAX_DEPTH} levels", event.start_mark, "flatten it"
                     )
-                if self.sparse and (kind is AliasEvent or event.anchor):
+                if sparse and (kind is AliasEvent or event.anchor):
                     raise NeedsFullTree
                 if kind is ScalarEvent:
-                    value = self._scalar(event, pointer, bool(stack) and stack[-1].key is not None)
+                    value = _UNREAD
+                    if (
+                        quick is not None
+                        and event.tag is None
+                        and event.implicit[0]
+                        and not event.anchor
+                    ):
+                        value = quick.get(event.value, _UNREAD)  # _scalar's first step, inlined
+                    if value is _UNREAD:
+                        in_mapping = bool(stack) and stack[-1].key is not None
+                        value = self._scalar(event, pointer, in_mapping)
                 elif kind is AliasEvent:
                     value = self._alias(event, pointer, depth)
                 else:
@@ -129,7 +156,15 @@ class TreeBuilder(PositionedTree):
                     continue
             if not stack:
                 return value
-            self._add(stack[-1], value)
+            parent = stack[-1]
+            key = parent.key
+            if key is None:  # a list's item (a mapping always has its key here)
+                parent.container.append(value)
+            elif key is MERGE_KEY:
+                self._add(parent, value)
+            else:
+                parent.container[key] = value
+                parent.key = None
 
     def _add(self, parent: Frame, value: JSON) -> None:
         container = parent.container
@@ -148,7 +183,9 @@ class TreeBuilder(PositionedTree):
         if self.sparse and (type(event) is not ScalarEvent or event.anchor):
             raise NeedsFullTree
         if type(event) is ScalarEvent:
-            tag = resolve(self.loader, event)
+            tag = self.key_tags.get(event.value) if self.key_tags is not None else None
+            if tag is None or event.tag is not None or not event.implicit[0]:
+                tag = resolve(self.loader, event)
             if self.sparse and (tag == MERGE or key_is_duplicate(parent, event)):
                 raise NeedsFullTree
             if tag == MERGE:
@@ -172,7 +209,8 @@ class TreeBuilder(PositionedTree):
         if depth > self.depth_recorded:
             parent.key = key
             return
-        pointer = f"{parent.pointer}/{escape_pointer_token(key)}"
+        token = key if "~" not in key and "/" not in key else escape_pointer_token(key)
+        pointer = f"{parent.pointer}/{token}"
         if key in parent.container:
             first, shown = self.positions[pointer], key if len(key) <= 80 else f"{key[:79]}…"
             raise self._error(
@@ -180,13 +218,23 @@ class TreeBuilder(PositionedTree):
                 mark,
                 "remove or rename one of them",
             )
-        self._record(pointer, mark)
+        positions = self.positions  # _record, inlined: one call per key
+        if pointer not in positions:
+            self.order.append(pointer)
+        positions[pointer] = (mark.line + 1, mark.column + 1)
         parent.key = key
 
     def _scalar(self, event: Any, pointer: str, in_mapping: bool) -> JSON:
         if self.record_scalars and in_mapping:
             mark = event.start_mark
             self.scalar_starts[pointer] = (mark.line + 1, mark.column + 1, event.style or "")
+        values = self.values
+        if values is not None and event.tag is None and event.implicit[0]:
+            result = values.get(event.value, _UNREAD)
+            if result is not _UNREAD:
+                if event.anchor:
+                    self.anchors[event.anchor] = (result, pointer, len(self.order), len(self.order))
+                return result
         try:
             tag = resolve(self.loader, event)
             if tag == AMBIGUOUS:
@@ -196,6 +244,8 @@ class TreeBuilder(PositionedTree):
             result = scalar_value(self.loader, event, tag)
         except ScalarProblem as exc:
             raise self._error(exc.message, event.start_mark, exc.hint) from None
+        if values is not None:
+            remember_value(values, event, tag, result)
         if event.anchor:
             self.anchors[event.anchor] = (result, pointer, len(self.order), len(self.order))
         return result
