@@ -91,6 +91,9 @@ class TreeBuilder(PositionedTree):
         # Plain scalars' values read before, where _scalar records nothing else of them.
         quick = self.values if not self.record_scalars else None
         sparse, recorded = self.sparse, self.depth_recorded
+        # The order of positions serves anchors, aliases and merges, which a sparse tree
+        # never holds (NeedsFullTree).
+        ordered = not sparse
         while True:
             event = get()
             self.events += 1
@@ -108,7 +111,7 @@ class TreeBuilder(PositionedTree):
                         if depth <= recorded:
                             pointer = f"{parent.pointer}/{len(parent.container)}"
                             mark = event.start_mark
-                            if pointer not in positions:
+                            if ordered and pointer not in positions:
                                 order.append(pointer)
                             positions[pointer] = (mark.line + 1, mark.column + 1)
                         else:
@@ -219,7 +222,7 @@ class TreeBuilder(PositionedTree):
                 "remove or rename one of them",
             )
         positions = self.positions  # _record, inlined: one call per key
-        if pointer not in positions:
+        if not self.sparse and pointer not in positions:
             self.order.append(pointer)
         positions[pointer] = (mark.line + 1, mark.column + 1)
         parent.key = key
