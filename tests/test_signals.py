@@ -75,6 +75,13 @@ def slow_run(tmp_path: Path) -> tuple[list[str], Path]:
     return args, out
 
 
+def _as_a_foreground_job() -> None:
+    """Ctrl-C at its default, as a terminal's foreground job has it: a test run started in the
+    background of a shell without job control inherits SIGINT ignored, and a process that
+    starts so keeps ignoring it (as `nohup` and `cmd &` mean it to)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc to find workers")
 @pytest.mark.parametrize(
     ("signum", "code", "said"),
@@ -87,7 +94,13 @@ def test_a_signal_ends_the_run_with_its_code_and_the_workers_with_it(
     args, out = slow_run
     env = {k: v for k, v in os.environ.items() if k != "PYTHONFAULTHANDLER"}
     process = subprocess.Popen(
-        args, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        args,
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=_as_a_foreground_job,
     )
     began = time.monotonic()
     try:
