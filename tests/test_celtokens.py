@@ -130,9 +130,10 @@ def test_a_substituted_item_reads_as_the_bound_one(body: str, at: int) -> None:
 
 
 def test_substitution_leaves_fields_functions_and_strings() -> None:
-    source = "production.use == use.id && use.use && 'use' != use(use)"
+    source = "production.use == use.id && use.use && 'use' != use(use) && a.?use == use"
     assert substitute(source, "use", "uses[_i]") == (
-        "production.use == uses[_i].id && uses[_i].use && 'use' != use(uses[_i])"
+        "production.use == uses[_i].id && uses[_i].use && 'use' != use(uses[_i]) "
+        "&& a.?use == uses[_i]"
     )
 
 
@@ -143,6 +144,9 @@ def test_substitution_leaves_fields_functions_and_strings() -> None:
         "use.subjects.map(use, use)",
         "{'a': 1}.all(k, use, use > 0)",  # a second variable
         "[use, use]",  # perhaps a binding: left as it is
+        # A name the replacement reads, bound by the expression: `uses[_i]` would read it.
+        "[2].exists(_i, use.ok)",
+        "[[{'ok': true}]].all(uses, use.ok)",
     ],
 )
 def test_substitution_refuses_where_the_name_may_be_bound_inside(source: str) -> None:

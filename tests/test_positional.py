@@ -64,6 +64,9 @@ REFUSED = [
     "has(uses_by_id.u1)",
     "uses.exists(uses, true) && uses_by_id['u-crowd'].id == 'u-crowd'",
     "uses.map(u, u.id in consents_by_use && consents_by_use[u.id].exists(c, [1].exists(c, c > 0)))",
+    # A name the rewrite would write (`_k5` here), bound by the program: it would read 1.
+    "'u-maya-replica' in consents_by_use && "
+    "consents_by_use['u-maya-replica'].exists(c, [1].all(_k5, c.person != ''))",
 ]
 
 

@@ -301,3 +301,30 @@ def test_a_sweep_over_positions_that_are_not_a_span_is_left_to_the_reference_run
     assert scope.sweep(sweep, span) is not runtime.FAILED
     for other in ([*span[:-1], CHUNK + 1], span[1:], [0, *span[:-1]]):
         assert scope.sweep(sweep, other) is runtime.FAILED
+
+
+@pytest.mark.parametrize(
+    "assert_",
+    [
+        # The names a sweep reads the item by (`uses[_i]`), bound again by the rule itself.
+        "\"[0].all(_i, item.description != 'use 1')\"",
+        "\"[1, 2].exists(_i, item.description != 'use 1')\"",
+        "\"[[{'description': 'x'}, {'description': 'x'}, {'description': 'x'}]]"
+        ".all(uses, item.description != 'use 1')\"",
+        # A name the index rewrite writes (positional.POSITION), and an index read beside it.
+        "\"[0].all(_k0, item.id in uses_by_id && uses_by_id[item.id].description != 'use 1')\"",
+    ],
+)
+@pytest.mark.parametrize("count", [3, 120], ids=["items", "positions"])
+def test_a_rule_that_binds_the_engines_names_is_judged_as_written(
+    tmp_path: Path, assert_: str, count: int
+) -> None:
+    """The fast runtime's programs read the item as `uses[_i]` and indexes as positions
+    (`_k...`); a rule that binds one of those names itself must not change what they read."""
+    path = custom(tmp_path, "uses", assert_, "item.description", many_uses(count))
+    fast, reference, _ = both(path, custom_rules(tmp_path))
+    assert fast == reference
+    failing = [
+        f for f in DeclarationResult.model_validate_json(fast).findings if f.status == "fail"
+    ]
+    assert [(f.subject.id, f.message) for f in failing] == [("u-1", "u-1: use 1")]

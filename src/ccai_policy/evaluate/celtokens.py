@@ -133,24 +133,39 @@ def bound_names(source: str) -> set[str]:
     }
 
 
+def maybe_bound(source: str) -> set[str]:
+    """Every name that may be bound somewhere in the expression: each name followed by a comma.
+    A superset of what binds names (both variables of any macro, `cel.bind`), for rewrites that
+    must not place a name where the expression binds it again."""
+    toks = _tokens(source)
+    return {
+        toks[i].text
+        for i in range(len(toks) - 1)
+        if toks[i].kind == "ident" and toks[i + 1].text == ","
+    }
+
+
 def substitute(source: str, name: str, replacement: str) -> str | None:
     """The expression with every read of the variable `name` made a read of `replacement`
-    (an expression that binds as tightly as a name: `uses[_i]`, say); None where `name` may
-    be bound inside it (by any macro or function that takes a name before a comma, so that
-    which `name` a token reads is not plain from the tokens)."""
+    (an expression that binds as tightly as a name: `uses[_i]`, say); None where the expression
+    may bind `name` or any name `replacement` reads (maybe_bound): which variable a token
+    reads must be plain from the tokens, and `replacement` must read what it reads outside."""
     try:
         toks = _tokens(source)
+        reads = {t.text for t in _tokens(replacement) if t.kind == "ident"}
     except TokenError:
+        return None
+    if maybe_bound(source) & (reads | {name}):
         return None
     out, last = [], 0
     for i, tok in enumerate(toks):
         if tok.kind != "ident" or tok.text != name:
             continue
-        after = toks[i + 1].text if i + 1 < len(toks) else ""
-        if after == ",":
-            return None  # perhaps a name bound here
-        if (i and toks[i - 1].text == ".") or after == "(":
-            continue  # a field or a function of that name
+        before = toks[i - 1].text if i else ""
+        if before == "." or (before == "?" and i > 1 and toks[i - 2].text == "."):
+            continue  # a field of that name (`a.use`, `a.?use`)
+        if i + 1 < len(toks) and toks[i + 1].text == "(":
+            continue  # a function of that name
         out += [source[last : tok.offset], replacement]
         last = tok.offset + len(tok.text)
     return "".join(out) + source[last:]

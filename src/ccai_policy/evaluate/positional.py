@@ -14,9 +14,10 @@ each copy on its own: at 10,000 uses, `notices_by_use` alone held 16 times the v
 
 Keys read the same either way: `k in I`, `size(I)`, a macro over `I` (its keys). A program that
 reads an index any other way (the whole map as a value, a field of it, an optional index), that
-binds a name of an index or of a section, or whose macro binds the same name again inside
-itself, is not rewritten: `rewrite` gives None and the reference runtime, whose indexes hold
-the items, runs it.
+may bind a name of an index or of a section (celtokens.maybe_bound: any name before a comma),
+that names anything `_k...` (the rewrite's own names), or whose macro binds the same name
+again inside itself, is not rewritten: `rewrite` gives None and the reference runtime, whose
+indexes hold the items, runs it.
 
 (The bindings extension's `cel.bind` would have been shorter, but in cel-expr-python 0.1.3 it
 can give the last item of an `exists` that stopped early instead of its own value:
@@ -27,7 +28,7 @@ from __future__ import annotations
 
 import functools
 
-from ccai_policy.evaluate.celtokens import MACROS, Token, TokenError, bound_names, tokens
+from ccai_policy.evaluate.celtokens import MACROS, Token, TokenError, maybe_bound, tokens
 from ccai_policy.evaluate.programs import INDEXES
 from ccai_policy.model.declaration import LIST_SECTIONS
 
@@ -54,9 +55,11 @@ def rewrite(source: str) -> str | None:
         toks = tokens(source)
         if not any(t.kind == "ident" and t.text in SECTIONS for t in toks):
             return source
-        bound = bound_names(source)
-        if bound & (SECTIONS.keys() | set(LIST_SECTIONS)):
-            return None
+        bound = maybe_bound(source)  # every variable of every macro, and more
+        if bound & (SECTIONS.keys() | set(LIST_SECTIONS)) or any(
+            t.kind == "ident" and t.text.startswith(POSITION) for t in toks
+        ):
+            return None  # a name the rewrite writes would read what the program binds
         edits = _edits(toks)
     except (TokenError, _Refused):
         return None

@@ -160,10 +160,10 @@ def compose_fast(loaded: LoadedRule, composed: dict[str, str]) -> dict[str, str]
 
 def _of_item(loaded: LoadedRule, source: str) -> str:
     """`source`, an expression of a section rule's item, read for the item at position `_i`
-    of its section: the item's name replaced by `S[_i]`, else (where the tokens leave it
-    unclear which reads are the item's) the item bound by a list of one. Both give the same
-    value and error; the list is built on every call, and each one (about 80 bytes an item)
-    stays in the fast runtime's memory until the declaration is done."""
+    of its section: the item's name replaced by `S[_i]`, else (where the expression may bind
+    the item's name, `S` or `_i` itself: celtokens.substitute) the item bound by a list of one.
+    Both give the same value and error; the list is built on every call, and each one (about
+    80 bytes an item) stays in the fast runtime's memory until the declaration is done."""
     rule = loaded.rule
     item = f"{rule.for_each}[{INDEX_NAME}]"
     replaced = substitute(f"({source})", rule.as_, item)
