@@ -639,6 +639,8 @@ def test_a_plain_scalar_read_again_is_the_value_it_was_the_first_time() -> None:
     assert repr(first.data["a"][:4]) == "[None, None, None, '']"
     assert repr(first.data["a"][4:12]) == "[True, False, 12, -3, 31, '0o17x', 1.5, inf]"
     assert first.data["d"] == 12
+    nan = load_text("n: [.nan, .nan]\n", "f.yaml").data["n"]
+    assert nan[0] is not nan[1] and [nan[0]] != [nan[1]]  # as every read of .nan gives
     # Scalars YAML 1.1 and 1.2 read differently are never kept: each occurrence is flagged.
     for document in (first, again):
         assert sorted(document.ambiguous) == ["/e", "/f/0", "/f/1"]

@@ -112,7 +112,8 @@ def remember_value(values: dict[str, Any], event: Any, tag: str, value: Any) -> 
     """Keep the value of a plain untagged scalar of a short text (see _VALUES)."""
     text = event.value
     plain = event.tag is None and event.implicit[0]
-    if plain and tag != AMBIGUOUS and len(text) <= _CACHED_LENGTH:
+    # Not NaN: each read of .nan is a NaN of its own, which no container finds equal to another.
+    if plain and tag != AMBIGUOUS and len(text) <= _CACHED_LENGTH and value == value:
         if len(values) >= _CACHED_COUNT:
             values.clear()
         values[text] = value
