@@ -19,8 +19,12 @@ DECLARATIONS = sorted(EXAMPLES.glob("*.yaml")) + sorted(
 
 
 def _pointers(document: Document) -> list[str]:
-    """Every recorded pointer, each with a child that has no position of its own."""
-    return [p for pointer in document.positions for p in (pointer, f"{pointer}/nothing/here")]
+    """Every recorded pointer, each with a child and a grandchild that have no position."""
+    return [
+        p
+        for pointer in document.positions
+        for p in (pointer, f"{pointer}/nothing", f"{pointer}/nothing/here")
+    ]
 
 
 def _same_locations(text: str, name: str) -> Document:
@@ -53,7 +57,22 @@ def test_a_generated_declaration_is_sparse_and_located_alike() -> None:
     sparse = _same_locations(declaration_text(2026, 1, 30), "decl.yaml")
     assert sparse.sparse
     assert all(p.count("/") <= SPARSE_DEPTH for p in sparse.positions)
-    assert any(p.count("/") == SPARSE_DEPTH for p in sparse.positions)
+    # An item's fields are kept by item (Document.fields), not as pointers.
+    assert not any(
+        p.startswith("/uses/") and p.count("/") == SPARSE_DEPTH for p in sparse.positions
+    )
+    assert sorted(sparse.fields["/uses/0"]) == sorted(sparse.data["uses"][0])
+
+
+def test_fields_whose_keys_need_escaping_or_sit_far_right_are_located_alike() -> None:
+    text = (
+        "apiVersion: ccai-policy/v1\nuses:\n  - id: u-1\n    a/b: 1\n    c~d: 2\n"
+        f"  - {{id: u-2, {' ' * 300}e: [1, 2]}}\n"
+    )
+    sparse = _same_locations(text, "keys.yaml")
+    assert sparse.sparse
+    assert sparse.locate("/uses/0/a~1b").line == 4
+    assert (sparse.locate("/uses/1/e").line, sparse.locate("/uses/1/e").column) == (6, 315)
 
 
 ANCHORED = """\

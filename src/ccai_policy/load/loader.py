@@ -13,7 +13,7 @@ import yaml
 
 from ccai_policy.errors import LoadError, Location
 from ccai_policy.load.yamlerrors import GENERAL_FIX, explain_syntax
-from ccai_policy.load.yamlnodes import JSON, SPARSE_DEPTH, NeedsFullTree
+from ccai_policy.load.yamlnodes import COLUMN_BITS, JSON, SPARSE_DEPTH, NeedsFullTree
 from ccai_policy.load.yamltree import TreeBuilder
 from ccai_policy.paths import printable_path
 
@@ -35,6 +35,7 @@ __all__ = [
 ]
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+_COLUMN_MASK = (1 << COLUMN_BITS) - 1
 
 
 @dataclass(frozen=True)
@@ -54,14 +55,26 @@ class Document:
     ambiguous: dict[str, tuple[str, str]] = field(repr=False, default_factory=dict)
     #: Where the word TODO appears, in values or comments: (line, column) of each.
     todos: tuple[tuple[int, int], ...] = field(repr=False, default=())
-    #: True: `positions` holds the nodes down to SPARSE_DEPTH only (a declaration being checked:
-    #: where findings point), and `text` the source, parsed again for any deeper pointer.
+    #: True: `positions` and `fields` hold the nodes down to SPARSE_DEPTH only (a declaration
+    #: being checked: where findings point), and `text` the source, parsed again for any deeper
+    #: pointer.
     sparse: bool = field(repr=False, default=False)
+    #: A sparse tree's keys at SPARSE_DEPTH (an item's fields: `/uses/3/subjects`), not in
+    #: `positions`: by the mapping's pointer, then the key's pointer token, line << COLUMN_BITS
+    #: | column.
+    fields: dict[str, dict[str, int]] = field(repr=False, default_factory=dict)
 
     def locate(self, pointer: str) -> Location:
         """The location of the node at a JSON pointer, or of its nearest located ancestor."""
-        if self.sparse and pointer.count("/") > SPARSE_DEPTH:
-            return self._complete().locate(pointer)
+        if self.sparse:
+            depth = pointer.count("/")
+            if depth > SPARSE_DEPTH:
+                return self._complete().locate(pointer)
+            if depth == SPARSE_DEPTH:
+                parent, _, token = pointer.rpartition("/")
+                packed = self.fields.get(parent, {}).get(token)
+                if packed is not None:
+                    return Location(self.path, packed >> COLUMN_BITS, packed & _COLUMN_MASK)
         while True:
             pos = self.positions.get(pointer)
             if pos is not None:
@@ -228,6 +241,7 @@ def _parse(text: str, path: str, sha256: str, *, record_scalars: bool, sparse: b
         builder.ambiguous,
         todos,
         sparse,
+        builder.fields,
     )
 
 

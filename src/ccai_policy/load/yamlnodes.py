@@ -27,6 +27,8 @@ def escape_pointer_token(token: str | int) -> str:
 #: A sparse tree records the positions of nodes at most this deep (`/uses/3/subjects`): where
 #: findings point. Deeper pointers are located by parsing again with every position (see loader).
 SPARSE_DEPTH = 3
+#: A sparse tree's key at SPARSE_DEPTH is kept as one number, line << COLUMN_BITS | column.
+COLUMN_BITS = 32
 
 
 class NeedsFullTree(Exception):
@@ -40,7 +42,17 @@ MERGE_KEY = "\x00<<"  # a key that YAML text cannot contain (NUL is refused) mar
 class Frame:
     """An open mapping or sequence while its events arrive."""
 
-    __slots__ = ("anchor", "container", "depth", "first", "key", "merge_start", "merges", "pointer")
+    __slots__ = (
+        "anchor",
+        "container",
+        "depth",
+        "fields",
+        "first",
+        "key",
+        "merge_start",
+        "merges",
+        "pointer",
+    )
 
     def __init__(self, pointer: str, depth: int, container: JSON, anchor: str | None, first: int):
         self.pointer = pointer
@@ -51,3 +63,4 @@ class Frame:
         self.key: str | None = None  # a mapping's key whose value is awaited
         self.merge_start = 0  # where the positions of the value of '<<' start
         self.merges: list[tuple[JSON, str, int, int]] = []  # value, pointer, positions span
+        self.fields: dict[str, int] | None = None  # a sparse tree's keys here (Document.fields)

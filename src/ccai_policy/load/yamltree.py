@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from yaml.events import (
@@ -17,6 +18,7 @@ from yaml.events import (
 from ccai_policy.errors import LoadError, Location
 from ccai_policy.load.yamlaliases import PositionedTree
 from ccai_policy.load.yamlnodes import (
+    COLUMN_BITS,
     JSON,
     MAX_DEPTH,
     MERGE_KEY,
@@ -62,6 +64,8 @@ class TreeBuilder(PositionedTree):
         #: Plain scalars YAML 1.1 and 1.2 read differently (yes, 010): kept as the text YAML 1.2
         #: reads, with the message and hint that validation reports beside its own problems.
         self.ambiguous: dict[str, tuple[str, str]] = {}
+        #: A sparse tree's positions of the keys at SPARSE_DEPTH (Document.fields).
+        self.fields: dict[str, dict[str, int]] = {}
         #: Plain scalars' values read before, by text (yamlscalars.plain_values).
         self.values = plain_values(loader)
         #: The same, for plain keys' tags.
@@ -213,6 +217,16 @@ class TreeBuilder(PositionedTree):
             parent.key = key
             return
         token = key if "~" not in key and "/" not in key else escape_pointer_token(key)
+        column = mark.column + 1
+        if depth == SPARSE_DEPTH and self.sparse and column < 1 << COLUMN_BITS:
+            # An item's field, where most findings point: by item, then key, the position
+            # as one number (about a third of the memory of a pointer and a pair).
+            fields = parent.fields
+            if fields is None:
+                fields = parent.fields = self.fields[parent.pointer] = {}
+            fields[sys.intern(token)] = (mark.line + 1) << COLUMN_BITS | column
+            parent.key = key
+            return
         pointer = f"{parent.pointer}/{token}"
         if key in parent.container:
             first, shown = self.positions[pointer], key if len(key) <= 80 else f"{key[:79]}…"
