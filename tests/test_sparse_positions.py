@@ -107,3 +107,10 @@ def test_a_duplicate_key_deep_down_is_reported_as_in_full() -> None:
         load_text(text, "dup.yaml", sparse=True)
     assert str(sparse.value) == str(full.value)
     assert "duplicate key 'd' (first defined at line 4, column 7)" in str(full.value)
+
+
+def test_a_pointer_without_its_leading_slash_is_located_at_its_nearest_ancestor() -> None:
+    """Never a loop: `uses/0` has no parent pointer of its own, so the root is its ancestor."""
+    for sparse in (False, True):
+        document = load_text("uses:\n  - id: u-1\n", "f.yaml", sparse=sparse)
+        assert (document.locate("uses/0").line, document.locate("uses")) == (1, document.locate(""))

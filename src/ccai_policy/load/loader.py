@@ -81,7 +81,7 @@ class Document:
                 return Location(self.path, pos[0], pos[1])
             if not pointer:
                 return Location(self.path, 1, 1)
-            pointer = pointer.rsplit("/", 1)[0]
+            pointer = pointer.rpartition("/")[0]  # `a` (no leading '/') ends at the root too
 
     def _complete(self) -> Document:
         """The same document with every position, parsed again once (for a deep pointer: a
