@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 from ccai_policy.errors import Location
 from ccai_policy.model.grading import CRITERION_MEANINGS, SEVERITY_MEANINGS, Criterion, Severity
-from ccai_policy.model.packing import pack, unpack
+from ccai_policy.model.packing import pack, share_fields_set, unpack
 from ccai_policy.model.rule import Reference, Rule
 from ccai_policy.model.vocabulary import Meanings, field_title, model_title
 
@@ -157,7 +157,7 @@ def rule_finding(
 ) -> Finding:
     """A finding of a rule (as written, or as a result lists it) at `severity`, with the rule's
     words beside it."""
-    return Finding(
+    finding = Finding(
         rule_id=rule.id,
         title=rule.title,
         criterion=rule.criterion,
@@ -170,6 +170,9 @@ def rule_finding(
         references=rule.references,
         tags=rule.tags,
     )
+    share_fields_set(finding)
+    share_fields_set(finding.subject)
+    return finding
 
 
 class PolicyInfo(_Frozen):
