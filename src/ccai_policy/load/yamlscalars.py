@@ -71,9 +71,9 @@ def resolve(loader: Any, event: Any) -> str:
             if not loader.yaml_path_resolvers:
                 return str(loader.DEFAULT_SCALAR_TAG)  # what resolve gives then, found sooner
             return str(loader.resolve(yaml.ScalarNode, value, event.implicit))
-        cache = _RESOLVED.get(type(loader))
-        if cache is None or loader.yaml_path_resolvers:
-            cache = {} if loader.yaml_path_resolvers else _RESOLVED.setdefault(type(loader), {})
+        cache = plain_tags(loader)
+        if cache is None:
+            cache = {}
         found = cache.get(value)
         if found is None:
             old = str(loader.resolve(yaml.ScalarNode, value, event.implicit))
@@ -94,18 +94,14 @@ _VALUES: dict[type, dict[str, Any]] = {}
 
 def plain_tags(loader: Any) -> dict[str, str] | None:
     """The tags of plain untagged scalars resolved so far, by text (what `resolve` keeps); None
-    where the loader has path resolvers."""
-    if loader.yaml_path_resolvers:
-        return None
-    return _RESOLVED.setdefault(type(loader), {})
+    where the loader has path resolvers (a tag may then depend on where the scalar is)."""
+    return None if loader.yaml_path_resolvers else _RESOLVED.setdefault(type(loader), {})
 
 
 def plain_values(loader: Any) -> dict[str, Any] | None:
     """The values of plain untagged scalars read so far, by text, for `remember_value`; None
-    where the loader has path resolvers (a tag may then depend on where the scalar is)."""
-    if loader.yaml_path_resolvers:
-        return None
-    return _VALUES.setdefault(type(loader), {})
+    where the loader has path resolvers, as plain_tags."""
+    return None if loader.yaml_path_resolvers else _VALUES.setdefault(type(loader), {})
 
 
 def remember_value(values: dict[str, Any], event: Any, tag: str, value: Any) -> None:

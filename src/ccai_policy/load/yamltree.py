@@ -92,7 +92,8 @@ class TreeBuilder(PositionedTree):
         get = self.loader.get_event
         stack: list[Frame] = []
         positions, order = self.positions, self.order  # _record, inlined where it is hot
-        # Plain scalars' values read before, where _scalar records nothing else of them.
+        # Plain scalars' values read before (kept by _scalar), where _scalar records nothing
+        # else of them: not for rule files (scalar_starts) nor anchored scalars.
         quick = self.values if not self.record_scalars else None
         sparse, recorded = self.sparse, self.depth_recorded
         # The order of positions serves anchors, aliases and merges, which a sparse tree
@@ -145,7 +146,7 @@ class TreeBuilder(PositionedTree):
                         and event.implicit[0]
                         and not event.anchor
                     ):
-                        value = quick.get(event.value, _UNREAD)  # _scalar's first step, inlined
+                        value = quick.get(event.value, _UNREAD)
                     if value is _UNREAD:
                         in_mapping = bool(stack) and stack[-1].key is not None
                         value = self._scalar(event, pointer, in_mapping)
@@ -245,13 +246,6 @@ class TreeBuilder(PositionedTree):
         if self.record_scalars and in_mapping:
             mark = event.start_mark
             self.scalar_starts[pointer] = (mark.line + 1, mark.column + 1, event.style or "")
-        values = self.values
-        if values is not None and event.tag is None and event.implicit[0]:
-            result = values.get(event.value, _UNREAD)
-            if result is not _UNREAD:
-                if event.anchor:
-                    self.anchors[event.anchor] = (result, pointer, len(self.order), len(self.order))
-                return result
         try:
             tag = resolve(self.loader, event)
             if tag == AMBIGUOUS:
@@ -261,8 +255,8 @@ class TreeBuilder(PositionedTree):
             result = scalar_value(self.loader, event, tag)
         except ScalarProblem as exc:
             raise self._error(exc.message, event.start_mark, exc.hint) from None
-        if values is not None:
-            remember_value(values, event, tag, result)
+        if self.values is not None:
+            remember_value(self.values, event, tag, result)  # read again by _root
         if event.anchor:
             self.anchors[event.anchor] = (result, pointer, len(self.order), len(self.order))
         return result

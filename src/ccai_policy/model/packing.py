@@ -132,7 +132,7 @@ def unpack(
     """The result `pack` was given."""
     Result, Finding, Subject = kinds
     findings = []
-    shared = [shared_fields_set(set(fields)) for fields in sets]
+    shared = [shared_fields_set(fields) for fields in sets]  # each unpickled, no one else's
     for row in rows:
         at, marks, subject_marks, status, message, waiver, baselined = row[:7]
         id_, pointer, file, line, column = row[7:]
