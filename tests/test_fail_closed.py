@@ -508,6 +508,49 @@ def test_a_crowd_is_one_entry_whose_consents_must_cover_everyone(
     ) in result.stdout
 
 
+@pytest.mark.parametrize(
+    "consents",
+    [
+        pytest.param([{"uses": ["u-crowd", "u-crowd"], "covers": 20}], id="one use listed twice"),
+        pytest.param(
+            [{"uses": ["u-crowd", "u-crowd", "u-crowd"], "covers": 15}], id="listed three times"
+        ),
+        pytest.param(
+            [{"uses": ["u-crowd", "u-crowd"], "covers": 20}, {"uses": ["u-crowd"], "covers": 19}],
+            id="beside another consent",
+        ),
+    ],
+)
+def test_a_crowd_consent_that_lists_a_use_again_still_covers_its_people_once(
+    run_cli: Run, tmp_path: Path, consents: list[dict[str, Any]]
+) -> None:
+    data = example(FILM)
+    data["people"].append(
+        {"id": "p-crowd", "name": "Pier crowd", "roles": ["background"], "minor": False,
+         "group_size": 40}
+    )  # fmt: skip
+    use = copy.deepcopy(item(data, "uses", "u-deage"))
+    use.update(
+        {"id": "u-crowd", "category": "background_actor_digital_replica", "subjects": ["p-crowd"],
+         "description": "Forty scanned extras on the pier."}
+    )  # fmt: skip
+    data["uses"].append(use)
+    for number, consent in enumerate(consents, start=1):
+        data["consents"].append(
+            {"id": f"c-crowd-{number}", "person": "p-crowd", "signed_on": "2026-05-11", **consent}
+        )
+    got = sum(c["covers"] for c in consents)  # each consent once, however often it lists u-crowd
+    path, _ = write(tmp_path, data)
+    statuses = {(f["rule_id"], f["status"]) for f in findings(run_cli, path)}
+    assert ("CONSENT-REPLICA-001", "fail") in statuses
+    result = check(run_cli, path)
+    assert (
+        f"c-crowd-1 does not count: for u-crowd: the consents for p-crowd cover {got} of the 40 "
+        "people in the group"
+    ) in result.stdout
+    assert "u-crowd replicates Pier crowd, but no consent that counts covers it" in result.stdout
+
+
 def test_an_exception_never_covers_a_fake_presented_as_authentic(
     run_cli: Run, tmp_path: Path
 ) -> None:

@@ -112,13 +112,17 @@ def consent_reasons(
 
 
 def _group_coverage(data: dict[str, Any], people: dict[str, dict[str, Any]]) -> None:
-    """A group's consents count only when, together, they cover every member of the group."""
+    """A group's consents count only when, together, they cover every member of the group.
+
+    Each consent counts once for a use, however often its `uses` lists the use: a consent for
+    20 of 40 people that names the same use twice still covers 20.
+    """
     covered: dict[tuple[str, str], int] = defaultdict(int)
     for consent in data["consents"]:
         person = people.get(consent["person"])
         if person is None or person.get("group_size") is None:
             continue
-        for uid in consent["counts_for"]:
+        for uid in dict.fromkeys(consent["counts_for"]):
             covered[(consent["person"], uid)] += consent.get("covers") or 0
     for consent in data["consents"]:
         person = people.get(consent["person"])
