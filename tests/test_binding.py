@@ -5,17 +5,19 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import typing
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from benchmarks.generate import write_set
-from pydantic import AnyUrl
+from pydantic import AnyUrl, AwareDatetime, BaseModel
 
 from ccai_policy.evaluate.binding import _in_place, _planned, _utc, bind, plan
-from ccai_policy.evaluate.facts import derive
+from ccai_policy.evaluate.facts import DERIVED, LOCAL_TIMES, derive, local_name
 from ccai_policy.evaluate.programs import GLOBAL_NAMES, INDEXES
-from ccai_policy.load.loader import load_file
+from ccai_policy.load.loader import load_file, load_text
 from ccai_policy.load.validation import validate_declaration
 from ccai_policy.model.declaration import LIST_SECTIONS, Declaration
 
@@ -86,3 +88,57 @@ def test_indexes_as_positions_point_at_the_items_they_index(paths: list[Path]) -
         for name, (section, _, _) in INDEXES.items():
             indexed = {k: [positions[section][v] for v in vs] for k, vs in positions[name].items()}
             assert indexed == items[name], (path.name, name)
+
+
+def _leaves(annotation: Any) -> list[Any]:
+    """An annotation and every type inside it (unions, Annotated, lists)."""
+    return [annotation, *(leaf for arg in typing.get_args(annotation) for leaf in _leaves(arg))]
+
+
+def _timestamp_fields() -> set[tuple[str, str]]:
+    """(model, field) of every timestamp a declaration can hold."""
+    seen: set[type[BaseModel]] = set()
+    found: set[tuple[str, str]] = set()
+
+    def visit(model: type[BaseModel]) -> None:
+        if model in seen:
+            return
+        seen.add(model)
+        for name, info in model.model_fields.items():
+            for leaf in _leaves(info.annotation):
+                if leaf is AwareDatetime:
+                    found.add((model.__name__, name))
+                elif isinstance(leaf, type) and issubclass(leaf, BaseModel):
+                    visit(leaf)
+
+    visit(Declaration)
+    return found
+
+
+def test_every_timestamp_has_a_fact_that_holds_it_on_its_own_clock() -> None:
+    """A new timestamp field gets its `_local` fact, or rules would compare it with dates in
+    UTC, and compiler.py could not refuse a window dated by it."""
+    timestamps = _timestamp_fields()
+    assert {field for _, field in timestamps} == {field for _, _, field in LOCAL_TIMES}
+    assert len(timestamps) == 5, timestamps
+    for model, field in timestamps:
+        assert local_name(field) in DERIVED[model], (model, field)
+
+
+def test_the_fact_is_the_time_of_day_the_offset_names() -> None:
+    data = yaml.safe_load((EXAMPLES / "feature-film-compliant.yaml").read_text(encoding="utf-8"))
+    deage = next(u for u in data["uses"] if u["id"] == "u-deage")
+    deage["scan"].update(
+        {"notified_at": "2026-05-10T20:30:00-08:00", "starts_at": "2026-05-15T07:00:00+09:00"}
+    )
+    declaration = validate_declaration(load_text(yaml.safe_dump(data), "decl.yaml"))
+    raw = declaration.model_dump(mode="python", exclude={"api_version", "kind"})
+    derive(raw, AS_OF)
+    scan = next(u for u in raw["uses"] if u["id"] == "u-deage")["scan"]
+    assert scan["starts_at"] == dt.datetime(2026, 5, 14, 22, tzinfo=dt.UTC)
+    assert scan["starts_local"] == dt.datetime(2026, 5, 15, 7, tzinfo=dt.UTC)
+    assert scan["notified_local"] == dt.datetime(2026, 5, 10, 20, 30, tzinfo=dt.UTC)
+    assert scan["engaged_local"] is None
+    assert raw["notices"][0]["sent_local"] == dt.datetime(2026, 4, 20, 15, tzinfo=dt.UTC)
+    for consent in raw["consents"]:  # in UTC or left out: the same instant, or None
+        assert consent["notice_given_local"] == consent["notice_given_at"]

@@ -639,3 +639,94 @@ def test_the_report_never_shows_a_consent_that_does_not_count_as_given(
         "<li>It is signed by the person themselves on 2026-07-01, after their death on 2022-02-01"
     ) in html
     assert "Consented: c-self" not in html
+
+
+def _set(data: dict[str, Any], section: str, item_id: str, path: str, value: Any) -> None:
+    """Set `path` ('scan.starts_at') of the item `item_id` of `section` to `value`."""
+    *parents, key = path.split(".")
+    target = item(data, section, item_id)
+    for parent in parents:
+        target = target[parent]
+    target[key] = value
+
+
+COMMERCIAL = EXAMPLES / "commercial-synthetic-performer.yaml"
+_SAG_2026 = ("production", None, "agreements", ["sag-aftra-tv-theatrical-2026"])
+
+#: A timestamp on the day a date names, or the day after, in its own offset, where UTC puts it
+#: on the other day: (declaration, changes, rule, the status the timestamp's own day gives).
+_OWN_DAY = {
+    "signed the day after a scan late in the evening in Los Angeles": (
+        FILM, [("consents", "c-ana-deage", "signed_on", "2026-05-15"),
+               ("uses", "u-deage", "scan.starts_at", "2026-05-14T20:00:00-08:00")],
+        "CONSENT-TIMING-001", "fail"),
+    "signed on the day of a scan early in the morning in Tokyo": (
+        FILM, [("consents", "c-ana-deage", "signed_on", "2026-05-15"),
+               ("uses", "u-deage", "scan.notified_at", "2026-05-11T07:00:00+09:00"),
+               ("uses", "u-deage", "scan.starts_at", "2026-05-15T07:00:00+09:00")],
+        "CONSENT-TIMING-001", "pass"),
+    "a union notice sent in Tokyo the morning after the first use": (
+        SERIES, [("notices", "n-synth", "sent_at", "2026-08-16T07:00:00+09:00")],
+        "TRANSP-SYNTH-NOTICE-001", "fail"),
+    "a union notice sent in Los Angeles on the evening of the first use": (
+        SERIES, [("notices", "n-synth", "sent_at", "2026-08-15T20:00:00-08:00")],
+        "TRANSP-SYNTH-NOTICE-001", "pass"),
+    "a director consulted in Tokyo the morning after the first use": (
+        FILM, [("notices", "n-dga-deage", "sent_at", "2026-06-03T07:00:00+09:00")],
+        "CONTROLS-DGA-CONSULT-001", "fail"),
+    "a director consulted in Los Angeles on the evening of the first use": (
+        FILM, [("notices", "n-dga-deage", "sent_at", "2026-06-02T20:00:00-08:00")],
+        "CONTROLS-DGA-CONSULT-001", "pass"),
+    "a writer told in Tokyo the morning after the hand-over": (
+        SERIES, [("notices", "n-liu", "sent_at", "2026-05-05T07:00:00+09:00")],
+        "TRANSP-WGA-DISCLOSE-001", "fail"),
+    "a description given in Tokyo 47 hours before the day of first use": (
+        COMMERCIAL, [("consents", "c-june-mo", "notice_given_at", "2026-10-03T01:00:00+09:00"),
+                     ("consents", "c-june-mo", "signed_on", "2026-10-03")],
+        "CONSENT-COMM-NOTICE-001", "fail"),
+    "a description given in Los Angeles 49 hours before the day of first use": (
+        COMMERCIAL, [("consents", "c-june-mo", "notice_given_at", "2026-10-02T23:00:00-08:00"),
+                     ("consents", "c-june-mo", "signed_on", "2026-10-03")],
+        "CONSENT-COMM-NOTICE-001", "pass"),
+    "a scan on 1 July in Tokyo is under the 2026 agreement": (
+        SERIES, [_SAG_2026,
+                 ("uses", "u-maya-replica", "scan.notified_at", "2026-06-28T07:00:00+09:00"),
+                 ("uses", "u-maya-replica", "scan.starts_at", "2026-07-01T07:00:00+09:00")],
+        "CONTROLS-SCAN-REASON-001", "fail"),
+    "a scan on 30 June in Los Angeles is not": (
+        SERIES, [_SAG_2026,
+                 ("uses", "u-maya-replica", "scan.notified_at", "2026-06-27T20:00:00-08:00"),
+                 ("uses", "u-maya-replica", "scan.starts_at", "2026-06-30T20:00:00-08:00")],
+        "CONTROLS-SCAN-REASON-001", "not_applicable"),
+}  # fmt: skip
+
+_NOTICES = {
+    "n-synth": {"to": "SAG-AFTRA", "kind": "synthetic_performer_notice",
+                "uses": ["u-harbour-master"], "opportunity_to_bargain": True},
+    "n-liu": {"to": "writer", "kind": "writer_gai_disclosure", "person": "p-liu",
+              "uses": ["u-script-pages"]},
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", list(_OWN_DAY))
+def test_a_timestamp_is_compared_with_a_date_on_its_own_day(
+    run_cli: Run, tmp_path: Path, case: str
+) -> None:
+    """A date has no time zone: a timestamp meets it on the day and at the hour its own offset
+    names, not in UTC (which would pass a consent signed after the scan in Los Angeles)."""
+    base, changes, rule, status = _OWN_DAY[case]
+    data = example(base)
+    for section, item_id, path, value in changes:
+        if item_id is None:
+            data[section][path] = value
+            continue
+        if (
+            section == "notices"
+            and item_id in _NOTICES
+            and not any(n["id"] == item_id for n in data.setdefault("notices", []))
+        ):
+            data["notices"].append({"id": item_id, **_NOTICES[item_id]})
+        _set(data, section, item_id, path, value)
+    path, _ = write(tmp_path, data)
+    statuses = {f["status"] for f in findings(run_cli, path) if f["rule_id"] == rule}
+    assert statuses == {status}, (case, statuses)

@@ -140,6 +140,16 @@ CASES = [
         "base: missing.yaml, expect: fail",
         "names base 'missing.yaml', which does not exist",
     ),
+    (
+        "TEST-PAY-001.yaml",
+        "message: ",
+        "effective:\n  - {obligation: Test law, from: 2026-07-01, date: use.scan.starts_at, "
+        "of: the scan, confidence: secondary}\nmessage: ",
+        "TEST-PAY-001.yaml:14:61: error: TEST-PAY-001: 'effective[0].date' reads starts_at, an "
+        "instant, but a window's dates are days with no time zone: in UTC a time early on 1 July "
+        "at +09:00 falls on 30 June\n  hint: read starts_local instead: the same time on the "
+        "clock starts_at was written with\n",
+    ),
 ]
 
 
@@ -162,6 +172,7 @@ CASES = [
         "reference-without-url",
         "duplicate-id",
         "missing-test-base",
+        "window-dated-by-an-instant",
     ],
 )
 def test_each_problem_is_reported_with_location(

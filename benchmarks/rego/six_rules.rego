@@ -312,9 +312,8 @@ synth_applies(use) if {
 
 noticed_in_time(use, n) if not known(use, "first_used_on")
 
-noticed_in_time(use, n) if {
-	instant(n.sent_at) < instant(known(use, "first_used_on")) + ((24 * 60) * 60) * 1000000000
-}
+# Sent on or before the day of the first use, by the day its own offset names.
+noticed_in_time(use, n) if day(n.sent_at) <= day(known(use, "first_used_on"))
 
 synth_ok(use) if {
 	some n in notices_by_use[use.id]
@@ -365,7 +364,8 @@ before_first_use(consent, use) if instant(consent.signed_on) <= instant(known(us
 
 before_first_use(consent, use) if not known(use, "first_used_on")
 
-before_scan(consent, use) if instant(consent.signed_on) <= instant(known(use, "scan").starts_at)
+# Signed on or before the day of the scan, by the day its own offset names.
+before_scan(consent, use) if day(consent.signed_on) <= day(known(use, "scan").starts_at)
 
 before_scan(consent, use) if not known(use, "scan")
 

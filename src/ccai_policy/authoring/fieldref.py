@@ -121,14 +121,17 @@ OPTION_READERS = {
 
 def _readers(section: str, key: str, rules: list[Any]) -> list[str]:
     """The rules whose expressions read a field of a section (by name, so a close estimate):
-    as an attribute (`use.creative`) or through the index built on it (`notices_by_use`)."""
+    as an attribute (`use.creative`), through the index built on it (`notices_by_use`) or,
+    for a timestamp, through its twin on its own clock (`sent_local`)."""
+    from ccai_policy.evaluate.facts import LOCAL_TIMES, local_name
     from ccai_policy.evaluate.programs import INDEXES
 
     top = section.split(".")[0].removesuffix("[]")
     found = []
     indexes = [name for name, (s, field, _) in INDEXES.items() if (s, field) == (top, key)]
+    names = [key, *(local_name(key) for _, _, field in LOCAL_TIMES if field == key)]
     attribute = re.compile(
-        "|".join([rf"\.{re.escape(key)}\b", *(rf"\b{name}\b" for name in indexes)])
+        "|".join([*(rf"\.{re.escape(name)}\b" for name in names), *(rf"\b{i}\b" for i in indexes)])
     )
     for rule in rules:
         text = " ".join(

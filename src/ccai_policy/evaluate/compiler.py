@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import functools
+import itertools
 import os
 import re
 
 from ccai_policy.errors import CcaiError, RuleError, ValidationErrors
+from ccai_policy.evaluate.celtokens import TokenError, tokens
 from ccai_policy.evaluate.compiled import (
     TEMPLATE,
     CompiledNeed,
@@ -15,6 +17,7 @@ from ccai_policy.evaluate.compiled import (
     template_sources,
 )
 from ccai_policy.evaluate.expressions import compile_expression, map_position
+from ccai_policy.evaluate.facts import LOCAL_TIMES, local_name
 from ccai_policy.evaluate.programs import GLOBAL_NAMES, compose, compose_fast
 from ccai_policy.model.grading import Severity
 from ccai_policy.paths import data_dir
@@ -66,6 +69,38 @@ def _at_problem(loaded: LoadedRule) -> list[CcaiError]:
     origin, style, text = rule_location(loaded, "at")
     where = map_position(1, problem.column, origin, style, text)
     return [RuleError(f"{rule.id}: 'at' {problem.message}", where, problem.hint)]
+
+
+def _instant_window_problems(loaded: LoadedRule) -> list[CcaiError]:
+    """A window dated by a timestamp compares its instant with the window's dates, which
+    name days with no time zone: 2026-07-01T08:00:00+09:00 would fall on 30 June. Such a
+    window must read the timestamp on its own clock (`starts_local` for `starts_at`)."""
+    instants = {field for _, _, field in LOCAL_TIMES}
+    problems: list[CcaiError] = []
+    for i, window in enumerate(loaded.rule.effective):
+        for key in ("date", "dates"):
+            source = getattr(window, key) or ""
+            try:
+                toks = tokens(source)
+            except TokenError:
+                continue  # compiling the expression reports it
+            for before, token in itertools.pairwise(toks):
+                if before.text != "." or token.kind != "ident" or token.text not in instants:
+                    continue
+                origin, style, text = rule_location(loaded, f"effective/{i}/{key}")
+                line = 1 + source.count("\n", 0, token.offset)
+                column = token.offset - source.rfind("\n", 0, token.offset)
+                problems.append(
+                    RuleError(
+                        f"{loaded.rule.id}: 'effective[{i}].{key}' reads {token.text}, an "
+                        "instant, but a window's dates are days with no time zone: in UTC a "
+                        "time early on 1 July at +09:00 falls on 30 June",
+                        map_position(line, column, origin, style, text),
+                        f"read {local_name(token.text)} instead: the same time on the clock "
+                        f"{token.text} was written with",
+                    )
+                )
+    return problems
 
 
 def is_bundled(loaded: LoadedRule) -> bool:
@@ -163,6 +198,7 @@ def field_problems(loaded: LoadedRule, typed: bool) -> list[CcaiError]:
                     f"add 'params: {{{name}: <default>}}' to the rule",
                 )
             )
+    problems.extend(_instant_window_problems(loaded))
     if typed:
         problems.extend(_at_problem(loaded))
     return problems

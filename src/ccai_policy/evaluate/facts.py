@@ -23,10 +23,39 @@ DERIVED: dict[str, dict[str, Any]] = {
         "category_conflict": str | None,
         "fitting_category": str,
     },
-    "Consent": {"counts_for": list[str], "written_for": list[str], "reasons": list[str]},
+    "Consent": {
+        "counts_for": list[str],
+        "written_for": list[str],
+        "reasons": list[str],
+        "notice_given_local": dt.datetime | None,
+    },
     "Money": {"paid": bool, "converted": dict[str, float]},
     "Tool": {"used_on": dt.date | None},
+    "Scan": {
+        "starts_local": dt.datetime,
+        "notified_local": dt.datetime | None,
+        "engaged_local": dt.datetime | None,
+    },
+    "Notice": {"sent_local": dt.datetime},
 }
+
+#: Every timestamp of a declaration, as (section, the object in its items that holds it, or
+#: None for the item itself, field), each with a fact that holds it on its own clock (see
+#: `_local`): `notices[].sent_at` is also `notices[].sent_local`. A rule compares a timestamp
+#: with a date only through that fact (compiler.py refuses a window dated by the timestamp).
+LOCAL_TIMES: tuple[tuple[str, str | None, str], ...] = (
+    ("uses", "scan", "starts_at"),
+    ("uses", "scan", "notified_at"),
+    ("uses", "scan", "engaged_at"),
+    ("notices", None, "sent_at"),
+    ("consents", None, "notice_given_at"),
+)
+
+
+def local_name(field: str) -> str:
+    """The fact that holds a timestamp on its own clock: 'starts_at' -> 'starts_local'."""
+    return field.removesuffix("_at") + "_local"
+
 
 #: Digits after the decimal point in each currency's smallest unit (ISO 4217); 2 otherwise.
 MINOR_UNITS = {
@@ -48,6 +77,19 @@ def _day(value: Any) -> dt.date | None:
         except ValueError:
             return None
     return None
+
+
+def _local(value: dt.datetime | None) -> dt.datetime | None:
+    """A timestamp read on its own clock: the time of day it names in the offset it was written
+    with, stamped as UTC, as a date is its midnight in UTC.
+
+    A date has no time zone, so a rule that compares a timestamp with one must compare the
+    timestamp's own day and time: 2026-07-01T08:00:00+09:00 is on 1 July, although it is
+    30 June in UTC. Rules compare such a fact with dates only; messages show the timestamp.
+    """
+    if value is None:
+        return None
+    return value.replace(tzinfo=dt.UTC)
 
 
 def _amount(money: dict[str, Any] | None) -> None:
@@ -178,6 +220,11 @@ def derive(data: dict[str, Any], as_of: dt.date) -> None:
     """Add the derived facts to a declaration's data, in place (the CEL copy, never the model)."""
     people = {p["id"]: p for p in data["people"]}
     uses = {u["id"]: u for u in data["uses"]}
+    for section, inner, field in LOCAL_TIMES:
+        for entry in data[section]:
+            holder = entry.get(inner) if inner else entry
+            if holder is not None:
+                holder[local_name(field)] = _local(holder.get(field))
     for use in data["uses"]:
         use["tool_ids"] = list(dict.fromkeys([use["tool"], *use["tools"]]))
         use["touches"] = list(dict.fromkeys([*use["subjects"], *use["features_from"]]))
