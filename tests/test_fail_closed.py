@@ -730,3 +730,55 @@ def test_a_timestamp_is_compared_with_a_date_on_its_own_day(
     path, _ = write(tmp_path, data)
     statuses = {f["status"] for f in findings(run_cli, path) if f["rule_id"] == rule}
     assert statuses == {status}, (case, statuses)
+
+
+def test_a_representative_cannot_consent_for_a_living_adult(run_cli: Run, tmp_path: Path) -> None:
+    data = example(FILM)
+    item(data, "consents", "c-ana-deage")["signer_role"] = "authorized_representative"
+    path, _ = write(tmp_path, data)
+    result = check(run_cli, path)
+    assert result.exit_code == 1, result.output
+    assert (
+        "c-ana-deage does not count: for u-deage: an authorised representative signs only for a "
+        "person who has died; in life the person signs themselves (or, for a minor, a guardian)"
+    ) in result.stdout
+    assert "FAIL CONSENT-REPLICA-001 [critical] u-deage" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("category", "conflict"),
+    [
+        (
+            "background_actor_digital_replica",
+            "it shows Ana Ruiz, who is not a background actor (people[].roles), and a background "
+            "actor replica copies background actors only",
+        ),
+        (
+            "independently_created_digital_replica",
+            "it is made from a scan session with Ana Ruiz, and an independently created replica "
+            "is made from existing material without the performer taking part",
+        ),
+        (
+            "real_time_generation",
+            "it shows or voices Ana Ruiz, and real-time generation is the category of games "
+            "(output made live as players play); in a film a copy of a real person is a digital "
+            "replica",
+        ),
+    ],
+)
+def test_a_replica_label_the_facts_contradict_fails_and_names_the_one_that_fits(
+    run_cli: Run, tmp_path: Path, category: str, conflict: str
+) -> None:
+    """Relabelling the scanned lead's de-aging switches off the per-day pay rules, so the
+    label itself must fail, or the film would come out compliant without paying per day."""
+    data = example(FILM)
+    item(data, "uses", "u-deage")["category"] = category
+    data["compensation"] = [c for c in data["compensation"] if c["use"] != "u-deage"]
+    path, text = write(tmp_path, data)
+    result = check(run_cli, path)
+    assert result.exit_code == 1, result.output
+    assert (
+        f"{at(path, text, '/uses/0/category')}: FAIL TRANSP-CATEGORY-001 [high] u-deage is "
+        f"declared as {category}, but {conflict}; the category that fits is "
+        "employment_based_digital_replica"
+    ) in result.stdout

@@ -119,6 +119,11 @@ never_counts(consent, signed) if {
 }
 
 never_counts(consent, signed) if {
+	signer(consent) == "authorized_representative"
+	not died(consent)
+}
+
+never_counts(consent, signed) if {
 	signer(consent) == "guardian"
 	tri(people_by_id[consent.person], "minor") == false
 }
@@ -147,8 +152,8 @@ counts_alone contains [i, uid] if {
 	not not_for(consent, signed, use)
 }
 
-# How many people of a group the consents that count for a use cover together (a use a
-# consent lists twice counts twice, as in facts.py).
+# How many people of a group the consents that count for a use cover together (each consent
+# once, however often it lists the use, as in facts.py).
 covers(consent) := n if n := known(consent, "covers")
 
 covers(consent) := 0 if not known(consent, "covers")
@@ -156,9 +161,7 @@ covers(consent) := 0 if not known(consent, "covers")
 group_covered(person, uid) := sum([covers(c) |
 	some i, c in consents
 	c.person == person
-	some u in c.uses
-	u == uid
-	[i, u] in counts_alone
+	[i, uid] in counts_alone
 ])
 
 short_of_group(consent, uid) if {

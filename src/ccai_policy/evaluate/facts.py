@@ -140,6 +140,11 @@ def consent_reasons(
         )
     if died is None and role == "union":
         reasons.append("the union signs only for a performer who has died")
+    if died is None and role == "authorized_representative":
+        reasons.append(
+            "an authorised representative signs only for a person who has died; in life the "
+            "person signs themselves (or, for a minor, a guardian)"
+        )
     if person is not None and role == "guardian" and person.get("minor") is False:
         reasons.append("a guardian signs only for a minor")
     ends = _day(consent.get("term_ends"))
@@ -196,10 +201,37 @@ def _fitting_category(use: dict[str, Any], people: dict[str, dict[str, Any]]) ->
     return "independently_created_digital_replica"
 
 
-def _category_conflict(use: dict[str, Any], people: dict[str, dict[str, Any]]) -> str | None:
+def _category_conflict(
+    use: dict[str, Any], people: dict[str, dict[str, Any]], production_type: str
+) -> str | None:
     """How a use's facts contradict its category, in words; None when they agree."""
     category = use["category"]
-    names = ", ".join(people[p]["name"] for p in use["subjects"] if p in people)
+    subjects = [people[p] for p in use["subjects"] if p in people]
+    names = ", ".join(p["name"] for p in subjects)
+    if category == "background_actor_digital_replica":
+        others = [p["name"] for p in subjects if "background" not in p["roles"]]
+        if others:
+            who = "is not a background actor" if len(others) == 1 else "are not background actors"
+            return (
+                f"shows {', '.join(others)}, who {who} (people[].roles), and a background "
+                "actor replica copies background actors only"
+            )
+    if (
+        category == "independently_created_digital_replica"
+        and use.get("scan") is not None
+        and subjects
+        and not any(p.get("deceased_on") for p in subjects)
+    ):
+        return (
+            f"is made from a scan session with {names}, and an independently created replica is "
+            "made from existing material without the performer taking part"
+        )
+    if category == "real_time_generation" and names and production_type != "game":
+        return (
+            f"shows or voices {names}, and real-time generation is the category of games "
+            f"(output made live as players play); in a {production_type} a copy of a real "
+            "person is a digital replica"
+        )
     if category in NO_REAL_PERSON_CATEGORIES and names:
         return (
             f"names {names} in subjects, and a {category} shows or voices no identifiable "
@@ -228,7 +260,7 @@ def derive(data: dict[str, Any], as_of: dt.date) -> None:
     for use in data["uses"]:
         use["tool_ids"] = list(dict.fromkeys([use["tool"], *use["tools"]]))
         use["touches"] = list(dict.fromkeys([*use["subjects"], *use["features_from"]]))
-        use["category_conflict"] = _category_conflict(use, people)
+        use["category_conflict"] = _category_conflict(use, people, data["production"]["type"])
         use["fitting_category"] = _fitting_category(use, people)
     for consent in data["consents"]:
         consent["counts_for"] = []
