@@ -782,3 +782,165 @@ def test_a_replica_label_the_facts_contradict_fails_and_names_the_one_that_fits(
         f"declared as {category}, but {conflict}; the category that fits is "
         "employment_based_digital_replica"
     ) in result.stdout
+
+
+def _training(data: dict[str, Any], amount: dict[str, Any]) -> None:
+    data["uses"].append(
+        {"id": "u-train", "category": "training_on_production_material", "tool": "t-voice",
+         "description": "Fine-tune the voice model on Ana Ruiz's recordings.",
+         "subjects": ["p-ana"], "first_used_on": "2026-08-20"}
+    )  # fmt: skip
+    data["consents"].append(
+        {"id": "c-train", "person": "p-ana", "uses": ["u-train"], "signed_on": "2026-08-01",
+         "training_permission": "allowed", "separately_signed": True,
+         "clear_and_conspicuous": True}
+    )  # fmt: skip
+    data["compensation"].append(
+        {"id": "pay-train", "person": "p-ana", "use": "u-train", "basis": "training_licence",
+         "amount": amount}
+    )  # fmt: skip
+
+
+def _residuals(data: dict[str, Any], amount: dict[str, Any]) -> None:
+    data["production"]["agreements"] = ["dga-basic-agreement-2023"]
+    data["compensation"] = [
+        {
+            "id": "pay-1",
+            "person": "p-ana",
+            "use": "u-deage",
+            "basis": "residuals",
+            "amount": amount,
+        },
+        {"id": "pay-2", "person": "p-ana", "use": "u-voice", "basis": "residuals"},
+    ]
+
+
+def _independent_ph(data: dict[str, Any], amount: dict[str, Any]) -> None:
+    item(data, "uses", "u-voice")["category"] = "independently_created_digital_replica"
+    data["compensation"] = [c for c in data["compensation"] if c["use"] != "u-voice"] + [
+        {"id": "pay-neg", "person": "p-ana", "use": "u-voice", "basis": "negotiated",
+         "amount": {"value": 5000, "currency": "USD"}},
+        {"id": "pay-ph", "person": "p-ana", "use": "u-voice", "basis": "ph_contribution",
+         "amount": amount},
+    ]  # fmt: skip
+
+
+def _commercial_ph(data: dict[str, Any], amount: dict[str, Any]) -> None:
+    item(data, "uses", "u-barista")["features_from"] = []
+    data["compensation"] = [
+        {"id": "pay-ph", "use": "u-barista", "basis": "ph_contribution", "amount": amount}
+    ]
+
+
+@pytest.mark.parametrize(
+    ("base", "build", "rule", "message"),
+    [
+        (
+            FILM,
+            _training,
+            "COMP-TRAINING-001",
+            "u-train (Fine-tune the voice model on Ana Ruiz's recordings.) trains on the work "
+            "of Ana Ruiz with no training licence fee (an amount that rounds to zero is no fee)",
+        ),
+        (
+            FILM,
+            _residuals,
+            "COMP-PERSON-001",
+            "u-deage shows or voices Ana Ruiz, but no payment to them for it is recorded (an "
+            "amount that rounds to zero is no payment)",
+        ),
+        (
+            FILM,
+            _independent_ph,
+            "COMP-ICDR-PH-001",
+            "u-voice (Replica of Ana Ruiz's voice for ADR lines in reels 3 and 5 only.): no "
+            "pension and health contribution is recorded for Ana Ruiz (an amount that rounds to "
+            "zero is no contribution)",
+        ),
+        (
+            COMMERCIAL,
+            _commercial_ph,
+            "COMP-COMM-SYNTH-001",
+            "is a synthetic performer with no recorded payment into the P&H fund (an amount that "
+            "rounds to zero is no payment)",
+        ),
+    ],
+    ids=["training licence", "residuals", "independent replica P&H", "commercial P&H"],
+)
+def test_a_payment_of_an_amount_that_rounds_to_zero_is_no_payment(
+    run_cli: Run,
+    tmp_path: Path,
+    base: Path,
+    build: Callable[[dict[str, Any], dict[str, Any]], None],
+    rule: str,
+    message: str,
+) -> None:
+    """A basis alone (a training licence, residuals, a P&H contribution) is no payment when
+    the amount written beside it is zero in the currency's smallest unit."""
+    outcomes = {}
+    for value in (0.004, 250):
+        data = example(base)
+        build(data, {"value": value, "currency": "USD"})
+        path, _ = write(tmp_path, data, f"decl-{value}.yaml")
+        outcomes[value] = [
+            (f["status"], f["message"]) for f in findings(run_cli, path) if f["rule_id"] == rule
+        ]
+    assert [status for status, _ in outcomes[250]] == ["pass"]
+    assert [status for status, _ in outcomes[0.004]] == ["fail"]
+    assert message in outcomes[0.004][0][1]
+
+
+def test_a_consent_revoked_only_in_the_future_must_still_last_to_the_release(
+    run_cli: Run, tmp_path: Path
+) -> None:
+    data = example(FILM)
+    consent = item(data, "consents", "c-ana-deage")
+    consent.update({"term_ends": "2026-12-01", "revoked_on": "2030-12-01"})
+    path, _ = write(tmp_path, data)
+    failed = [
+        f["message"]
+        for f in findings(run_cli, path)
+        if f["rule_id"] == "CONTROLS-TERM-RELEASE-001" and f["status"] == "fail"
+    ]
+    assert failed == [
+        "c-ana-deage (Ana Ruiz, for u-deage) ends on 2026-12-01, before the release on 2027-03-12"
+    ]
+
+
+_FUTURE_NOTICES = {
+    "CONTROLS-DGA-CONSULT-001": (
+        FILM, ["u-deage", "u-voice"],
+        {"id": "n-dga-deage", "to": "director", "kind": "director_consultation",
+         "person": "p-dee", "uses": ["u-deage", "u-voice"]}),
+    "TRANSP-SYNTH-NOTICE-001": (
+        SERIES, ["u-harbour-master"],
+        {"id": "n-synth", "to": "SAG-AFTRA", "kind": "synthetic_performer_notice",
+         "uses": ["u-harbour-master"], "opportunity_to_bargain": True}),
+    "TRANSP-WGA-DISCLOSE-001": (
+        SERIES, ["u-script-pages"],
+        {"id": "n-liu", "to": "writer", "kind": "writer_gai_disclosure", "person": "p-liu",
+         "uses": ["u-script-pages"]}),
+    "TRANSP-IATSE-IMPACT-001": (
+        SERIES, [], {"id": "n-iatse", "to": "IATSE", "kind": "impact_bargaining", "uses": []}),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("rule", list(_FUTURE_NOTICES))
+def test_a_notice_dated_after_the_as_of_date_has_not_been_sent(
+    run_cli: Run, tmp_path: Path, rule: str
+) -> None:
+    """With the first use undated, any notice used to do: one dated next year too."""
+    base, undated, notice = _FUTURE_NOTICES[rule]
+    statuses = {}
+    for sent_at in ("2026-04-20T15:00:00Z", "2027-05-01T10:00:00Z"):
+        data = example(base)
+        for use_id in undated:
+            item(data, "uses", use_id).pop("first_used_on", None)
+        data["notices"] = [n for n in data.get("notices", []) if n["id"] != notice["id"]] + [
+            {**notice, "sent_at": sent_at}
+        ]
+        path, _ = write(tmp_path, data, f"{sent_at[:4]}.yaml")
+        statuses[sent_at[:4]] = {
+            f["status"] for f in findings(run_cli, path) if f["rule_id"] == rule
+        }
+    assert statuses == {"2026": {"pass"}, "2027": {"fail"}}

@@ -36,7 +36,7 @@ DERIVED: dict[str, dict[str, Any]] = {
         "notified_local": dt.datetime | None,
         "engaged_local": dt.datetime | None,
     },
-    "Notice": {"sent_local": dt.datetime},
+    "Notice": {"sent_local": dt.datetime, "sent": bool},
 }
 
 #: Every timestamp of a declaration, as (section, the object in its items that holds it, or
@@ -257,6 +257,9 @@ def derive(data: dict[str, Any], as_of: dt.date) -> None:
             holder = entry.get(inner) if inner else entry
             if holder is not None:
                 holder[local_name(field)] = _local(holder.get(field))
+    for notice in data["notices"]:
+        # A notice dated after the as-of date has not been sent yet: it counts for nothing.
+        notice["sent"] = notice["sent_at"].date() <= as_of
     for use in data["uses"]:
         use["tool_ids"] = list(dict.fromkeys([use["tool"], *use["tools"]]))
         use["touches"] = list(dict.fromkeys([*use["subjects"], *use["features_from"]]))
