@@ -6,6 +6,7 @@ import json
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import Result
@@ -523,3 +524,117 @@ def test_junit_and_sarif_carry_the_verdict_and_what_the_baseline_does_not_excuse
         "u-voice pays nobody among p-ana (in the baseline: a known finding, so it does not fail "
         "the check; still not met)"
     )
+
+
+def test_a_question_in_the_baseline_does_not_cover_the_failure_its_answer_shows(
+    run_cli: Callable[..., Result], tmp_path: Path
+) -> None:
+    """Recorded while `same_production` was unknown, COMP-REPLICA-DAY-001 asked for it; once
+    it is given and the per-day pay is gone, the rule fails on the facts: a new failure."""
+    import yaml
+
+    film = ROOT / "examples" / "feature-film-compliant.yaml"
+    data = yaml.safe_load(film.read_text(encoding="utf-8"))
+    deage = next(u for u in data["uses"] if u["id"] == "u-deage")
+    del deage["same_production"]
+    decl = tmp_path / "film.yaml"
+    decl.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    baseline = tmp_path / "baseline.json"
+    recorded = run_cli("check", str(decl), "--as-of", "2026-11-01", "-o", f"json:{baseline}")
+    assert "COMP-REPLICA-DAY-001 [high] needs information: say whether u-deage" in (recorded.output)
+    unchanged = run_cli("check", str(decl), "--as-of", "2026-11-01", "--baseline", str(baseline))
+    assert "FAIL (in baseline) COMP-REPLICA-DAY-001 [high] needs information" in unchanged.output
+    deage["same_production"] = True
+    data["compensation"] = [c for c in data["compensation"] if c["use"] != "u-deage"]
+    decl.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    result = run_cli("check", str(decl), "--as-of", "2026-11-01", "--baseline", str(baseline))
+    assert result.exit_code == 1, result.output
+    assert "FAIL COMP-REPLICA-DAY-001 [high] u-deage" in result.output
+    assert "FAIL (in baseline) COMP-REPLICA-DAY-001" not in result.output
+    assert (
+        "COMP-REPLICA-DAY-001 on u-deage "
+        f"({decl}:{deage_line(decl)}:3) is in the baseline but not suppressed: it was recorded "
+        "as needing information, and now fails on the facts given: a baseline accepts only the "
+        "failure it recorded"
+    ) in result.output
+
+
+def deage_line(decl: Path) -> int:
+    lines = decl.read_text(encoding="utf-8").split("\n")
+    return next(n for n, line in enumerate(lines) if line.startswith("- id: u-deage")) + 1
+
+
+def test_an_old_baseline_that_holds_a_question_suppresses_nothing(
+    run_cli: Callable[..., Result], tmp_path: Path
+) -> None:
+    """Its digest was written before questions were marked, so turning one into a failure by
+    hand would go unseen: it is read, says so, and suppresses nothing."""
+    import yaml
+
+    from ccai_policy.model.digest import record_digest
+
+    film = ROOT / "examples" / "feature-film-compliant.yaml"
+    data = yaml.safe_load(film.read_text(encoding="utf-8"))
+    del next(u for u in data["uses"] if u["id"] == "u-deage")["same_production"]
+    decl = tmp_path / "film.yaml"
+    decl.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    baseline = tmp_path / "baseline.json"
+    run_cli("check", str(decl), "--as-of", "2026-11-01", "-o", f"json:{baseline}")
+    recorded = json.loads(baseline.read_text(encoding="utf-8"))
+    recorded["findings_digest"] = record_digest(
+        recorded["fail_on"],
+        [(d["file"], d["production"]["id"], [_Row(f) for f in d["findings"]])
+         for d in recorded["declarations"]],
+        marks_asks=False,
+    )  # fmt: skip
+    baseline.write_text(json.dumps(recorded, indent=2), encoding="utf-8")
+    result = run_cli("check", str(decl), "--as-of", "2026-11-01", "--baseline", str(baseline))
+    assert result.exit_code == 1, result.output
+    assert "(in baseline)" not in result.output
+    assert (
+        f"{baseline}:1:1: baseline: an earlier ccai-policy recorded this baseline, and its "
+        "`findings_digest` does not cover which findings only asked for information"
+    ) in result.output
+
+
+class _Row:
+    """A recorded finding as the digest reads it, from the baseline's JSON."""
+
+    def __init__(self, finding: dict[str, Any]) -> None:
+        self.rule_id = finding["rule_id"]
+        self.subject = _Subject(finding["subject"])
+        self.status = finding["status"]
+        self.severity = finding["severity"]
+        self.waiver = finding.get("waiver")
+        self.message = finding["message"]
+
+
+class _Subject:
+    def __init__(self, subject: dict[str, Any]) -> None:
+        self.id = subject.get("id")
+        self.pointer = subject["pointer"]
+
+
+def test_a_failure_in_the_baseline_does_not_cover_a_question_about_a_fact_taken_away(
+    run_cli: Callable[..., Result], tmp_path: Path
+) -> None:
+    import yaml
+
+    film = ROOT / "examples" / "feature-film-compliant.yaml"
+    data = yaml.safe_load(film.read_text(encoding="utf-8"))
+    data["compensation"] = [c for c in data["compensation"] if c["use"] != "u-deage"]
+    decl = tmp_path / "film.yaml"
+    decl.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    baseline = tmp_path / "baseline.json"
+    run_cli("check", str(decl), "--as-of", "2026-11-01", "-o", f"json:{baseline}")
+    del next(u for u in data["uses"] if u["id"] == "u-deage")["same_production"]
+    decl.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    result = run_cli("check", str(decl), "--as-of", "2026-11-01", "--baseline", str(baseline))
+    assert result.exit_code == 1, result.output
+    assert "FAIL COMP-REPLICA-DAY-001 [high] needs information: say whether u-deage" in (
+        result.output
+    )
+    assert (
+        "is in the baseline but not suppressed: it was recorded as failing on the facts given, "
+        "and now needs information: the fact it turns on is no longer given"
+    ) in result.output

@@ -9,6 +9,7 @@ not mandatory. Every entry it cannot use is reported, with where it is in the ba
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -17,17 +18,16 @@ from pydantic import BaseModel, ConfigDict
 
 from ccai_policy.errors import LoadError, Location
 from ccai_policy.load.jsoninput import nearest, positions, read_json_text
+from ccai_policy.model.digest import RECORDED_STATUSES, asks, record_digest
 from ccai_policy.model.grading import SEVERITY_RANK, Severity
 from ccai_policy.model.identity import FindingId, file_key, identities, subject_key
 from ccai_policy.model.result import (
-    RECORDED_STATUSES,
     BaselineNote,
     DeclarationResult,
     Finding,
     Result,
     Status,
     Subject,
-    record_digest,
 )
 from ccai_policy.model.verdict import breaches
 
@@ -50,6 +50,7 @@ class _RecordedFinding(_Lenient):
     subject: Subject
     status: Status
     severity: Severity
+    message: str = ""
     waiver: _RecordedWaiver | None = None
 
 
@@ -80,6 +81,8 @@ class Entry:
     pointer: str
     #: The expiry of the waiver that matched it then, in force or not.
     waiver_expires: dt.date | None = None
+    #: Whether it failed then because a fact was unknown ("needs information").
+    asked: bool = False
 
 
 @dataclass(frozen=True)
@@ -123,9 +126,16 @@ def load_baseline(path: Path, shown: str) -> Baseline:
             "this baseline has no `findings_digest` (an earlier ccai-policy wrote it, or the "
             "digest was removed), so an edit to it cannot be detected: it suppresses nothing"
         )
-    elif recorded.findings_digest != record_digest(
-        recorded.fail_on, ((d.file, d.production.id, d.findings) for d in recorded.declarations)
-    ):
+    elif recorded.findings_digest != record_digest(recorded.fail_on, _recorded(recorded)):
+        if recorded.findings_digest == record_digest(
+            recorded.fail_on, _recorded(recorded), marks_asks=False
+        ):
+            baseline.unusable = (
+                "an earlier ccai-policy recorded this baseline, and its `findings_digest` does "
+                "not cover which findings only asked for information, so an edit that turns one "
+                "into a failure on the facts cannot be detected: it suppresses nothing"
+            )
+            return baseline
         loc = baseline.locate("/findings_digest")
         raise LoadError(
             "baseline was changed after it was recorded: its findings do not match its "
@@ -135,6 +145,10 @@ def load_baseline(path: Path, shown: str) -> Baseline:
             "waiver, which names an approver and an expiry",
         )
     return baseline
+
+
+def _recorded(recorded: _RecordedResult) -> Iterable[tuple[str, str, list[_RecordedFinding]]]:
+    return ((d.file, d.production.id, d.findings) for d in recorded.declarations)
 
 
 def _entries(recorded: _RecordedResult) -> dict[str, list[Recorded]]:
@@ -149,6 +163,7 @@ def _entries(recorded: _RecordedResult) -> dict[str, list[Recorded]]:
                     finding.severity,
                     f"/declarations/{i}/findings/{j}",
                     finding.waiver.expires if finding.waiver else None,
+                    asks(finding),
                 )
         by_file.setdefault(file_key(declaration.file), []).append(
             Recorded(declaration.production.id, f"/declarations/{i}", entries)
@@ -188,6 +203,18 @@ def _refusal(
         return (
             f"it was recorded as {entry.status}, and is {finding.status} now",
             f"fix it, or {RECORD_HINT} if this is accepted",
+        )
+    if entry.asked and not asks(finding):
+        return (
+            "it was recorded as needing information, and now fails on the facts given: a "
+            "baseline accepts only the failure it recorded",
+            f"fix it, or {RECORD_HINT} if this failure is accepted",
+        )
+    if asks(finding) and not entry.asked:
+        return (
+            "it was recorded as failing on the facts given, and now needs information: the "
+            "fact it turns on is no longer given",
+            f"give the fact it asks for, or {RECORD_HINT} if this is accepted",
         )
     recorded_breach = SEVERITY_RANK[entry.severity] >= SEVERITY_RANK[baseline.fail_on]
     if not recorded_breach and breaches(finding, result.fail_on):

@@ -8,6 +8,7 @@ from typing import Any
 from ccai_policy.evaluate.compiler import TEMPLATE, CompiledNeed, CompiledRule
 from ccai_policy.evaluate.expressions import MAX_RENDERED, Compiled, ExpressionError
 from ccai_policy.model.declaration import Declaration
+from ccai_policy.model.digest import NEEDS_INFORMATION
 
 #: A part's value for the failing item (raises ExpressionError when it has none).
 Value = Callable[[Compiled], Any]
@@ -79,7 +80,7 @@ def failure_message(
             continue
         at = _needed_at(value, positions, need, pointer) + "/" + need.need.field
         ask = render_template(value, need.ask_parts, need.need.ask)
-        return f"needs information: {ask}", at
+        return f"{NEEDS_INFORMATION}{ask}", at
     rule = compiled.loaded.rule
     return render_template(value, compiled.message_parts, rule.message), None
 

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
-from collections.abc import Iterable
-from typing import Annotated, Any, Literal, Protocol
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 from ccai_policy.errors import Location
+from ccai_policy.model.digest import record_digest
 from ccai_policy.model.grading import CRITERION_MEANINGS, SEVERITY_MEANINGS, Criterion, Severity
 from ccai_policy.model.packing import pack, share_fields_set, unpack
 from ccai_policy.model.rule import Reference, Rule
@@ -203,48 +201,6 @@ class BaselineNote(_Frozen):
     subject: Subject | None = Field(default=None, description="The item of the entry concerned.")
 
 
-#: The statuses a baseline records: a known failure, a known error, and what was waived then.
-RECORDED_STATUSES = ("fail", "error", "waived")
-
-
-class Recordable(Protocol):
-    """What the digest reads of a finding, in a Result or in a baseline read back."""
-
-    @property
-    def rule_id(self) -> str: ...
-    @property
-    def subject(self) -> Subject: ...
-    @property
-    def status(self) -> str: ...
-    @property
-    def severity(self) -> str: ...
-    @property
-    def waiver(self) -> object | None: ...
-
-
-def record_digest(
-    fail_on: str, declarations: Iterable[tuple[str, str, Iterable[Recordable]]]
-) -> str:
-    """SHA-256 over the threshold and, per (file, production id, findings), the recorded ones."""
-    rows = sorted(
-        (
-            file,
-            production,
-            f.rule_id,
-            f.subject.id or "",
-            f.subject.pointer,
-            f.status,
-            f.severity,
-            f.waiver is not None,
-        )
-        for file, production, findings in declarations
-        for f in findings
-        if f.status in RECORDED_STATUSES
-    )
-    canonical = json.dumps([fail_on, rows], separators=(",", ":"), ensure_ascii=False)
-    return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
-
-
 def _digest_optional(schema: dict[str, Any]) -> None:
     """Every result written has findings_digest; one read back as a baseline may predate it."""
     schema["required"] = [name for name in schema["required"] if name != "findings_digest"]
@@ -289,7 +245,7 @@ class Result(_Frozen):
     @computed_field(  # type: ignore[prop-decorator]
         description="SHA-256 over fail_on and each declaration's file, production id and "
         "failing, erroring and waived findings (rule, subject, status, severity, whether a "
-        "waiver matched). --baseline refuses a baseline whose findings no longer match it, and "
+        "waiver matched, whether it only asked for information). --baseline refuses a baseline whose findings no longer match it, and "
         "reads one without it (from an earlier version) but suppresses nothing with it."
     )
     @property
