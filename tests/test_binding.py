@@ -131,6 +131,13 @@ def test_the_fact_is_the_time_of_day_the_offset_names() -> None:
     deage["scan"].update(
         {"notified_at": "2026-05-10T20:30:00-08:00", "starts_at": "2026-05-15T07:00:00+09:00"}
     )
+    data["notices"][0]["sent_at"] = "2026-04-20T23:30:00-07:00"
+    notice = {k: v for k, v in data["notices"][0].items() if k != "sent_at"}
+    data["notices"] += [
+        {**notice, "id": "n-late-evening", "sent_at": "2026-11-01T23:00:00-08:00"},
+        {**notice, "id": "n-next-morning", "sent_at": "2026-11-02T07:00:00+09:00"},
+    ]
+    data["consents"][0]["notice_given_at"] = "2026-05-09T08:00:00+09:00"
     declaration = validate_declaration(load_text(yaml.safe_dump(data), "decl.yaml"))
     raw = declaration.model_dump(mode="python", exclude={"api_version", "kind"})
     derive(raw, AS_OF)
@@ -139,6 +146,12 @@ def test_the_fact_is_the_time_of_day_the_offset_names() -> None:
     assert scan["starts_local"] == dt.datetime(2026, 5, 15, 7, tzinfo=dt.UTC)
     assert scan["notified_local"] == dt.datetime(2026, 5, 10, 20, 30, tzinfo=dt.UTC)
     assert scan["engaged_local"] is None
-    assert raw["notices"][0]["sent_local"] == dt.datetime(2026, 4, 20, 15, tzinfo=dt.UTC)
-    for consent in raw["consents"]:  # in UTC or left out: the same instant, or None
-        assert consent["notice_given_local"] == consent["notice_given_at"]
+    assert raw["notices"][0]["sent_local"] == dt.datetime(2026, 4, 20, 23, 30, tzinfo=dt.UTC)
+    assert raw["consents"][0]["notice_given_local"] == dt.datetime(2026, 5, 9, 8, tzinfo=dt.UTC)
+    assert raw["consents"][1]["notice_given_local"] is None
+    # Sent by the as-of date (1 November) on its own clock, whatever UTC says.
+    assert [(n["id"], n["sent"]) for n in raw["notices"]] == [
+        ("n-dga-deage", True),
+        ("n-late-evening", True),
+        ("n-next-morning", False),
+    ]

@@ -760,9 +760,9 @@ def test_a_representative_cannot_consent_for_a_living_adult(run_cli: Run, tmp_pa
         ),
         (
             "real_time_generation",
-            "it shows or voices Ana Ruiz, and real-time generation is the category of games "
-            "(output made live as players play); in a film a copy of a real person is a digital "
-            "replica",
+            "it shows or voices Ana Ruiz in a film, which is watched as it was finished: "
+            "real-time generation is output made live, while players play or an audience watches "
+            "a live show, and in a film a copy of a real person is a digital replica",
         ),
     ],
 )
@@ -923,6 +923,7 @@ _FUTURE_NOTICES = {
     "TRANSP-IATSE-IMPACT-001": (
         SERIES, [], {"id": "n-iatse", "to": "IATSE", "kind": "impact_bargaining", "uses": []}),
 }  # fmt: skip
+# CONTROLS-SYNTH-VALUE-001 and TRANSP-TRAINING-NOTICE-001: their own rule tests (rules/).
 
 
 @pytest.mark.parametrize("rule", list(_FUTURE_NOTICES))
@@ -944,3 +945,93 @@ def test_a_notice_dated_after_the_as_of_date_has_not_been_sent(
             f["status"] for f in findings(run_cli, path) if f["rule_id"] == rule
         }
     assert statuses == {"2026": {"pass"}, "2027": {"fail"}}
+
+
+GAME = EXAMPLES / "game-interactive-media.yaml"
+
+
+def _zero_residuals(data: dict[str, Any], amount: dict[str, Any]) -> None:
+    item(data, "compensation", "pay-ana-deage-residuals")["amount"] = amount
+
+
+def _zero_realtime(data: dict[str, Any], amount: dict[str, Any]) -> None:
+    item(data, "compensation", "pay-kai-live").update({"scale_multiple": 7.5, "amount": amount})
+
+
+@pytest.mark.parametrize(
+    ("base", "build", "rule", "message"),
+    [
+        (
+            FILM,
+            _zero_residuals,
+            "COMP-REPLICA-RESIDUALS-001",
+            "no residuals are recorded for Ana Ruiz (an amount that rounds to zero is no payment)",
+        ),
+        (
+            GAME,
+            _zero_realtime,
+            "COMP-IMA-REALTIME-001",
+            "u-wren-live generates Kai Nakamura's performance in real time; recorded pay: 7.5x "
+            "scale",
+        ),
+    ],
+    ids=["replica residuals", "real-time scale multiple"],
+)
+def test_an_amount_that_rounds_to_zero_is_no_payment_in_every_pay_rule(
+    run_cli: Run,
+    tmp_path: Path,
+    base: Path,
+    build: Callable[[dict[str, Any], dict[str, Any]], None],
+    rule: str,
+    message: str,
+) -> None:
+    outcomes = {}
+    for value in (0.001, 40000):
+        data = example(base)
+        build(data, {"value": value, "currency": "USD"})
+        path, _ = write(tmp_path, data, f"decl-{value}.yaml")
+        outcomes[value] = [
+            (f["status"], f["message"]) for f in findings(run_cli, path) if f["rule_id"] == rule
+        ]
+    assert [status for status, _ in outcomes[40000]] == ["pass"]
+    assert [status for status, _ in outcomes[0.001]] == ["fail"]
+    assert message in outcomes[0.001][0][1]
+
+
+@pytest.mark.parametrize("role", ["authorized_representative", "union"])
+def test_a_consent_signed_for_someone_before_their_death_does_not_count(
+    run_cli: Run, tmp_path: Path, role: str
+) -> None:
+    """After a death the representative (or the union) signs; a signature for the person in
+    their life, or dated before a death that is still to come, is not theirs to give."""
+    data = example(SERIES)
+    data["consents"].append(
+        {"id": "c-ray-early", "person": "p-ray", "signer_role": role, "uses": ["u-ray-cameo"],
+         "signed_on": "2015-01-01"}
+    )  # fmt: skip
+    path, _ = write(tmp_path, data)
+    result = check(run_cli, path)
+    signer = "an authorised representative" if role == "authorized_representative" else "the union"
+    assert (
+        f"c-ray-early does not count: for u-ray-cameo: it is signed by {signer} on 2015-01-01, "
+        "before the death on 2019-03-02; in life the person signs themselves (or, for a minor, "
+        "a guardian)"
+    ) in result.stdout
+
+
+def test_a_crew_scan_needs_a_separate_consent_that_counts(run_cli: Run, tmp_path: Path) -> None:
+    data = example(FILM)
+    data["production"]["agreements"] = ["iatse-basic-agreement-2024"]
+    item(data, "people", "p-ana")["roles"] = ["crew"]
+    consent = item(data, "consents", "c-ana-deage")
+    consent.update({"separately_signed": True, "signer_role": "authorized_representative"})
+    path, _ = write(tmp_path, data)
+    failed = [
+        f["message"]
+        for f in findings(run_cli, path)
+        if f["rule_id"] == "CONSENT-IATSE-SCAN-001" and f["status"] == "fail"
+    ]
+    assert failed == [
+        "u-deage scans crew member Ana Ruiz without a separately signed consent that counts "
+        "(CONSENT-VALID-001 says why a consent does not)"
+    ]

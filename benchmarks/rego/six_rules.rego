@@ -124,6 +124,11 @@ never_counts(consent, signed) if {
 }
 
 never_counts(consent, signed) if {
+	signer(consent) in {"authorized_representative", "union"}
+	signed < died(consent)
+}
+
+never_counts(consent, signed) if {
 	signer(consent) == "guardian"
 	tri(people_by_id[consent.person], "minor") == false
 }
@@ -320,6 +325,7 @@ noticed_in_time(use, n) if day(n.sent_at) <= day(known(use, "first_used_on"))
 
 synth_ok(use) if {
 	some n in notices_by_use[use.id]
+	day(n.sent_at) <= as_of
 	n.to == "SAG-AFTRA"
 	n.kind == "synthetic_performer_notice"
 	object.get(n, "opportunity_to_bargain", false) == true

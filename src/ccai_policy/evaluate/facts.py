@@ -145,6 +145,14 @@ def consent_reasons(
             "an authorised representative signs only for a person who has died; in life the "
             "person signs themselves (or, for a minor, a guardian)"
         )
+    if died is not None and role in ("authorized_representative", "union") and signed < died:
+        signer = (
+            "an authorised representative" if role == "authorized_representative" else ("the union")
+        )
+        reasons.append(
+            f"it is signed by {signer} on {signed}, before the death on {died}; in life the "
+            "person signs themselves (or, for a minor, a guardian)"
+        )
     if person is not None and role == "guardian" and person.get("minor") is False:
         reasons.append("a guardian signs only for a minor")
     ends = _day(consent.get("term_ends"))
@@ -226,11 +234,11 @@ def _category_conflict(
             f"is made from a scan session with {names}, and an independently created replica is "
             "made from existing material without the performer taking part"
         )
-    if category == "real_time_generation" and names and production_type != "game":
+    if category == "real_time_generation" and names and production_type == "film":
         return (
-            f"shows or voices {names}, and real-time generation is the category of games "
-            f"(output made live as players play); in a {production_type} a copy of a real "
-            "person is a digital replica"
+            f"shows or voices {names} in a film, which is watched as it was finished: "
+            "real-time generation is output made live, while players play or an audience "
+            "watches a live show, and in a film a copy of a real person is a digital replica"
         )
     if category in NO_REAL_PERSON_CATEGORIES and names:
         return (

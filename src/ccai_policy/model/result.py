@@ -245,8 +245,9 @@ class Result(_Frozen):
     @computed_field(  # type: ignore[prop-decorator]
         description="SHA-256 over fail_on and each declaration's file, production id and "
         "failing, erroring and waived findings (rule, subject, status, severity, whether a "
-        "waiver matched, whether it only asked for information). --baseline refuses a baseline whose findings no longer match it, and "
-        "reads one without it (from an earlier version) but suppresses nothing with it."
+        "waiver matched, whether it only asked for information). --baseline refuses a "
+        "baseline whose findings no longer match it, and reads one without it (from an "
+        "earlier version) but suppresses nothing with it."
     )
     @property
     def findings_digest(self) -> str:
