@@ -15,8 +15,9 @@ from benchmarks.generate import write_set
 from pydantic import AnyUrl, AwareDatetime, BaseModel
 
 from ccai_policy.evaluate.binding import _in_place, _planned, _utc, bind, plan
-from ccai_policy.evaluate.facts import DERIVED, LOCAL_TIMES, derive, local_name
+from ccai_policy.evaluate.facts import DERIVED, derive
 from ccai_policy.evaluate.programs import GLOBAL_NAMES, INDEXES
+from ccai_policy.evaluate.timeplace import LOCAL_TIMES, local_name
 from ccai_policy.load.loader import load_file, load_text
 from ccai_policy.load.validation import validate_declaration
 from ccai_policy.model.declaration import LIST_SECTIONS, Declaration
@@ -155,3 +156,20 @@ def test_the_fact_is_the_time_of_day_the_offset_names() -> None:
         ("n-late-evening", True),
         ("n-next-morning", False),
     ]
+
+
+def test_an_exchange_rate_dated_after_the_as_of_date_converts_nothing() -> None:
+    data = yaml.safe_load((EXAMPLES / "feature-film-compliant.yaml").read_text(encoding="utf-8"))
+    data["compensation"][0]["amount"] = {
+        "value": 2000, "currency": "EUR",
+        "exchange_rate": {"to": "USD", "rate": 1.1, "on": "2026-11-02"},
+    }  # fmt: skip
+    data["compensation"][1]["amount"] = {
+        "value": 2000, "currency": "EUR",
+        "exchange_rate": {"to": "USD", "rate": 1.1, "on": "2026-11-01"},
+    }  # fmt: skip
+    declaration = validate_declaration(load_text(yaml.safe_dump(data), "decl.yaml"))
+    raw = declaration.model_dump(mode="python", exclude={"api_version", "kind"})
+    derive(raw, AS_OF)
+    assert raw["compensation"][0]["amount"]["converted"] == {"EUR": 2000.0}
+    assert raw["compensation"][1]["amount"]["converted"] == {"EUR": 2000.0, "USD": 2200.0}

@@ -1035,3 +1035,93 @@ def test_a_crew_scan_needs_a_separate_consent_that_counts(run_cli: Run, tmp_path
         "u-deage scans crew member Ana Ruiz without a separately signed consent that counts "
         "(CONSENT-VALID-001 says why a consent does not)"
     ]
+
+
+@pytest.mark.parametrize(
+    ("territories", "released_in"),
+    [(["US", "FR"], ["US"]), (["US"], ["US", "DE-BY"]), (["US"], ["EL"])],
+    ids=["production in France", "asset released in Bavaria", "asset released in Greece (EL)"],
+)
+def test_a_member_state_is_in_the_eu(
+    run_cli: Run, tmp_path: Path, territories: list[str], released_in: list[str]
+) -> None:
+    """The AI Act binds a release in any member state, not only one written as `EU`."""
+    data = example(FILM)
+    data["production"]["territories"] = territories
+    asset = data["assets"][0]
+    asset["released_in"] = released_in if released_in != ["US"] else []
+    asset["audience_disclosure"] = None
+    path, _ = write(tmp_path, data)
+    failed = [
+        f["message"]
+        for f in findings(run_cli, path)
+        if f["rule_id"] == "TRANSP-EU-DEEPFAKE-001" and f["status"] == "fail"
+    ]
+    assert failed == [
+        "a-feature (The Lighthouse Keeper (feature)) contains deep fakes (u-deage, u-voice) and "
+        "is released in the EU, but carries no audience disclosure; accepted placements: "
+        "on_screen, opening_credits, packaging"
+    ]
+
+
+def test_a_distribution_that_ends_before_the_release_is_refused(
+    run_cli: Run, tmp_path: Path
+) -> None:
+    """It would take the work out of every window dated by the last day of distribution."""
+    data = example(FILM)
+    data["production"]["distributed_until"] = "2026-07-31"
+    path, text = write(tmp_path, data)
+    result = check(run_cli, path)
+    assert result.exit_code == 2, result.output
+    assert (
+        f"{at(path, text, '/production')}: error: `production` is not accepted: "
+        "`distributed_until` (2026-07-31) is before `release_date` (2027-03-12): a work is "
+        "distributed from its release on, so give the last day it is offered, on or after the "
+        "release, or correct the release date"
+    ) in result.output
+
+
+def test_a_place_of_release_is_written_as_a_territory(run_cli: Run, tmp_path: Path) -> None:
+    data = example(FILM)
+    data["assets"][0]["released_in"] = ["US", "eu"]
+    path, text = write(tmp_path, data)
+    result = check(run_cli, path)
+    assert result.exit_code == 2, result.output
+    assert (
+        f"{at(path, text, '/assets/0/released_in/1')}: error: `assets[0].released_in[1]` is "
+        "'eu', which is not written the way it must be\n    hint: did you mean 'EU'?"
+    ) in result.output
+
+
+def test_a_deep_fake_labelled_as_enhanced_must_still_be_marked(
+    run_cli: Run, tmp_path: Path
+) -> None:
+    """AI Act Art. 50(2) spares tools that only assist standard editing, never a deep fake."""
+    statuses = {}
+    for deepfake in (True, False):
+        data = example(FILM)
+        deage = item(data, "uses", "u-deage")
+        deage.update({"digital_source_type": "algorithmicallyEnhanced", "deepfake": deepfake})
+        item(data, "tools", "t-deage")["output_marking"] = {"c2pa": False, "watermark": False}
+        path, _ = write(tmp_path, data, f"{deepfake}.yaml")
+        statuses[deepfake] = {
+            (f["subject"]["id"], f["status"])
+            for f in findings(run_cli, path)
+            if f["rule_id"] == "TRANSP-EU-MARKING-001"
+        }
+    assert ("t-deage", "fail") in statuses[True]
+    assert ("t-deage", "fail") not in statuses[False]
+
+
+def test_a_notice_at_an_engagement_after_the_scan_is_no_notice_before_it(
+    run_cli: Run, tmp_path: Path
+) -> None:
+    data = example(FILM)
+    item(data, "uses", "u-deage")["scan"].update(
+        {"notified_at": "2026-05-14T11:00:00Z", "engaged_at": "2026-05-14T12:00:00Z"}
+    )
+    path, _ = write(tmp_path, data)
+    statuses = {
+        f["status"] for f in findings(run_cli, path) if f["rule_id"] == "CONSENT-SCAN-NOTICE-001"
+    }
+    assert statuses == {"fail"}

@@ -203,9 +203,20 @@ def declarations(draw: Draw) -> dict[str, Any]:
         item = from_schema(SCHEMA["properties"][section]["items"])
         data[section] = draw(st.lists(item, min_size=count, max_size=count))
     _link(draw, data)
+    _released_before_distributed(data)
     for mapping, key in _evidence_fields(data):
         mapping[key] = draw(PATHS | URLS if key == "manifest" else PATHS)
     return data
+
+
+def _released_before_distributed(data: dict[str, Any]) -> None:
+    """A work is distributed from its release on (the Production model refuses otherwise)."""
+    production = data.get("production")
+    if not isinstance(production, dict):
+        return
+    starts, ends = production.get("release_date"), production.get("distributed_until")
+    if isinstance(starts, str) and isinstance(ends, str) and ends < starts:  # ISO text sorts
+        production["release_date"], production["distributed_until"] = ends, starts
 
 
 def _nodes(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:

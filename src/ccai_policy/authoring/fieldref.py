@@ -123,8 +123,8 @@ def _readers(section: str, key: str, rules: list[Any]) -> list[str]:
     """The rules whose expressions read a field of a section (by name, so a close estimate):
     as an attribute (`use.creative`), through the index built on it (`notices_by_use`) or,
     for a timestamp, through its twin on its own clock (`sent_local`)."""
-    from ccai_policy.evaluate.facts import LOCAL_TIMES, local_name
     from ccai_policy.evaluate.programs import INDEXES
+    from ccai_policy.evaluate.timeplace import LOCAL_TIMES, local_name
 
     top = section.split(".")[0].removesuffix("[]")
     found = []

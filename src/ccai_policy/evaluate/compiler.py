@@ -17,8 +17,8 @@ from ccai_policy.evaluate.compiled import (
     template_sources,
 )
 from ccai_policy.evaluate.expressions import compile_expression, map_position
-from ccai_policy.evaluate.facts import LOCAL_TIMES, local_name
 from ccai_policy.evaluate.programs import GLOBAL_NAMES, compose, compose_fast
+from ccai_policy.evaluate.timeplace import LOCAL_TIMES, local_name
 from ccai_policy.model.grading import Severity
 from ccai_policy.paths import data_dir
 from ccai_policy.policy.resolve import ResolvedPolicy

@@ -12,6 +12,8 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
+from ccai_policy.evaluate.timeplace import LOCAL_TIMES, in_eu, local_name, on_own_clock
+from ccai_policy.evaluate.timeplace import day as _day
 from ccai_policy.model.use_categories import NO_REAL_PERSON_CATEGORIES
 
 #: The facts `derive` adds, by the model of the item they are added to, with their types: the
@@ -31,6 +33,8 @@ DERIVED: dict[str, dict[str, Any]] = {
     },
     "Money": {"paid": bool, "converted": dict[str, float]},
     "Tool": {"used_on": dt.date | None},
+    "Production": {"in_eu": bool},
+    "Asset": {"in_eu": bool},
     "Scan": {
         "starts_local": dt.datetime,
         "notified_local": dt.datetime | None,
@@ -38,24 +42,6 @@ DERIVED: dict[str, dict[str, Any]] = {
     },
     "Notice": {"sent_local": dt.datetime, "sent": bool},
 }
-
-#: Every timestamp of a declaration, as (section, the object in its items that holds it, or
-#: None for the item itself, field), each with a fact that holds it on its own clock (see
-#: `_local`): `notices[].sent_at` is also `notices[].sent_local`. A rule compares a timestamp
-#: with a date only through that fact (compiler.py refuses a window dated by the timestamp).
-LOCAL_TIMES: tuple[tuple[str, str | None, str], ...] = (
-    ("uses", "scan", "starts_at"),
-    ("uses", "scan", "notified_at"),
-    ("uses", "scan", "engaged_at"),
-    ("notices", None, "sent_at"),
-    ("consents", None, "notice_given_at"),
-)
-
-
-def local_name(field: str) -> str:
-    """The fact that holds a timestamp on its own clock: 'starts_at' -> 'starts_local'."""
-    return field.removesuffix("_at") + "_local"
-
 
 #: Digits after the decimal point in each currency's smallest unit (ISO 4217); 2 otherwise.
 MINOR_UNITS = {
@@ -65,35 +51,10 @@ MINOR_UNITS = {
 }  # fmt: skip
 
 
-def _day(value: Any) -> dt.date | None:
-    """A date from a date, a datetime, or their ISO text (as a result's JSON holds them)."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value[:10])
-        except ValueError:
-            return None
-    return None
-
-
-def _local(value: dt.datetime | None) -> dt.datetime | None:
-    """A timestamp read on its own clock: the time of day it names in the offset it was written
-    with, stamped as UTC, as a date is its midnight in UTC.
-
-    A date has no time zone, so a rule that compares a timestamp with one must compare the
-    timestamp's own day and time: 2026-07-01T08:00:00+09:00 is on 1 July, although it is
-    30 June in UTC. Rules compare such a fact with dates only; messages show the timestamp.
-    """
-    if value is None:
-        return None
-    return value.replace(tzinfo=dt.UTC)
-
-
-def _amount(money: dict[str, Any] | None) -> None:
-    """Add `paid` (not zero in the currency's smallest unit) and `converted` to an amount."""
+def _amount(money: dict[str, Any] | None, as_of: dt.date) -> None:
+    """Add `paid` (not zero in the currency's smallest unit) and `converted` to an amount: in
+    its own currency, and in the currency of its exchange rate when the rate is dated by the
+    as-of date (a rate not yet known converts nothing)."""
     if money is None:
         return
     value = float(money["value"])
@@ -101,7 +62,7 @@ def _amount(money: dict[str, Any] | None) -> None:
     money["paid"] = round(value, digits) > 0
     converted = {money["currency"]: value}
     rate = money.get("exchange_rate")
-    if rate is not None:
+    if rate is not None and (_day(rate["on"]) or dt.date.max) <= as_of:
         converted.setdefault(rate["to"], value * float(rate["rate"]))
     money["converted"] = converted
 
@@ -264,7 +225,13 @@ def derive(data: dict[str, Any], as_of: dt.date) -> None:
         for entry in data[section]:
             holder = entry.get(inner) if inner else entry
             if holder is not None:
-                holder[local_name(field)] = _local(holder.get(field))
+                holder[local_name(field)] = on_own_clock(holder.get(field))
+    for asset in data["assets"]:
+        asset["in_eu"] = in_eu(asset["released_in"])
+    production = data["production"]
+    production["in_eu"] = in_eu(production["territories"]) or any(
+        asset["in_eu"] for asset in data["assets"]
+    )
     for notice in data["notices"]:
         # A notice dated after the as-of date has not been sent yet: it counts for nothing.
         notice["sent"] = notice["sent_at"].date() <= as_of
@@ -290,7 +257,7 @@ def derive(data: dict[str, Any], as_of: dt.date) -> None:
                 consent["written_for"].append(uid)
     _group_coverage(data, people)
     for entry in data["compensation"]:
-        _amount(entry.get("amount"))
+        _amount(entry.get("amount"), as_of)
     used_on: dict[str, list[dt.date | None]] = defaultdict(list)
     for use in data["uses"]:
         for tid in use["tool_ids"]:

@@ -8,6 +8,7 @@ from pydantic import Field
 
 from ccai_policy.model.consents import PERMISSIONS, Permission
 from ccai_policy.model.digital_source_types import DIGITAL_SOURCE_TYPES, DigitalSourceType
+from ccai_policy.model.production import Territory
 from ccai_policy.model.strict import Id, Strict, Text
 from ccai_policy.model.vocabulary import Meanings
 
@@ -90,9 +91,11 @@ class Asset(Strict):
         "reads its Content Credentials.",
         examples=["deliveries/episode-3.mp4"],
     )
-    released_in: list[str] = Field(
+    released_in: list[Territory] = Field(
         default_factory=list,
-        description="Where it is released: country or region codes, or `EU`.",
+        description="Where it is released: country or region codes (`US`, `FR`, `US-CA`), or "
+        "`EU`; a member state of the European Union counts as a release in the EU. Left "
+        "empty, it is released wherever the production is.",
         examples=[["US", "EU"]],
     )
     content_credentials: ContentCredentials | None = Field(

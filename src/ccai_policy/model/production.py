@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints
+from pydantic import Field, StringConstraints, model_validator
 
 from ccai_policy.model.calendar import Date
 from ccai_policy.model.strict import Id, Strict, Text, Tri
@@ -109,3 +109,14 @@ class Production(Strict):
         description="Who answers questions about this declaration (informational).",
         examples=["ai-compliance@example.com"],
     )
+
+    @model_validator(mode="after")
+    def _distributed_from_release(self) -> Production:
+        ends, starts = self.distributed_until, self.release_date
+        if ends is not None and starts is not None and ends < starts:
+            raise ValueError(
+                f"`distributed_until` ({ends}) is before `release_date` ({starts}): a work is "
+                "distributed from its release on, so give the last day it is offered, on or "
+                "after the release, or correct the release date"
+            )
+        return self

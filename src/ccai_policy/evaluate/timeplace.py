@@ -1,0 +1,64 @@
+"""Facts about when and where: a timestamp read on its own clock, a date from any form of one,
+a list of territories that reaches the European Union."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+#: Every timestamp of a declaration, as (section, the object in its items that holds it, or
+#: None for the item itself, field), each with a fact that holds it on its own clock (see
+#: `on_own_clock`): `notices[].sent_at` is also `notices[].sent_local`. A rule compares a timestamp
+#: with a date only through that fact (compiler.py refuses a window dated by the timestamp).
+LOCAL_TIMES: tuple[tuple[str, str | None, str], ...] = (
+    ("uses", "scan", "starts_at"),
+    ("uses", "scan", "notified_at"),
+    ("uses", "scan", "engaged_at"),
+    ("notices", None, "sent_at"),
+    ("consents", None, "notice_given_at"),
+)
+
+
+def local_name(field: str) -> str:
+    """The fact that holds a timestamp on its own clock: 'starts_at' -> 'starts_local'."""
+    return field.removesuffix("_at") + "_local"
+
+
+#: The member states of the European Union (ISO 3166 codes, and EL, the EU's own code for
+#: Greece): a production or an asset released in one of them is released in the EU.
+EU_MEMBERS = frozenset({
+    "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "EL", "ES", "FI", "FR", "GR", "HR",
+    "HU", "IE", "IT", "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK",
+})  # fmt: skip
+
+
+def in_eu(places: list[str]) -> bool:
+    """Whether a list of territories (`EU`, `FR`, `DE-BY`, ...) reaches the European Union."""
+    return any(place == "EU" or place.split("-")[0] in EU_MEMBERS for place in places)
+
+
+def day(value: Any) -> dt.date | None:
+    """A date from a date, a datetime, or their ISO text (as a result's JSON holds them)."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value[:10])
+        except ValueError:
+            return None
+    return None
+
+
+def on_own_clock(value: dt.datetime | None) -> dt.datetime | None:
+    """A timestamp read on its own clock: the time of day it names in the offset it was written
+    with, stamped as UTC, as a date is its midnight in UTC.
+
+    A date has no time zone, so a rule that compares a timestamp with one must compare the
+    timestamp's own day and time: 2026-07-01T08:00:00+09:00 is on 1 July, although it is
+    30 June in UTC. Rules compare such a fact with dates only; messages show the timestamp.
+    """
+    if value is None:
+        return None
+    return value.replace(tzinfo=dt.UTC)
