@@ -1105,3 +1105,81 @@ def test_a_notice_at_an_engagement_after_the_scan_is_no_notice_before_it(
         f["status"] for f in findings(run_cli, path) if f["rule_id"] == "CONSENT-SCAN-NOTICE-001"
     }
     assert statuses == {"fail"}
+
+
+@pytest.mark.parametrize(
+    ("territories", "released_in"),
+    [(["US"], ["US-CA"]), ([], ["US-NY"]), (["US-CA"], ["US"])],
+    ids=["a US-wide production", "an asset released in New York", "an asset released in the US"],
+)
+def test_a_release_across_a_country_or_on_an_asset_reaches_its_states(
+    run_cli: Run, tmp_path: Path, territories: list[str], released_in: list[str]
+) -> None:
+    """New York's synthetic performer law binds an ad shown there, whether the declaration
+    names New York, the whole US, or only the asset's place of release."""
+    data = example(COMMERCIAL)
+    data["production"]["territories"] = territories
+    data["assets"][0]["released_in"] = released_in
+    path, _ = write(tmp_path, data)
+    statuses = {f["status"] for f in findings(run_cli, path) if f["rule_id"] == "TRANSP-NY-AD-001"}
+    assert statuses == {"fail"}
+    data["production"]["territories"], data["assets"][0]["released_in"] = ["US-CA"], ["US-CA"]
+    path, _ = write(tmp_path, data, "california.yaml")
+    statuses = {f["status"] for f in findings(run_cli, path) if f["rule_id"] == "TRANSP-NY-AD-001"}
+    assert statuses == {"not_applicable"}
+
+
+@pytest.mark.parametrize(
+    ("person", "reason"),
+    [
+        ({"minor": False}, "a guardian signs only for a minor"),
+        ({}, "a guardian signs only for a minor, and whether the person is one is not said "
+             "(minor: true or false)"),
+        ({"minor": True, "deceased_on": "2026-01-02"},
+         "it is signed by a guardian on 2026-05-11, after the death on 2026-01-02; after a death "
+         "the authorised representative signs"),
+    ],
+    ids=["an adult", "not said whether a minor", "after the death of a minor"],
+)  # fmt: skip
+def test_a_guardian_signs_only_for_a_living_minor(
+    run_cli: Run, tmp_path: Path, person: dict[str, Any], reason: str
+) -> None:
+    data = example(FILM)
+    ana = item(data, "people", "p-ana")
+    ana.pop("minor", None)
+    ana.update(person)
+    item(data, "consents", "c-ana-deage")["signer_role"] = "guardian"
+    path, _ = write(tmp_path, data)
+    result = check(run_cli, path)
+    assert result.exit_code == 1, result.output
+    assert f"c-ana-deage does not count: for u-deage: {reason}" in result.stdout
+    assert "FAIL CONSENT-REPLICA-001 [critical] u-deage" in result.stdout
+
+
+@pytest.mark.parametrize("claimed", ["none", "", "no exception"])
+def test_an_alteration_claims_an_exception_the_agreement_has(
+    run_cli: Run, tmp_path: Path, claimed: str
+) -> None:
+    """Any text used to switch CONTROLS-ALTERATION-001 off; only a named exception may."""
+    data = example(FILM)
+    alteration = copy.deepcopy(item(data, "uses", "u-voice"))
+    alteration.update(
+        {"id": "u-fix", "category": "digital_alteration", "new_performance": False,
+         "description": "Clean up Ana Ruiz's line readings in reel 2.",
+         "exception_claimed": claimed}
+    )  # fmt: skip
+    data["uses"].append(alteration)
+    path, text = write(tmp_path, data)
+    result = check(run_cli, path)
+    assert result.exit_code == 2, result.output
+    assert (
+        f"{at(path, text, '/uses/2/exception_claimed')}: error: `uses[2].exception_claimed` is "
+        f"{claimed!r}; it must be standard_post_production\n"
+        "    hint: write `exception_claimed: standard_post_production`"
+    ) in result.output
+    alteration["exception_claimed"] = "standard_post_production"
+    path, _ = write(tmp_path, data, "named.yaml")
+    statuses = {
+        f["status"] for f in findings(run_cli, path) if f["rule_id"] == "CONTROLS-ALTERATION-001"
+    }
+    assert statuses == {"pass"}

@@ -130,7 +130,12 @@ never_counts(consent, signed) if {
 
 never_counts(consent, signed) if {
 	signer(consent) == "guardian"
-	tri(people_by_id[consent.person], "minor") == false
+	tri(people_by_id[consent.person], "minor") != true
+}
+
+never_counts(consent, signed) if {
+	signer(consent) == "guardian"
+	signed >= died(consent)
 }
 
 never_counts(consent, signed) if day(known(consent, "revoked_on")) <= as_of
@@ -347,7 +352,17 @@ c2pa_applies(asset) if {
 	not uses_by_id[uid].category in {"gai_literary_material", "training_on_production_material"}
 }
 
-c2pa_ok(asset) if known(known(asset, "content_credentials"), "digital_source_type")
+# A type that says nothing was generated is no type for an AI-made asset.
+generates_nothing := {
+	"digitalCapture", "computationalCapture", "screenCapture", "virtualRecording",
+	"negativeFilm", "positiveFilm", "print", "humanEdits", "minorHumanEdits",
+	"digitalCreation", "digitalArt", "compositeCapture",
+}
+
+c2pa_ok(asset) if {
+	kind := known(known(asset, "content_credentials"), "digital_source_type")
+	not kind in generates_nothing
+}
 
 c2pa_checked := [a | some a in assets; c2pa_applies(a)]
 

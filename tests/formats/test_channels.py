@@ -129,6 +129,38 @@ def test_markdown_step_summary(tmp_path: Path) -> None:
     assert "::error file=forged.yaml::forged" not in result.stdout.splitlines()
 
 
+def test_junit_text_and_attributes(tmp_path: Path) -> None:
+    """A CI runner prints a JUnit file's failure messages and system-out as log lines."""
+    import xml.etree.ElementTree as ET
+
+    waivers = tmp_path / "waivers.yaml"
+    waiver = {
+        "rule": "COMP-PERSON-001",
+        "subject": "u-ray-cameo",
+        "justification": FORGED,
+        "approver": FORGED,
+        "expires": "2027-01-31",
+    }
+    waivers.write_text(yaml.safe_dump({"waivers": [waiver]}, allow_unicode=True), "utf-8")
+    decl = declaration(tmp_path)
+    result = run(
+        "check", str(decl), "--as-of", AS_OF, "--format", "junit", "--waivers", str(waivers)
+    )
+    assert result.exit_code == 1, result.output
+    root = ET.fromstring(result.stdout)
+    texts = [e.text or "" for e in root.iter() if e.text and e.text.strip()]
+    attributes = [v for e in root.iter() for v in e.attrib.values()]
+    assert any("Waived until 2027-01-31 by Harbor\\n::error" in t for t in texts)
+    for text in [*texts, *attributes]:
+        assert_log_safe_part(text)
+
+
+def assert_log_safe_part(text: str) -> None:
+    for line in text.splitlines():
+        assert not line.lstrip().startswith(("::", "##")), f"a line starts a CI command: {line!r}"
+    assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", text)
+
+
 def test_diff_text(tmp_path: Path) -> None:
     old = tmp_path / "old.yaml"
     old.write_text((EXAMPLES / "series-noncompliant.yaml").read_text("utf-8"), "utf-8")

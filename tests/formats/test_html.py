@@ -12,6 +12,7 @@ import pytest
 from ccai_policy.model.result import Result
 from ccai_policy.report import html, people
 
+from ..conftest import ROOT
 from .conftest import Page, run_check, unused_waiver_file
 
 #: What a union representative needs first: the verdict, then who is affected; the
@@ -97,11 +98,12 @@ def test_a_persons_findings_are_set_out_once_and_linked_from_their_table(
             assert text.count(finding.message) == 1, finding.message
     people_part = text.split("People affected", 2)[2].split("Findings by criterion Consent ")[0]
     assert "no consent that counts covers it for Maya Chen" not in people_part
+    # A rule about her consent (its term) stands in the consent cell, not apart from it.
     assert (
-        "Other findings about Maya Chen, their consents or pay, each set out in full under "
-        "Findings by criterion: Failed (low): A living adult's replica licence lasts at most 10 "
-        "years (CONTROLS-TERM-001)" in people_part
+        "Fails: A living adult's replica licence lasts at most 10 years (CONTROLS-TERM-001)"
+        in people_part
     )
+    assert "Other findings about Maya Chen" not in people_part
     ids = {a["id"] for _, a in page.tags if "id" in a}
     links = [a["href"] for tag, a in page.tags if tag == "a" and a.get("href", "").startswith("#")]
     assert links and all(link[1:] in ids for link in links), "every link has its target"
@@ -291,6 +293,28 @@ def test_a_consent_cell_reflects_every_consent_finding(examples_result: Result) 
         "before the first use (CONSENT-TIMING-001)" in text
     )
     assert "✓ Consented: c-maya-general" not in text
+
+
+def test_a_consent_a_control_fails_gets_no_tick(tmp_path: Path) -> None:
+    """A consent whose scope names another production fails CONTROLS-SCOPE-001, a controls
+    rule: the consent cell says a rule about it fails, never "Consented"."""
+    import yaml
+
+    film = yaml.safe_load((ROOT / "examples" / "feature-film-compliant.yaml").read_text("utf-8"))
+    consent = next(c for c in film["consents"] if c["id"] == "c-ana-deage")
+    consent["scope"]["productions"] = ["prod-other-film"]
+    decl = tmp_path / "film.yaml"
+    decl.write_text(yaml.safe_dump(film, sort_keys=False), encoding="utf-8")
+    result = run_check([decl], fixture_policy=False)
+    [declaration] = result.declarations
+    [ana] = people.people_affected(declaration, result.as_of)
+    [deage] = [u for u in ana.uses if u.use_id == "u-deage"]
+    [cell] = deage.consents
+    assert (cell.state, cell.text) == ("disputed", "Consent on file, but 1 rule about it fails")
+    assert [f.rule_id for f in cell.failed] == ["CONTROLS-SCOPE-001"]
+    text = Page(html.render(result)).text
+    assert "✗ Consent on file, but 1 rule about it fails" in text
+    assert "✓ Consented: c-ana-deage" not in text
 
 
 def test_a_waived_consent_finding_is_named_in_the_consent_cell(tmp_path: Path) -> None:

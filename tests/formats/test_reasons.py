@@ -42,12 +42,12 @@ def test_a_production_made_in_both_states_is_told_what_decided() -> None:
 
 
 def test_a_condition_on_the_production_is_said_beside_the_facts() -> None:
-    result = run_check([SERIES], fixture_policy=False)
+    result = run_check([Path("examples/commercial-synthetic-performer.yaml")], fixture_policy=False)
     summary = Page(to_html(markdown.render(result))).text
     assert (
         "CONSENT-DK-IMITATION-001: In Denmark, realistic digital imitations of a person are "
         "published only with their consent (not applicable: Applies to productions released in "
-        "Denmark; this production is a series, made or released in US-NY, US-CA and EU, under "
+        "Denmark; this production is a commercial, made or released in US-NY, "
     ) in summary
 
 

@@ -12,7 +12,7 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
-from ccai_policy.evaluate.timeplace import LOCAL_TIMES, in_eu, local_name, on_own_clock
+from ccai_policy.evaluate.timeplace import LOCAL_TIMES, in_eu, local_name, on_own_clock, reaches
 from ccai_policy.evaluate.timeplace import day as _day
 from ccai_policy.model.use_categories import NO_REAL_PERSON_CATEGORIES
 
@@ -33,7 +33,7 @@ DERIVED: dict[str, dict[str, Any]] = {
     },
     "Money": {"paid": bool, "converted": dict[str, float]},
     "Tool": {"used_on": dt.date | None},
-    "Production": {"in_eu": bool},
+    "Production": {"reaches": list[str]},
     "Asset": {"in_eu": bool},
     "Scan": {
         "starts_local": dt.datetime,
@@ -114,8 +114,22 @@ def consent_reasons(
             f"it is signed by {signer} on {signed}, before the death on {died}; in life the "
             "person signs themselves (or, for a minor, a guardian)"
         )
-    if person is not None and role == "guardian" and person.get("minor") is False:
-        reasons.append("a guardian signs only for a minor")
+    minor = person.get("minor") if person else None
+    if person is not None and role == "guardian" and minor is not True:
+        unknown = minor is not False
+        reasons.append(
+            "a guardian signs only for a minor"
+            + (
+                ", and whether the person is one is not said (minor: true or false)"
+                if unknown
+                else ""
+            )
+        )
+    if died is not None and role == "guardian" and signed >= died:
+        reasons.append(
+            f"it is signed by a guardian on {signed}, after the death on {died}; after a death "
+            "the authorised representative signs"
+        )
     ends = _day(consent.get("term_ends"))
     at_use = first or as_of
     if ends is not None and ends < at_use:
@@ -229,9 +243,8 @@ def derive(data: dict[str, Any], as_of: dt.date) -> None:
     for asset in data["assets"]:
         asset["in_eu"] = in_eu(asset["released_in"])
     production = data["production"]
-    production["in_eu"] = in_eu(production["territories"]) or any(
-        asset["in_eu"] for asset in data["assets"]
-    )
+    released = [place for asset in data["assets"] for place in asset["released_in"]]
+    production["reaches"] = reaches([*production["territories"], *released])
     for notice in data["notices"]:
         # A notice dated after the as-of date has not been sent yet: it counts for nothing.
         notice["sent"] = notice["sent_at"].date() <= as_of

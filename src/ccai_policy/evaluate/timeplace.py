@@ -32,9 +32,36 @@ EU_MEMBERS = frozenset({
 })  # fmt: skip
 
 
+#: The states, district and outlying areas of the United States (ISO 3166-2:US): a release
+#: in the US is a release in each of them.
+US_STATES = frozenset({
+    "AK", "AL", "AR", "AZ", "CA", "CO", "CT", "DC", "DE", "FL", "GA", "HI", "IA", "ID", "IL",
+    "IN", "KS", "KY", "LA", "MA", "MD", "ME", "MI", "MN", "MO", "MS", "MT", "NC", "ND", "NE",
+    "NH", "NJ", "NM", "NV", "NY", "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT",
+    "VA", "VT", "WA", "WI", "WV", "WY", "AS", "GU", "MP", "PR", "UM", "VI",
+})  # fmt: skip
+
+
 def in_eu(places: list[str]) -> bool:
     """Whether a list of territories (`EU`, `FR`, `DE-BY`, ...) reaches the European Union."""
     return any(place == "EU" or place.split("-")[0] in EU_MEMBERS for place in places)
+
+
+def reaches(places: list[str]) -> list[str]:
+    """Every territory a list of them reaches, so that a rule asks `'US-NY' in reaches`: each
+    place, the country of a region (`US-NY` reaches `US`), the EU from a member state, every
+    member state from `EU`, and every state from `US`."""
+    found = set(places)
+    for place in places:
+        country = place.split("-")[0]
+        found.add(country)
+        if country in EU_MEMBERS:
+            found.add("EU")
+        if place == "EU":
+            found.update(EU_MEMBERS)
+        if place == "US":
+            found.update(f"US-{state}" for state in US_STATES)
+    return sorted(found)
 
 
 def day(value: Any) -> dt.date | None:

@@ -37,6 +37,14 @@ EXPRESSION_EXCEPTIONS = Meanings(
         "authentic.",
     }
 )
+AlterationException = Literal["standard_post_production"]
+ALTERATION_EXCEPTIONS = Meanings(
+    {
+        "standard_post_production": "Standard post-production work that keeps the recorded "
+        "performance the performer's own: colour, cleanup, noise reduction, timing, "
+        "continuity, pitch, clarity and the like (SAG-AFTRA 2023 TV/Theatrical).",
+    }
+)
 AdExemption = Literal["audio_only", "translation_only", "expressive_work_promo"]
 AD_EXEMPTIONS = Meanings(
     {
@@ -131,10 +139,12 @@ class Use(Strict):
         "performed or recorded; leave it out when unknown.",
         examples=[True],
     )
-    exception_claimed: str | None = Field(
+    exception_claimed: Annotated[AlterationException, ALTERATION_EXCEPTIONS] | None = Field(
         default=None,
-        description="For an alteration: the consent exception claimed, if any.",
-        examples=["standard post-production"],
+        description="For an alteration: the exception to consent claimed, if any (one of "
+        "the agreement's; a change that keeps the performance substantially as scripted is "
+        "`substantially_as_scripted: true`).",
+        examples=["standard_post_production"],
     )
     deepfake: Tri = Field(
         default="unknown",

@@ -8,6 +8,7 @@ import xml.etree.ElementTree as ET
 
 from ccai_policy.model.grading import SEVERITY_RANK
 from ccai_policy.model.result import DeclarationResult, Finding, Result
+from ccai_policy.report.escaping import log_line, terminal
 from ccai_policy.report.overview import (
     baseline_notes,
     baseline_statement,
@@ -30,14 +31,17 @@ def clean(text: str) -> str:
 
 
 def _element(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
-    element = ET.SubElement(parent, tag, {k: clean(v) for k, v in attrs.items()})
+    """An element whose attributes and text a CI log may print: an attribute is one line, every
+    control an escape; no line of the text begins a command (data in the text comes through
+    `terminal`, so that its own newlines stay escapes)."""
+    element = ET.SubElement(parent, tag, {k: clean(log_line(v)) for k, v in attrs.items()})
     if text is not None:
-        element.text = clean(text)
+        element.text = clean("\n".join(log_line(line) for line in text.split("\n")))
     return element
 
 
 def _detail(finding: Finding) -> str:
-    lines = [f"{where(finding)}: {finding.message}"]
+    lines = [f"{terminal(where(finding))}: {terminal(finding.message)}"]
     if finding.subject.id:
         lines.append(f"About: {finding.subject.id} ({finding.subject.pointer})")
     lines.append(f"How to fix: {finding.remediation}")
@@ -102,7 +106,8 @@ def _testcase(
         if finding.status == "waived" and finding.waiver is not None:
             w = finding.waiver
             notes.append(
-                f"Waived until {w.expires} by {w.approver}: {w.justification}\n{_detail(finding)}"
+                f"Waived until {w.expires} by {terminal(w.approver)}: "
+                f"{terminal(w.justification)}\n{_detail(finding)}"
             )
     if notes:
         _element(case, "system-out", "\n\n".join(notes))
@@ -159,7 +164,9 @@ def _problems(parent: ET.Element, result: Result) -> dict[str, int]:
             line=str(loc.line),
             time=NOT_TIMED,
         )
-        text = problem.message + (f"\nhint: {problem.hint}" if problem.hint else "")
+        text = terminal(problem.message) + (
+            f"\nhint: {terminal(problem.hint)}" if problem.hint else ""
+        )
         _element(case, "error", text, message=problem.message, type=problem.kind)
     n = len(result.problems)
     counts = {"tests": n, "failures": 0, "errors": n, "skipped": 0}

@@ -160,7 +160,7 @@ def _consent_cell(statuses: list[ConsentStatus], findings: list[Finding]) -> lis
             out.append(
                 ConsentStatus(
                     "disputed",
-                    f"Consent on file, but {rules} consent rule{'s' if rules != 1 else ''} "
+                    f"Consent on file, but {rules} rule{'s' if rules != 1 else ''} about it "
                     f"fail{'s' if rules == 1 else ''}",
                     (status.text.replace("Consented: ", "On file: ", 1),),
                     failing,
@@ -193,6 +193,14 @@ def subject_labels(data: dict[str, Any]) -> dict[str, str]:
     return labels
 
 
+def _about_consent(finding: Finding, use_id: str, covering: list[dict[str, Any]]) -> bool:
+    """Whether a finding speaks to the consent for a use: a consent rule about the use, or
+    any rule about a consent that lists it (its scope, its term: controls rules too)."""
+    if finding.subject.pointer.startswith("/consents/"):
+        return finding.subject.id in {c["id"] for c in covering}
+    return finding.criterion == "consent" and finding.subject.id == use_id
+
+
 def people_affected(result: DeclarationResult, as_of: dt.date) -> list[PersonAffected]:
     """Every person whose likeness, voice or work an AI use touches, in declaration order."""
     data = result.declaration
@@ -221,9 +229,8 @@ def people_affected(result: DeclarationResult, as_of: dt.date) -> list[PersonAff
                 for t in dict.fromkeys(named)
             )
             covering = [c for c in consents if use["id"] in c["uses"]]
-            about_consent = {use["id"]} | {c["id"] for c in covering}
             consent_findings = sorted(
-                (f for f in shown if f.criterion == "consent" and f.subject.id in about_consent),
+                (f for f in shown if _about_consent(f, use["id"], covering)),
                 key=finding_order,
             )
             uses.append(
