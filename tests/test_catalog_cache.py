@@ -47,7 +47,7 @@ def test_a_second_load_reads_the_cache_and_gives_the_same_rules(
     cache: Path, files_read: list[Path]
 ) -> None:
     first = load_catalog(RuleSources())
-    assert len(files_read) == len(first) == 62
+    assert len(files_read) == len(first) == 63
     assert entry(cache).stat().st_mode & 0o777 == 0o600
     files_read.clear()
     again = load_catalog(RuleSources())
@@ -61,7 +61,7 @@ def test_the_cache_stays_off_when_asked(
     monkeypatch.setenv("CCAI_POLICY_NO_CACHE", "1")
     load_catalog(RuleSources())
     load_catalog(RuleSources())
-    assert len(files_read) == 124
+    assert len(files_read) == 126
     assert not cache.exists()
 
 
@@ -94,7 +94,7 @@ def test_a_spoiled_entry_is_ignored_and_the_files_are_read(
     spoil(entry(cache))
     files_read.clear()
     assert load_catalog(RuleSources()) == expected
-    assert len(files_read) == 62
+    assert len(files_read) == 63
     files_read.clear()
     assert load_catalog(RuleSources()) == expected  # rewritten, and good again
     assert files_read == []
@@ -118,9 +118,9 @@ def test_a_cache_that_cannot_be_written_only_means_no_cache(
     blocked = tmp_path / "a-file"
     blocked.write_text("", encoding="utf-8")
     monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
-    assert len(load_catalog(RuleSources())) == 62
-    assert len(load_catalog(RuleSources())) == 62
-    assert len(files_read) == 124
+    assert len(load_catalog(RuleSources())) == 63
+    assert len(load_catalog(RuleSources())) == 63
+    assert len(files_read) == 126
 
 
 def test_a_check_prints_the_same_from_the_files_and_from_the_cache(
