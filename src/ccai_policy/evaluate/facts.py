@@ -12,7 +12,7 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
-from ccai_policy.evaluate.timeplace import LOCAL_TIMES, in_eu, local_name, on_own_clock, reaches
+from ccai_policy.evaluate.timeplace import LOCAL_TIMES, local_name, on_own_clock, reaches
 from ccai_policy.evaluate.timeplace import day as _day
 from ccai_policy.model.use_categories import NO_REAL_PERSON_CATEGORIES
 
@@ -67,6 +67,10 @@ def _amount(money: dict[str, Any] | None, as_of: dt.date) -> None:
     money["converted"] = converted
 
 
+#: Who signs only after a death, as the reasons name them.
+_AFTER_DEATH = {"authorized_representative": "an authorised representative", "union": "the union"}
+
+
 def consent_reasons(
     consent: dict[str, Any],
     use: dict[str, Any],
@@ -106,24 +110,18 @@ def consent_reasons(
             "an authorised representative signs only for a person who has died; in life the "
             "person signs themselves (or, for a minor, a guardian)"
         )
-    if died is not None and role in ("authorized_representative", "union") and signed < died:
-        signer = (
-            "an authorised representative" if role == "authorized_representative" else ("the union")
-        )
+    if died is not None and role in _AFTER_DEATH and signed < died:
         reasons.append(
-            f"it is signed by {signer} on {signed}, before the death on {died}; in life the "
-            "person signs themselves (or, for a minor, a guardian)"
+            f"it is signed by {_AFTER_DEATH[role]} on {signed}, before the death on {died}; in "
+            "life the person signs themselves (or, for a minor, a guardian)"
         )
     minor = person.get("minor") if person else None
-    if person is not None and role == "guardian" and minor is not True:
-        unknown = minor is not False
+    if person is not None and role == "guardian" and minor is False:
+        reasons.append("a guardian signs only for a minor")
+    elif person is not None and role == "guardian" and minor is not True:
         reasons.append(
-            "a guardian signs only for a minor"
-            + (
-                ", and whether the person is one is not said (minor: true or false)"
-                if unknown
-                else ""
-            )
+            "a guardian signs only for a minor, and whether the person is one is not said "
+            "(minor: true or false)"
         )
     if died is not None and role == "guardian" and signed >= died:
         reasons.append(
@@ -241,7 +239,7 @@ def derive(data: dict[str, Any], as_of: dt.date) -> None:
             if holder is not None:
                 holder[local_name(field)] = on_own_clock(holder.get(field))
     for asset in data["assets"]:
-        asset["in_eu"] = in_eu(asset["released_in"])
+        asset["in_eu"] = "EU" in reaches(asset["released_in"])
     production = data["production"]
     released = [place for asset in data["assets"] for place in asset["released_in"]]
     production["reaches"] = reaches([*production["territories"], *released])
@@ -251,7 +249,7 @@ def derive(data: dict[str, Any], as_of: dt.date) -> None:
     for use in data["uses"]:
         use["tool_ids"] = list(dict.fromkeys([use["tool"], *use["tools"]]))
         use["touches"] = list(dict.fromkeys([*use["subjects"], *use["features_from"]]))
-        use["category_conflict"] = _category_conflict(use, people, data["production"]["type"])
+        use["category_conflict"] = _category_conflict(use, people, production["type"])
         use["fitting_category"] = _fitting_category(use, people)
     for consent in data["consents"]:
         consent["counts_for"] = []

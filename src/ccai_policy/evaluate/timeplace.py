@@ -1,5 +1,5 @@
 """Facts about when and where: a timestamp read on its own clock, a date from any form of one,
-a list of territories that reaches the European Union."""
+and every territory a list of territories reaches."""
 
 from __future__ import annotations
 
@@ -40,11 +40,6 @@ US_STATES = frozenset({
     "NH", "NJ", "NM", "NV", "NY", "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT",
     "VA", "VT", "WA", "WI", "WV", "WY", "AS", "GU", "MP", "PR", "UM", "VI",
 })  # fmt: skip
-
-
-def in_eu(places: list[str]) -> bool:
-    """Whether a list of territories (`EU`, `FR`, `DE-BY`, ...) reaches the European Union."""
-    return any(place == "EU" or place.split("-")[0] in EU_MEMBERS for place in places)
 
 
 def reaches(places: list[str]) -> list[str]:

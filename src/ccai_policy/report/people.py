@@ -193,11 +193,11 @@ def subject_labels(data: dict[str, Any]) -> dict[str, str]:
     return labels
 
 
-def _about_consent(finding: Finding, use_id: str, covering: list[dict[str, Any]]) -> bool:
+def _about_consent(finding: Finding, use_id: str, consent_ids: set[str]) -> bool:
     """Whether a finding speaks to the consent for a use: a consent rule about the use, or
     any rule about a consent that lists it (its scope, its term: controls rules too)."""
     if finding.subject.pointer.startswith("/consents/"):
-        return finding.subject.id in {c["id"] for c in covering}
+        return finding.subject.id in consent_ids
     return finding.criterion == "consent" and finding.subject.id == use_id
 
 
@@ -229,8 +229,9 @@ def people_affected(result: DeclarationResult, as_of: dt.date) -> list[PersonAff
                 for t in dict.fromkeys(named)
             )
             covering = [c for c in consents if use["id"] in c["uses"]]
+            consent_ids = {c["id"] for c in covering}
             consent_findings = sorted(
-                (f for f in shown if _about_consent(f, use["id"], covering)),
+                (f for f in shown if _about_consent(f, use["id"], consent_ids)),
                 key=finding_order,
             )
             uses.append(
