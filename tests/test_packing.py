@@ -150,3 +150,44 @@ def test_findings_share_one_set_of_fields_set_and_copies_keep_their_own(
     # After a trip through a worker's packing, as one set per distinct set again.
     back = [pickle.loads(pickle.dumps(r)) for r in results]
     assert len({id(f.__pydantic_fields_set__) for r in back for f in r.findings}) == 1
+
+
+def test_a_finding_made_without_validating_is_the_one_pydantic_makes() -> None:
+    """rule_finding skips validating values already validated: what it makes must be what the
+    validated model makes, field for field and in the same order, and what it is not sure of
+    is validated, and refused, by the model itself."""
+    from pydantic import ValidationError
+
+    from ccai_policy.model.result import rule_finding, subject
+
+    rule = compile_policy(load_policy("ccai-baseline")).rules[0].loaded.rule
+    where = Location("decl.yaml", 12, 5)
+    about = subject("u-1", "/uses/0")
+    made = rule_finding(rule, "high", "fail", "u-1 has no consent", about, where)
+    validated = Finding(
+        rule_id=rule.id,
+        title=rule.title,
+        criterion=rule.criterion,
+        severity="high",
+        status="fail",
+        message="u-1 has no consent",
+        subject=Subject(id="u-1", pointer="/uses/0"),
+        location=where,
+        remediation=rule.remediation,
+        references=rule.references,
+        tags=rule.tags,
+    )
+    assert made == validated
+    assert list(made.__dict__) == list(validated.__dict__)
+    assert made.model_dump_json() == validated.model_dump_json()
+    assert made.__pydantic_fields_set__ == validated.__pydantic_fields_set__
+    assert made.subject.__pydantic_fields_set__ == validated.subject.__pydantic_fields_set__
+    assert made.references is not rule.references and made.tags is not rule.tags
+    with pytest.raises(ValidationError, match="status"):
+        rule_finding(rule, "high", "broken", "m", subject("u-1", "/uses/0"), where)  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="severity"):
+        rule_finding(rule, "urgent", "fail", "m", subject("u-1", "/uses/0"), where)  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="message"):
+        rule_finding(rule, "high", "fail", 3, subject("u-1", "/uses/0"), where)  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="pointer"):
+        subject("u-1", 7)  # type: ignore[arg-type]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ccai_policy.errors import Location
 from ccai_policy.evaluate.compiler import CompiledRule
 from ccai_policy.model.declaration import Declaration
-from ccai_policy.model.result import Finding, ProductionSummary, Status, Subject, rule_finding
+from ccai_policy.model.result import Finding, ProductionSummary, Status, rule_finding, subject
 
 
 def finding_order(finding: Finding) -> tuple[int, int, str, str]:
@@ -27,8 +27,8 @@ def make_finding(
     where: Location,
 ) -> Finding:
     """One finding of a rule, located at `where`, with the rule's words beside it."""
-    subject = Subject(id=subject_id, pointer=pointer)
-    return rule_finding(compiled.loaded.rule, compiled.severity, status, message, subject, where)
+    about = subject(subject_id, pointer)
+    return rule_finding(compiled.loaded.rule, compiled.severity, status, message, about, where)
 
 
 def summarize_production(declaration: Declaration) -> ProductionSummary:

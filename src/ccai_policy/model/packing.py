@@ -111,7 +111,7 @@ def pack(result: BaseModel, kinds: Kinds) -> tuple[Any, ...] | None:
     return kinds, others, set(result.__pydantic_fields_set__), rules, sets, rows
 
 
-def _made(kind: type[M], values: dict[str, Any], fields_set: set[str]) -> M:
+def made(kind: type[M], values: dict[str, Any], fields_set: set[str]) -> M:
     """A model of values already validated, as pydantic's own unpickling makes it."""
     made = kind.__new__(kind)
     _set(made, "__dict__", values)
@@ -137,7 +137,7 @@ def unpack(
         at, marks, subject_marks, status, message, waiver, baselined = row[:7]
         id_, pointer, file, line, column = row[7:]
         rule_id, title, criterion, severity, remediation, references, tags = rules[at]
-        subject = _made(Subject, {"id": id_, "pointer": pointer}, shared[subject_marks])
+        subject = made(Subject, {"id": id_, "pointer": pointer}, shared[subject_marks])
         # In the models' own field order, which dumps follow (the tests compare it).
         values = {
             "rule_id": rule_id,
@@ -154,6 +154,6 @@ def unpack(
             "waiver": waiver,
             "baselined": baselined,
         }
-        findings.append(_made(Finding, values, shared[marks]))
+        findings.append(made(Finding, values, shared[marks]))
     others["findings"] = findings  # in its place among the fields
-    return _made(Result, others, fields_set)
+    return made(Result, others, fields_set)

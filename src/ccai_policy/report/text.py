@@ -130,8 +130,10 @@ def render(result: Result, *, color: bool = False, quiet: bool = False) -> str:
         out.add("")
     failing = sum(1 for d in result.declarations if not_compliant(verdict(d, result)))
     files_with_problems = len({p.location.file for p in result.problems})
-    blocking_count = sum(blocking(f, result) for d in result.declarations for f in d.findings)
-    if blocking_count and not quiet:
+    blocking_count = (  # said only in the full report: a quiet one skips the count
+        0 if quiet else sum(blocking(f, result) for d in result.declarations for f in d.findings)
+    )
+    if blocking_count:
         counted = (
             "the finding that fails"
             if blocking_count == 1
