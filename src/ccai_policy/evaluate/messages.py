@@ -119,12 +119,16 @@ def render_value(value: Any) -> str:
 
 
 def _render(value: Any) -> str:
+    if type(value) is str:  # most values: ids and names
+        return value
     if value is None:
         return "none"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list | tuple):
-        return ", ".join(_render(v) for v in value) if value else "(none)"
+        if not value:
+            return "(none)"
+        return ", ".join([v if type(v) is str else _render(v) for v in value])
     if hasattr(value, "isoformat"):
         text: str = value.isoformat()
         return text[:10] if text.endswith("T00:00:00+00:00") else text.replace("+00:00", "Z")

@@ -16,7 +16,7 @@ from yaml.events import (
 )
 
 from ccai_policy.errors import LoadError, Location
-from ccai_policy.load.yamlaliases import PositionedTree
+from ccai_policy.load.yamlbuilder import BuilderState
 from ccai_policy.load.yamlnodes import (
     COLUMN_BITS,
     JSON,
@@ -27,49 +27,16 @@ from ccai_policy.load.yamlnodes import (
     NeedsFullTree,
     escape_pointer_token,
 )
-from ccai_policy.load.yamlscalars import (
-    AMBIGUOUS,
-    MERGE,
-    STR,
-    ScalarProblem,
-    ambiguity,
-    check_collection_tag,
-    plain_tags,
-    plain_values,
-    remember_value,
-    resolve,
-    scalar_value,
-)
+from ccai_policy.load.yamlscalars import STR, ScalarProblem, check_collection_tag
 
+#: A column a sparse tree's packed position can hold (Document.fields).
+_COLUMN_LIMIT = 1 << COLUMN_BITS
 #: A value no scalar has (a cache miss).
 _UNREAD: Any = object()
 
 
-def key_is_duplicate(parent: Frame, event: Any) -> bool:
-    return type(parent.container) is dict and event.value in parent.container
-
-
-class TreeBuilder(PositionedTree):
+class TreeBuilder(BuilderState):
     """Builds JSON-compatible data from parser events, without recursion, recording positions."""
-
-    def __init__(self, path: str, loader: Any, record_scalars: bool, sparse: bool = False) -> None:
-        super().__init__(path)
-        self.loader = loader
-        self.record_scalars = record_scalars
-        #: Record positions only down to SPARSE_DEPTH, and raise NeedsFullTree on the rare
-        #: input whose positions move (anchors, aliases, merges) or that is reported.
-        self.depth_recorded = SPARSE_DEPTH if sparse else MAX_DEPTH + 1
-        self.sparse = sparse
-        self.scalar_starts: dict[str, tuple[int, int, str]] = {}
-        #: Plain scalars YAML 1.1 and 1.2 read differently (yes, 010): kept as the text YAML 1.2
-        #: reads, with the message and hint that validation reports beside its own problems.
-        self.ambiguous: dict[str, tuple[str, str]] = {}
-        #: A sparse tree's positions of the keys at SPARSE_DEPTH (Document.fields).
-        self.fields: dict[str, dict[str, int]] = {}
-        #: Plain scalars' values read before, by text (yamlscalars.plain_values).
-        self.values = plain_values(loader)
-        #: The same, for plain keys' tags.
-        self.key_tags = plain_tags(loader)
 
     def document(self, text: str) -> JSON:
         get = self.loader.get_event
@@ -99,6 +66,10 @@ class TreeBuilder(PositionedTree):
         # The order of positions serves anchors, aliases and merges, which a sparse tree
         # never holds (NeedsFullTree).
         ordered = not sparse
+        # Plain keys' tags (for the inlined key path): a sparse tree's only, which records
+        # no key below SPARSE_DEPTH in `positions`.
+        key_tags = self.key_tags if sparse else None
+        intern = sys.intern
         while True:
             event = get()
             self.events += 1
@@ -122,8 +93,55 @@ class TreeBuilder(PositionedTree):
                         else:
                             pointer = ""  # not recorded, and so never read
                     elif parent.key is None:
+                        # A sparse tree's plain text key at or below an item's fields, not
+                        # seen before in its mapping (most keys): what _key does, inlined.
+                        if (
+                            key_tags is not None
+                            and depth >= SPARSE_DEPTH
+                            and kind is ScalarEvent
+                            and key_tags.get(event.value) == STR
+                            and event.tag is None
+                            and event.implicit[0]
+                            and not event.anchor
+                            and event.value not in parent.container
+                        ):
+                            if depth > recorded:
+                                parent.key = event.value
+                                continue
+                            mark = event.start_mark
+                            if mark.column + 1 < _COLUMN_LIMIT:
+                                key = event.value
+                                fields = parent.fields
+                                if fields is None:
+                                    fields = parent.fields = self.fields[parent.pointer] = {}
+                                if "~" in key or "/" in key:
+                                    key = escape_pointer_token(key)
+                                fields[intern(key)] = (
+                                    mark.line + 1
+                                ) << COLUMN_BITS | mark.column + 1
+                                key = event.value
+                                parent.key = key
+                                continue
                         self._key(parent, event, depth)
                         continue
+                    elif (
+                        quick is not None
+                        and sparse
+                        and kind is ScalarEvent
+                        and event.tag is None
+                        and event.implicit[0]
+                        and not event.anchor
+                        and depth <= MAX_DEPTH
+                        and parent.key is not MERGE_KEY
+                    ):
+                        # A plain value read before, in a sparse tree, which locates no
+                        # scalar value (most values): what follows does, inlined.
+                        value = quick.get(event.value, _UNREAD)
+                        if value is not _UNREAD:
+                            parent.container[parent.key] = value
+                            parent.key = None
+                            continue
+                        pointer = ""
                     elif parent.key is MERGE_KEY:
                         pointer = f"{parent.pointer}/{MERGE_KEY}"
                         parent.merge_start = len(self.order)
@@ -173,100 +191,3 @@ class TreeBuilder(PositionedTree):
             else:
                 parent.container[key] = value
                 parent.key = None
-
-    def _add(self, parent: Frame, value: JSON) -> None:
-        container = parent.container
-        if type(container) is list:
-            container.append(value)
-        elif parent.key is MERGE_KEY:
-            pointer = f"{parent.pointer}/{MERGE_KEY}"
-            parent.merges.append((value, pointer, parent.merge_start, len(self.order)))
-            parent.key = None
-        else:
-            container[parent.key] = value
-            parent.key = None
-
-    def _key(self, parent: Frame, event: Any, depth: int) -> None:
-        mark = event.start_mark
-        if self.sparse and (type(event) is not ScalarEvent or event.anchor):
-            raise NeedsFullTree
-        if type(event) is ScalarEvent:
-            tag = self.key_tags.get(event.value) if self.key_tags is not None else None
-            if tag is None or event.tag is not None or not event.implicit[0]:
-                tag = resolve(self.loader, event)
-            if self.sparse and (tag == MERGE or key_is_duplicate(parent, event)):
-                raise NeedsFullTree
-            if tag == MERGE:
-                if parent.merges:
-                    raise self._error(
-                        "duplicate key '<<'", mark, "merge several mappings at once: <<: [*a, *b]"
-                    )
-                parent.key = MERGE_KEY
-                return
-            if tag != STR:
-                raise self._error(
-                    f"mapping key {event.value!r} is not a string", mark, "quote the key"
-                )
-            key = event.value
-            if event.anchor:
-                self.anchors[event.anchor] = (key, "", len(self.order), len(self.order))
-        elif type(event) is AliasEvent and isinstance(self._anchor(event)[0], str):
-            key = self._anchor(event)[0]
-        else:
-            raise self._error("mapping key is not a string", mark, "use a plain text key")
-        if depth > self.depth_recorded:
-            parent.key = key
-            return
-        token = key if "~" not in key and "/" not in key else escape_pointer_token(key)
-        column = mark.column + 1
-        if depth == SPARSE_DEPTH and self.sparse and column < 1 << COLUMN_BITS:
-            # An item's field, where most findings point: by item, then key, the position
-            # as one number (about a third of the memory of a pointer and a pair).
-            fields = parent.fields
-            if fields is None:
-                fields = parent.fields = self.fields[parent.pointer] = {}
-            fields[sys.intern(token)] = (mark.line + 1) << COLUMN_BITS | column
-            parent.key = key
-            return
-        pointer = f"{parent.pointer}/{token}"
-        if key in parent.container:
-            first, shown = self.positions[pointer], key if len(key) <= 80 else f"{key[:79]}…"
-            raise self._error(
-                f"duplicate key {shown!r} (first defined at line {first[0]}, column {first[1]})",
-                mark,
-                "remove or rename one of them",
-            )
-        positions = self.positions  # _record, inlined: one call per key
-        if not self.sparse and pointer not in positions:
-            self.order.append(pointer)
-        positions[pointer] = (mark.line + 1, mark.column + 1)
-        parent.key = key
-
-    def _scalar(self, event: Any, pointer: str, in_mapping: bool) -> JSON:
-        if self.record_scalars and in_mapping:
-            mark = event.start_mark
-            self.scalar_starts[pointer] = (mark.line + 1, mark.column + 1, event.style or "")
-        try:
-            tag = resolve(self.loader, event)
-            if tag == AMBIGUOUS:
-                if self.sparse:
-                    raise NeedsFullTree
-                self.ambiguous[pointer] = ambiguity(event.value)
-            result = scalar_value(self.loader, event, tag)
-        except ScalarProblem as exc:
-            raise self._error(exc.message, event.start_mark, exc.hint) from None
-        if self.values is not None:
-            remember_value(self.values, event, tag, result)  # read again by _root
-        if event.anchor:
-            self.anchors[event.anchor] = (result, pointer, len(self.order), len(self.order))
-        return result
-
-    def _close(self, frame: Frame) -> JSON:
-        container = frame.container
-        if frame.anchor:
-            self.open_anchors.discard(frame.anchor)
-        for value, pointer, start, end in frame.merges:
-            self._merge(frame, value, pointer, start, end)
-        if frame.anchor:
-            self.anchors[frame.anchor] = (container, frame.pointer, frame.first, len(self.order))
-        return container
