@@ -114,3 +114,37 @@ def test_a_pointer_without_its_leading_slash_is_located_at_its_nearest_ancestor(
     for sparse in (False, True):
         document = load_text("uses:\n  - id: u-1\n", "f.yaml", sparse=sparse)
         assert (document.locate("uses/0").line, document.locate("uses")) == (1, document.locate(""))
+
+
+@pytest.mark.parametrize(
+    "field",
+    [
+        "'quoted': 1",
+        '"double": 1',
+        "!!str tagged: 1",
+        "!!int kind: 1",
+        "!!null kind: 1",
+        "? explicit\n    : 1",
+        "&anchored kind: 1",
+        "1: not text",
+        "<<: {merged: 1}",
+        "id: u-2\n    id: again",
+        "note: !!str 3",
+        "deep: {id: x, id: y}",
+    ],
+    ids=lambda f: f.split(":")[0],
+)
+def test_an_item_field_of_any_kind_is_read_as_a_full_load_reads_it(field: str) -> None:
+    """The event loop takes a plain text key of an item (and a plain value read before)
+    without a call; every other key or value, at that depth or below, goes the long way and
+    ends as a full load ends: the same data and places, or the same error."""
+    items = "  - id: u-1\n    kind: x\n  - id: u-2\n"
+    text = f"apiVersion: ccai-policy/v1\nuses:\n{items}    {field}\n"
+    try:
+        load_text(text, "field.yaml")
+    except LoadError as full:
+        with pytest.raises(LoadError) as sparse:
+            load_text(text, "field.yaml", sparse=True)
+        assert str(sparse.value) == str(full)
+        return
+    _same_locations(text, "field.yaml")
