@@ -9,7 +9,14 @@ from ccai_policy.model.grading import CRITERIA, CRITERION_TITLES
 from ccai_policy.model.result import DeclarationResult, Finding, Problem, Result
 from ccai_policy.model.verdict import rule_outcomes
 from ccai_policy.report.escaping import log_line
-from ccai_policy.report.overview import blocking, not_compliant, severity_order, verdict, where
+from ccai_policy.report.overview import (
+    Verdict,
+    blocking,
+    finding_order,
+    not_compliant,
+    verdict,
+    where,
+)
 
 _LABEL = {"fail": "FAIL", "error": "ERROR", "waived": "WAIVED", "pass": "pass"}
 _SHOWN = ("error", "fail", "waived")
@@ -53,8 +60,7 @@ def summary_line(declaration: DeclarationResult) -> str:
     return f"{total} rule{'s' if total != 1 else ''}: {', '.join(parts)}"
 
 
-def _finding_lines(out: _Lines, f: Finding, result: Result) -> None:
-    blocks = blocking(f, result)
+def _finding_lines(out: _Lines, f: Finding, blocks: bool) -> None:
     label = _LABEL[f.status] + (" (in baseline)" if f.baselined else "")
     mark = BLOCKING_MARK if blocks else WAIVED_MARK if f.status == "waived" else ADVISORY_MARK
     style = "blocking" if blocks else "waived" if f.status == "waived" else "advisory"
@@ -72,9 +78,10 @@ def _finding_lines(out: _Lines, f: Finding, result: Result) -> None:
         out.add(f"        waived by {w.approver} until {w.expires}: {w.justification}")
 
 
-def _declaration(out: _Lines, declaration: DeclarationResult, result: Result) -> None:
+def _declaration(
+    out: _Lines, declaration: DeclarationResult, result: Result, shown: Verdict
+) -> None:
     p = declaration.production
-    shown = verdict(declaration, result)
     out.add(
         f"{declaration.file}: {p.title} ({p.type}, {p.studio}) — {shown.label.upper()}",
         "blocking" if not_compliant(shown) else "compliant",
@@ -84,12 +91,14 @@ def _declaration(out: _Lines, declaration: DeclarationResult, result: Result) ->
         if f.status in _SHOWN and f.criterion in listed:
             listed[f.criterion].append(f)
     for criterion in CRITERIA:
-        findings = sorted(listed[criterion], key=lambda f: severity_order(f, result))
-        if not findings:
+        # Blocking first, then by place (overview.severity_order), each decided once.
+        flagged = [(blocking(f, result), f) for f in listed[criterion]]
+        flagged.sort(key=lambda pair: (not pair[0], *finding_order(pair[1])))
+        if not flagged:
             continue
         out.add(f"  {CRITERION_TITLES[criterion]}", "bold")
-        for f in findings:
-            _finding_lines(out, f, result)
+        for blocks, f in flagged:
+            _finding_lines(out, f, blocks)
     out.add(f"  {summary_line(declaration)}")
 
 
@@ -104,9 +113,10 @@ def _problem(out: _Lines, problem: Problem) -> None:
 def render(result: Result, *, color: bool = False, quiet: bool = False) -> str:
     """The text report; `color` adds ANSI styles, `quiet` keeps only problems and the summary."""
     out = _Lines(color)
+    verdicts = [verdict(d, result) for d in result.declarations]  # a pass over every finding
     if not quiet:
-        for declaration in result.declarations:
-            _declaration(out, declaration, result)
+        for declaration, shown in zip(result.declarations, verdicts, strict=True):
+            _declaration(out, declaration, result, shown)
             out.add("")
         for unused in result.unused_waivers:
             where = str(unused.source)
@@ -128,7 +138,7 @@ def render(result: Result, *, color: bool = False, quiet: bool = False) -> str:
         for problem in result.problems:
             _problem(out, problem)
         out.add("")
-    failing = sum(1 for d in result.declarations if not_compliant(verdict(d, result)))
+    failing = sum(1 for v in verdicts if not_compliant(v))
     files_with_problems = len({p.location.file for p in result.problems})
     blocking_count = (  # said only in the full report: a quiet one skips the count
         0 if quiet else sum(blocking(f, result) for d in result.declarations for f in d.findings)
@@ -140,7 +150,8 @@ def render(result: Result, *, color: bool = False, quiet: bool = False) -> str:
             else f"the {blocking_count} findings that fail"
         )
         out.add(f"{BLOCKING_MARK} marks {counted} the run; the others are listed for information")
-    out.add(run_summary(result), "blocking" if failing or files_with_problems else "compliant")
+    summary = run_summary(result, verdicts)
+    out.add(summary, "blocking" if failing or files_with_problems else "compliant")
     return out.text()
 
 
@@ -151,9 +162,11 @@ def verdict_line(declaration: DeclarationResult, result: Result) -> str:
     return f"{declaration.file}: {p.title} ({p.type}, {p.studio}) — {label}"
 
 
-def run_summary(result: Result) -> str:
-    """The run's last line: how many declarations, against what, how many compliant."""
-    verdicts = [verdict(d, result) for d in result.declarations]
+def run_summary(result: Result, verdicts: list[Verdict] | None = None) -> str:
+    """The run's last line: how many declarations, against what, how many compliant
+    (`verdicts`: the declarations' own, where the caller has them)."""
+    if verdicts is None:
+        verdicts = [verdict(d, result) for d in result.declarations]
     failing = sum(1 for v in verdicts if not_compliant(v))
     known = sum(1 for v in verdicts if v.key == "not-compliant-known")
     files_with_problems = len({p.location.file for p in result.problems})
