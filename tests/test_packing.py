@@ -187,6 +187,8 @@ def test_a_finding_made_without_validating_is_the_one_pydantic_makes() -> None:
         rule_finding(rule, "high", "broken", "m", subject("u-1", "/uses/0"), where)  # type: ignore[arg-type]
     with pytest.raises(ValidationError, match="severity"):
         rule_finding(rule, "urgent", "fail", "m", subject("u-1", "/uses/0"), where)  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="status"):
+        rule_finding(rule, "high", ["fail"], "m", subject("u-1", "/uses/0"), where)  # type: ignore[arg-type]
     with pytest.raises(ValidationError, match="message"):
         rule_finding(rule, "high", "fail", 3, subject("u-1", "/uses/0"), where)  # type: ignore[arg-type]
     with pytest.raises(ValidationError, match="pointer"):

@@ -113,12 +113,12 @@ def pack(result: BaseModel, kinds: Kinds) -> tuple[Any, ...] | None:
 
 def made(kind: type[M], values: dict[str, Any], fields_set: set[str]) -> M:
     """A model of values already validated, as pydantic's own unpickling makes it."""
-    made = kind.__new__(kind)
-    _set(made, "__dict__", values)
-    _set(made, "__pydantic_fields_set__", fields_set)
-    _set(made, "__pydantic_extra__", None)
-    _set(made, "__pydantic_private__", None)
-    return made
+    model = kind.__new__(kind)
+    _set(model, "__dict__", values)
+    _set(model, "__pydantic_fields_set__", fields_set)
+    _set(model, "__pydantic_extra__", None)
+    _set(model, "__pydantic_private__", None)
+    return model
 
 
 def unpack(

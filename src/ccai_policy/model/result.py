@@ -179,7 +179,9 @@ def rule_finding(
     }
     if not (
         type(message) is str
+        and type(status) is str
         and status in _STATUSES
+        and type(severity) is str
         and severity in _SEVERITIES
         and type(subject) is Subject
         and type(where) is Location
