@@ -55,13 +55,17 @@ _rule_words = operator.itemgetter(*RULE_FIELDS)
 _own_values = operator.itemgetter("status", "message", "waiver", "baselined")
 
 
-def _mark(sets: list[set[str]], fields: set[str]) -> int:
-    """The index of `fields` among the few distinct sets of fields a result's models have."""
-    for index, known in enumerate(sets):
-        if known == fields:
-            return index
-    sets.append(set(fields))
-    return len(sets) - 1
+def _mark(sets: list[set[str]], seen: dict[int, int], fields: set[str]) -> int:
+    """The index of `fields` among the few distinct sets of fields a result's models have;
+    `seen`: the index of each set object met before (most are shared: _FIELDS_SETS)."""
+    index = seen.get(id(fields))
+    if index is not None:
+        return index
+    index = next((i for i, known in enumerate(sets) if known == fields), len(sets))
+    if index == len(sets):
+        sets.append(set(fields))
+    seen[id(fields)] = index
+    return index
 
 
 #: The result's, a finding's and a subject's model (model/result.py imports this module).
@@ -76,6 +80,7 @@ def pack(result: BaseModel, kinds: Kinds) -> tuple[Any, ...] | None:
     rules: list[tuple[Any, ...]] = []
     rule_index: dict[tuple[str, str], list[int]] = {}
     sets: list[set[str]] = []
+    seen: dict[int, int] = {}  # by id: every set met is alive, held by its model, until the end
     rows: list[tuple[Any, ...]] = []
     for finding in result.findings:  # type: ignore[attr-defined]
         subject, where = finding.subject, finding.location
@@ -88,7 +93,10 @@ def pack(result: BaseModel, kinds: Kinds) -> tuple[Any, ...] | None:
         values = finding.__dict__
         words = _rule_words(values)
         candidates = rule_index.setdefault((words[0], words[3]), [])
-        at = next((i for i in candidates if rules[i] == words), None)
+        if candidates and rules[candidates[-1]] == words:  # most often the one
+            at: int | None = candidates[-1]
+        else:
+            at = next((i for i in candidates if rules[i] == words), None)
         if at is None:
             at = len(rules)
             rules.append(words)
@@ -97,8 +105,8 @@ def pack(result: BaseModel, kinds: Kinds) -> tuple[Any, ...] | None:
         rows.append(
             (
                 at,
-                _mark(sets, finding.__pydantic_fields_set__),
-                _mark(sets, subject.__pydantic_fields_set__),
+                _mark(sets, seen, finding.__pydantic_fields_set__),
+                _mark(sets, seen, subject.__pydantic_fields_set__),
                 *_own_values(values),
                 inner["id"],
                 inner["pointer"],
