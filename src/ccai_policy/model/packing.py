@@ -93,10 +93,7 @@ def pack(result: BaseModel, kinds: Kinds) -> tuple[Any, ...] | None:
         values = finding.__dict__
         words = _rule_words(values)
         candidates = rule_index.setdefault((words[0], words[3]), [])
-        if candidates and rules[candidates[-1]] == words:  # most often the one
-            at: int | None = candidates[-1]
-        else:
-            at = next((i for i in candidates if rules[i] == words), None)
+        at = next((i for i in candidates if rules[i] == words), None)
         if at is None:
             at = len(rules)
             rules.append(words)
