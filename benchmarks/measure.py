@@ -121,11 +121,11 @@ class Budget:
 
     def best_paired(
         self, floor: Sequence[str], argv: Sequence[str], cwd: Path
-    ) -> tuple[Timing, tuple[Timing, ChildRun]]:
+    ) -> tuple[tuple[Timing, ChildRun], tuple[Timing, ChildRun]]:
         """`best_child` of a floor and of a command run in turn (floor, command, floor, ...):
         on a noisy machine each ratio's two sides then see the same minutes."""
-        (floor_timing, _), measured = self.best_in_turn([floor, argv], cwd)
-        return floor_timing, measured
+        floor_run, measured = self.best_in_turn([floor, argv], cwd)
+        return floor_run, measured
 
     def best_in_turn(
         self, commands: Sequence[Sequence[str]], cwd: Path, keep_stdout: bool = False

@@ -241,11 +241,12 @@ def measure_cold(figures: Figures, sets: dict[str, list[Path]], budget: Budget) 
     for name, paths in sets.items():
         floor = [sys.executable, "-c", _FLOOR, *map(str, paths)]
         if paired.get(name) in runs:
-            timing, measured = budget.best_paired(floor, runs[paired[name]], ROOT)
+            (timing, parsed), measured = budget.best_paired(floor, runs[paired[name]], ROOT)
             measured_runs[paired[name]] = measured
         else:
-            timing, _ = budget.best_child(floor, ROOT)
+            timing, parsed = budget.best_child(floor, ROOT)
         figures.times[f"{name} floor", "cold process"] = timing
+        figures.rss[f"{name} floor"] = parsed.max_rss_bytes
     for label, argv in runs.items():
         if label in measured_runs:
             timing, child = measured_runs[label]

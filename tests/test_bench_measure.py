@@ -22,9 +22,11 @@ def test_a_target_and_its_floor_are_run_in_turn(monkeypatch: pytest.MonkeyPatch)
         return ChildRun(taken, 0, 1000, "", "", taken * 0.9)
 
     monkeypatch.setattr(measure, "run_child", fake)
-    floor, (check, run) = Budget(repeat=3, seconds=60).best_paired(["floor"], ["check"], Path())
+    (floor, parsed), (check, run) = Budget(repeat=3, seconds=60).best_paired(
+        ["floor"], ["check"], Path()
+    )
     assert order == ["floor", "check"] * 3
-    assert (floor.best, floor.cpu) == (1.0, 0.9)
+    assert (floor.best, floor.cpu, parsed.seconds) == (1.0, 0.9, 1.0)
     assert (check.best, round(check.cpu, 2), run.seconds) == (2.5, 2.25, 2.5)
 
 
@@ -47,3 +49,14 @@ def test_peers_are_run_in_turn_with_the_tool_and_keep_their_output(
         (2.02, "opa said"),
         (1.53, "regorus said"),
     ]
+
+
+def test_the_floor_peak_rss_is_reported_beside_the_target() -> None:
+    from benchmarks.report import MB, targets
+    from benchmarks.run import Figures
+
+    figures = Figures(sizes={"big": 10 * MB}, uses={"big": 10_000})
+    figures.rss = {"big --jobs 2": 600 * MB, "big floor": 400 * MB}
+    shown = {t.what: (t.verdict, round(t.value or 0, 1)) for t in targets(figures)}
+    assert shown["10,000-use declaration, --jobs 2: peak RSS / file"] == ("MISS", 60.0)
+    assert shown["10,000-use floor: peak RSS / file (beside, not the target)"] == ("MISS", 40.0)
