@@ -644,3 +644,19 @@ def test_a_plain_scalar_read_again_is_the_value_it_was_the_first_time() -> None:
     # Scalars YAML 1.1 and 1.2 read differently are never kept: each occurrence is flagged.
     for document in (first, again):
         assert sorted(document.ambiguous) == ["/e", "/f/0", "/f/1"]
+
+
+@pytest.mark.parametrize(
+    ("text", "todos"),
+    [
+        ("a: 1\nb: done\n", ()),
+        ("a: TODOS\nb: xTODO, TODO_1, todo\n", ()),  # not the word, or not in capitals
+        ("a: TODO\n", ((1, 4),)),
+        ("a: 1  # TODO: ask legal\nb: [x, TODO]\n", ((1, 9), (2, 8))),
+        ("a: 'TODO-check'\nb: \"see (TODO)\"\n", ((1, 5), (2, 10))),
+    ],
+)
+def test_the_word_todo_is_found_where_it_is_written(
+    text: str, todos: tuple[tuple[int, int], ...]
+) -> None:
+    assert load_text(text, "d.yaml").todos == todos
