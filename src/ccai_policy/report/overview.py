@@ -33,7 +33,12 @@ def blocking(finding: Finding, result: Result) -> bool:
 
 def severity_order(finding: Finding, result: Result) -> tuple[int, int, int, str, int, int, str]:
     """Blocking first; then errors before failures, the most severe first, then by place."""
-    return (0 if blocking(finding, result) else 1, *finding_order(finding))
+    return blocking_first(blocking(finding, result), finding)
+
+
+def blocking_first(blocks: bool, finding: Finding) -> tuple[int, int, int, str, int, int, str]:
+    """severity_order of a finding whose blocking is already decided (`blocks`)."""
+    return (0 if blocks else 1, *finding_order(finding))
 
 
 @dataclass(frozen=True)

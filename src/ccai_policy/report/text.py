@@ -12,7 +12,7 @@ from ccai_policy.report.escaping import log_line
 from ccai_policy.report.overview import (
     Verdict,
     blocking,
-    finding_order,
+    blocking_first,
     not_compliant,
     verdict,
     where,
@@ -91,9 +91,8 @@ def _declaration(
         if f.status in _SHOWN and f.criterion in listed:
             listed[f.criterion].append(f)
     for criterion in CRITERIA:
-        # Blocking first, then by place (overview.severity_order), each decided once.
-        flagged = [(blocking(f, result), f) for f in listed[criterion]]
-        flagged.sort(key=lambda pair: (not pair[0], *finding_order(pair[1])))
+        flagged = [(blocking(f, result), f) for f in listed[criterion]]  # each decided once
+        flagged.sort(key=lambda pair: blocking_first(*pair))
         if not flagged:
             continue
         out.add(f"  {CRITERION_TITLES[criterion]}", "bold")
