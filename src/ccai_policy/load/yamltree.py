@@ -114,12 +114,12 @@ class TreeBuilder(BuilderState):
                                 fields = parent.fields
                                 if fields is None:
                                     fields = parent.fields = self.fields[parent.pointer] = {}
+                                token = key
                                 if "~" in key or "/" in key:
-                                    key = escape_pointer_token(key)
-                                fields[intern(key)] = (
+                                    token = escape_pointer_token(key)
+                                fields[intern(token)] = (
                                     mark.line + 1
                                 ) << COLUMN_BITS | mark.column + 1
-                                key = event.value
                                 parent.key = key
                                 continue
                         self._key(parent, event, depth)
